@@ -1,0 +1,103 @@
+/**
+ * The command line, parsed with commander into what the user actually typed.
+ * No option has a parser default, so the config step can tell a flag that was
+ * given from one that was not (flags beat environment beats config file).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+
+export interface CliArgs {
+  command: 'sample' | 'demo';
+  hosts: string[];
+  log?: string;
+  config?: string;
+  hostsFile?: string;
+  sshConfig?: string;
+  group?: string[];
+  watch?: boolean;
+  interval?: string;
+  count?: string;
+  json?: boolean;
+  parallel?: string;
+  timeout?: string;
+  /** false only when --no-color was given */
+  color?: boolean;
+}
+
+/** What parsing produced: arguments to run with, or text already answered (help, version). */
+export type ParsedCommandLine = { kind: 'run'; args: CliArgs } | { kind: 'answered'; text: string };
+
+const EXAMPLES = `
+Examples:
+  pvlook -l /var/log/nginx/access.log web[01-12]     one snapshot of twelve hosts
+  pvlook -w -n 2 -H servers -l /var/log/httpd/access_log
+  pvlook --json -g apache | jq '.total.rate'          from a config file's group
+  pvlook demo                                         a live view of a simulated fleet
+
+Exit status: 0 every host sampled, 1 one or more hosts failed, 2 usage or config error.`;
+
+function addOutputOptions(command: Command): Command {
+  return command
+    .option('-w, --watch', 'redraw every interval until q or Ctrl-C')
+    .option('-n, --interval <seconds>', 'seconds between samples (default 1, fractions allowed)')
+    .option('--count <N>', 'with --watch: stop after N ticks')
+    .option('--json', 'print JSON (one object per tick, one per line, with --watch)')
+    .option('-p, --parallel <N>', 'SSH commands in flight at once (default 50)')
+    .option('--timeout <seconds>', 'per-host connect and command timeout (default 10)')
+    .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'));
+}
+
+export function parseCommandLine(argv: readonly string[], version: string): ParsedCommandLine {
+  let output = '';
+  let parsed: CliArgs | null = null;
+  const program = new Command('pvlook')
+    .description('Lines per second of each server\'s access log, live, over SSH. Nothing is installed on the servers.')
+    .usage('[options] [host...]')
+    .argument('[host...]', 'hosts as [user@]host[:port] or names from ~/.ssh/config; web[01-20] expands')
+    .option('-l, --log <path>', 'log file on the remote hosts')
+    .option('-c, --config <file>', 'config file (default: search for .pvlookrc)')
+    .option('-H, --hosts-file <file>', 'file with one host per line, # comments')
+    .option('-F, --ssh-config <file>', 'OpenSSH client config file (as ssh -F)')
+    .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .version(version, '-V, --version')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(run pvlook --help for usage)')
+    // Options after "demo" belong to demo, not to the top-level command.
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => (output += text), writeErr: (text) => (output += text) })
+    .action((hosts: string[], options: Omit<CliArgs, 'command' | 'hosts'>) => {
+      parsed = { command: 'sample', hosts, ...options };
+    });
+  addOutputOptions(program);
+
+  const demo = new Command('demo')
+    .description('live view of a simulated fleet over a built-in loopback SSH server: no setup needed')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => (output += text), writeErr: (text) => (output += text) })
+    .action((options: Omit<CliArgs, 'command' | 'hosts'>) => {
+      parsed = { command: 'demo', hosts: [], ...options };
+    });
+  addOutputOptions(demo);
+  program.addCommand(demo);
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return { kind: 'answered', text: output };
+      throw new UsageError(output.trim() || error.message, { cause: error });
+    }
+    throw error;
+  }
+  if (parsed === null) throw new UsageError('nothing to do (run pvlook --help for usage)');
+  return { kind: 'run', args: stripColorDefault(parsed, argv) };
+}
+
+/** commander gives --no-color a default of true; keep only what was typed. */
+function stripColorDefault(args: CliArgs, argv: readonly string[]): CliArgs {
+  const { color, ...rest } = args;
+  return argv.includes('--no-color') && color === false ? { ...rest, color: false } : rest;
+}

@@ -1,0 +1,62 @@
+/**
+ * `pvlook demo`: a live view with zero setup. A loopback SSH server inside
+ * this process serves simulated hosts, and pvlook samples them through the
+ * very same SSH transport, host-key check included, that real hosts get.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import ssh2 from 'ssh2';
+import type { CliArgs } from './args.js';
+import { resolveOptions, type ResolveContext } from '../config/resolve.js';
+import { demoPlans, demoSimulation, DEMO_DOWN_HOST } from '../demo/demo-fleet.js';
+import { startFleetServer } from '../demo/fleet-server.js';
+import { SshTransport } from '../transport/ssh-transport.js';
+import type { SshSettings } from '../transport/ssh-settings.js';
+import { runSession, type MainIO } from './main.js';
+
+export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO): Promise<number> {
+  // The demo ignores config files: it must look the same on every machine.
+  const options = resolveOptions({ ...args, watch: args.watch ?? true }, context, {}, null);
+  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const begun = Date.now();
+  const server = await startFleetServer({
+    hostKey: hostKey.private,
+    clientPublicKey: clientKey.public,
+    hosts: demoSimulation(),
+    clock: () => (Date.now() - begun) / 1000,
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pvlook-demo-'));
+  try {
+    const keyFile = path.join(dir, 'id_ed25519');
+    const knownHosts = path.join(dir, 'known_hosts');
+    await writeFile(keyFile, clientKey.private, { mode: 0o600 });
+    await writeFile(knownHosts, `[127.0.0.1]:${server.port} ${hostKey.public}\n`);
+    const closedPort = await unusedPort();
+    const settingsFor = (label: string): SshSettings => ({
+      hostname: '127.0.0.1',
+      port: label === DEMO_DOWN_HOST ? closedPort : server.port,
+      user: label,
+      identityFiles: [keyFile],
+      knownHostsFiles: [knownHosts],
+      hostKeyAlias: null,
+      proxyJump: null,
+    });
+    const transport = new SshTransport({ resolveSettings: async (spec) => settingsFor(spec.label), agentSocket: undefined });
+    return await runSession({ ...options, hosts: demoPlans() }, transport, io, 'demo fleet (simulated, loopback SSH)');
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A loopback port with nothing listening on it. */
+async function unusedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

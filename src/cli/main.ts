@@ -1,0 +1,111 @@
+/**
+ * pvlook's entry point as a function: parse, resolve the config, run, and
+ * decide the exit status in one place. It never calls process.exit, so it can
+ * be imported and tested, and the terminal is always restored on the way out.
+ */
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/config.js';
+import { resolveConfig, type Env } from '../config/resolve.js';
+import { ConfigError, EXIT_USAGE, UsageError } from '../errors.js';
+import { Terminal, type InputStream, type OutputStream } from '../render/terminal.js';
+import { Sampler } from '../sampler/sampler.js';
+import { SshTransport } from '../transport/ssh-transport.js';
+import { openSshResolver } from '../transport/ssh-settings.js';
+import type { Transport } from '../transport/transport.js';
+import { parseCommandLine } from './args.js';
+import { runDemo } from './demo.js';
+import { exitCodeFor, runSnapshot, runWatch } from './run.js';
+
+export interface MainIO {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: InputStream | null;
+  env: Env;
+  cwd: string;
+}
+
+/** Exit status for an error nobody expected (a bug): distinct from 1 and 2. */
+const EXIT_INTERNAL = 70;
+const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function main(argv: readonly string[], io: MainIO = processIO()): Promise<number> {
+  try {
+    const parsed = parseCommandLine(argv, VERSION);
+    if (parsed.kind === 'answered') {
+      io.stdout.write(parsed.text);
+      return 0;
+    }
+    const { args } = parsed;
+    const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };
+    if (args.command === 'demo') return await runDemo(args, context, io);
+    const config = await resolveConfig(args, context);
+    const transport = new SshTransport({ resolveSettings: openSshResolver(config.sshConfigFile), agentSocket: io.env.SSH_AUTH_SOCK });
+    return await runSession(config, transport, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** Run the sampler with the config over the transport, owning the terminal and signals meanwhile. */
+export async function runSession(config: Config, transport: Transport, io: MainIO, title?: string): Promise<number> {
+  const terminal = new Terminal(io.stdout, io.stdin);
+  const controller = new AbortController();
+  let stoppedBy: string | null = null;
+  const onSignal = (name: NodeJS.Signals) => {
+    stoppedBy = name;
+    controller.abort();
+  };
+  const restore = () => terminal.restore();
+  const stopOnClosedOutput = () => controller.abort();
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  signals.forEach((name) => process.on(name, onSignal));
+  process.on('exit', restore);
+  io.stdout.on('error', stopOnClosedOutput);
+  try {
+    const sampler = new Sampler(config.hosts, transport, {
+      parallel: config.parallel,
+      timeoutMs: config.timeoutMs,
+      intervalMs: config.intervalMs,
+      trend: config.trend,
+    });
+    const context = { config, sampler, terminal, signal: controller.signal, ...(title ? { title } : {}) };
+    let last;
+    if (config.mode === 'watch') {
+      if (terminal.isTTY && !config.json) {
+        // In raw mode Ctrl-C arrives as a key, not as SIGINT.
+        terminal.startLive((key) => {
+          if (key === 'q' || key === 'Q' || key === '\u0003') controller.abort();
+        });
+      }
+      last = await runWatch(context);
+    } else {
+      last = await runSnapshot(context);
+    }
+    if (stoppedBy !== null) return SIGNAL_EXIT[stoppedBy] ?? 1;
+    // Quitting the live view on purpose, or a reader that went away, is a normal end.
+    if (controller.signal.aborted) return 0;
+    return exitCodeFor(last);
+  } finally {
+    terminal.restore();
+    signals.forEach((name) => process.off(name, onSignal));
+    process.off('exit', restore);
+    io.stdout.off('error', stopOnClosedOutput);
+    await transport.close();
+  }
+}
+
+function reportError(error: unknown, io: MainIO): number {
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    io.stderr.write(`pvlook: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const detail = io.env.PVLOOK_DEBUG ? String((error as Error)?.stack ?? error) : String((error as Error)?.message ?? error);
+  io.stderr.write(`pvlook: internal error: ${detail}\n(please report this; run with PVLOOK_DEBUG=1 for details)\n`);
+  return EXIT_INTERNAL;
+}
+
+function processIO(): MainIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}

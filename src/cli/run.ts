@@ -1,0 +1,85 @@
+/**
+ * Drive the sampler in one of the two modes and hand each snapshot to the
+ * right renderer: a table or JSON once (snapshot), or every tick (watch).
+ */
+import type { Config } from '../config/config.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { renderJsonLine } from '../render/json.js';
+import { makeStyle } from '../render/style.js';
+import { renderTable } from '../render/table.js';
+import type { Terminal } from '../render/terminal.js';
+import type { Sampler } from '../sampler/sampler.js';
+import { EXIT_HOST_FAILED, EXIT_OK } from '../errors.js';
+
+export interface RunContext {
+  config: Config;
+  sampler: Sampler;
+  terminal: Terminal;
+  /** aborted by q, Ctrl-C, signals or a closed stdout */
+  signal: AbortSignal;
+  /** a line shown above the live table, e.g. which fleet this is */
+  title?: string;
+}
+
+/** Exit status for a finished run: 1 if the last snapshot has any host not ok. */
+export function exitCodeFor(snapshot: Snapshot | null): number {
+  if (snapshot === null) return EXIT_OK;
+  return snapshot.total.failed + snapshot.total.stale > 0 ? EXIT_HOST_FAILED : EXIT_OK;
+}
+
+/** Two samples one interval apart, then one table or JSON object. */
+export async function runSnapshot({ config, sampler, terminal, signal }: RunContext): Promise<Snapshot | null> {
+  // Wait long enough for a connect and a command to time out on their own.
+  const patience = 2 * config.timeoutMs + 1000;
+  const first = Date.now();
+  await sampler.tick(first + patience, signal);
+  await sleep(first + config.intervalMs - Date.now(), signal);
+  if (signal.aborted) return null;
+  const snapshot = await sampler.tick(Date.now() + patience, signal);
+  if (signal.aborted) return null;
+  terminal.print(config.json ? renderJsonLine(snapshot) : renderTable(snapshot, makeStyle(config.color)));
+  return snapshot;
+}
+
+/** Sample every interval on a fixed schedule until --count ticks, q, or a signal. */
+export async function runWatch({ config, sampler, terminal, signal, title }: RunContext): Promise<Snapshot | null> {
+  const style = makeStyle(config.color);
+  const liveView = terminal.isTTY && !config.json;
+  const start = Date.now();
+  let last: Snapshot | null = null;
+  let slot = 0;
+  for (let shown = 0; config.count === null || shown < config.count; shown++) {
+    const deadline = start + (slot + 1) * config.intervalMs;
+    const snapshot = await sampler.tick(deadline, signal);
+    if (signal.aborted || terminal.isClosed) break;
+    last = snapshot;
+    if (config.json) terminal.print(renderJsonLine(snapshot));
+    else if (liveView) terminal.frame(header(snapshot, title, style.paint.dim) + renderTable(snapshot, style));
+    else terminal.print(`${new Date(snapshot.time).toISOString()}\n${renderTable(snapshot, style)}\n`);
+    if (config.count !== null && shown + 1 >= config.count) break;
+    await sleep(deadline - Date.now(), signal);
+    if (signal.aborted) break;
+    // If a tick overran (a very slow terminal), skip the slots already missed rather than bunching up.
+    slot = Math.max(slot + 1, Math.floor((Date.now() - start) / config.intervalMs));
+  }
+  return last;
+}
+
+function header(snapshot: Snapshot, title: string | undefined, dim: (text: string) => string): string {
+  const when = new Date(snapshot.time).toLocaleTimeString();
+  const line = `pvlook  ${title ? title + '  ' : ''}${when}  every ${snapshot.intervalMs / 1000}s  ${dim('q to quit')}`;
+  return line + '\n';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * The one resolved configuration. Everything after the config step sees only
+ * this: durations in milliseconds, ranges expanded, every host parsed.
+ */
+import type { HostSpec } from '../core/host-spec.js';
+import type { TrendOptions } from '../core/trend.js';
+
+/** One log watched on one host, labelled with the group it came from. */
+export interface Watch {
+  group: string;
+  log: string;
+}
+
+export interface HostPlan {
+  spec: HostSpec;
+  /** every log this host is watched for; one remote command covers them all */
+  watches: Watch[];
+}
+
+export interface Config {
+  mode: 'snapshot' | 'watch';
+  json: boolean;
+  color: boolean;
+  intervalMs: number;
+  /** stop after this many ticks in watch mode; null runs until quit */
+  count: number | null;
+  parallel: number;
+  timeoutMs: number;
+  trend: TrendOptions;
+  /** -F: an OpenSSH client config to use instead of ~/.ssh/config */
+  sshConfigFile: string | null;
+  hosts: HostPlan[];
+  /** where the settings came from, for error messages and --help */
+  configFile: string | null;
+}
+
+export const DEFAULTS = {
+  intervalSeconds: 1,
+  parallel: 50,
+  timeoutSeconds: 10,
+  group: 'default',
+} as const;

@@ -1,0 +1,61 @@
+/**
+ * Find and read the config file with cosmiconfig, then check it against the
+ * schema. Files found by searching are data only (JSON/YAML/package.json):
+ * a JS or TS config file is code, and runs only when named with --config.
+ */
+import path from 'node:path';
+import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { ConfigError } from '../errors.js';
+import { fileConfigSchema, type FileConfig } from './schema.js';
+import { describeIssues } from './issues.js';
+
+export interface LoadedFile {
+  file: string;
+  config: FileConfig;
+}
+
+const SEARCH_PLACES = ['package.json', '.pvlookrc', '.pvlookrc.json', '.pvlookrc.yaml', '.pvlookrc.yml', '.config/pvlookrc', '.config/pvlookrc.json', '.config/pvlookrc.yaml', '.config/pvlookrc.yml'];
+const CODE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+
+const refuseCode: Loader = (filepath) => {
+  throw new ConfigError(filepath, ['a JavaScript/TypeScript config file runs code, so pvlook loads one only when you name it with --config']);
+};
+
+/**
+ * @param explicit a path given with --config (or PVLOOK_CONFIG), or null to search
+ * @param cwd where the search starts; it walks up to the home folder, then ~/.config/pvlook/
+ */
+export async function loadConfigFile(explicit: string | null, cwd: string): Promise<LoadedFile | null> {
+  let result;
+  try {
+    if (explicit !== null) {
+      result = await cosmiconfig('pvlook').load(path.resolve(cwd, explicit));
+    } else {
+      const searchLoaders = Object.fromEntries(CODE_EXTENSIONS.map((ext) => [ext, refuseCode]));
+      result = await cosmiconfig('pvlook', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', loaders: searchLoaders }).search(cwd);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw readFailure(explicit === null ? null : path.resolve(cwd, explicit), error);
+  }
+  if (!result) return null;
+  if (result.isEmpty) return { file: result.filepath, config: {} };
+  return { file: result.filepath, config: checkFileConfig(result.filepath, result.config) };
+}
+
+export function checkFileConfig(file: string, raw: unknown): FileConfig {
+  const parsed = fileConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(file, describeIssues(parsed.error, raw));
+  return parsed.data;
+}
+
+function readFailure(file: string | null, error: unknown): ConfigError {
+  const err = error as NodeJS.ErrnoException & { filepath?: string; mark?: { line: number; column: number } };
+  const where = err.filepath ?? file ?? 'config file';
+  if (err.code === 'ENOENT') return new ConfigError(where, ['file not found'], { cause: error });
+  if (err.code === 'EACCES') return new ConfigError(where, ['permission denied'], { cause: error });
+  if (err.code === 'EISDIR') return new ConfigError(where, ['is a folder, not a file'], { cause: error });
+  // YAML and JSON parse errors: keep the parser's first line, it says where.
+  const firstLine = String(err.message ?? error).split('\n')[0] ?? 'unreadable';
+  return new ConfigError(where, [`cannot parse: ${firstLine.replace(/^JSON Error in [^:]+:\s*/, '')}`], { cause: error });
+}

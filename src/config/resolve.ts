@@ -1,0 +1,181 @@
+/**
+ * Merge defaults < config file < environment (PVLOOK_*) < flags into one
+ * checked Config. Every bad value is reported with where it came from.
+ */
+import path from 'node:path';
+import type { CliArgs } from '../cli/args.js';
+import { ConfigError, UsageError, quote } from '../errors.js';
+import { expandHostPattern, HostRangeError } from '../core/host-range.js';
+import { parseHostSpec, HostSpecError } from '../core/host-spec.js';
+import { DEFAULT_TREND } from '../core/trend.js';
+import { DEFAULTS, type Config, type HostPlan, type Watch } from './config.js';
+import type { FileConfig } from './schema.js';
+import { readHostsFile } from './hosts-file.js';
+import { loadConfigFile } from './load-file.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ResolveContext {
+  env: Env;
+  cwd: string;
+  stdoutIsTTY: boolean;
+}
+
+/** A value and the place it came from, for error messages. */
+interface Sourced<T> {
+  value: T;
+  source: string;
+}
+
+export async function resolveConfig(args: CliArgs, context: ResolveContext): Promise<Config> {
+  const explicit = args.config ?? context.env.PVLOOK_CONFIG ?? null;
+  const loaded = await loadConfigFile(explicit, context.cwd);
+  const file = loaded?.config ?? {};
+  const options = resolveOptions(args, context, file, loaded?.file ?? null);
+  const hosts = await resolveHosts(args, context, file, loaded?.file ?? 'config');
+  return { ...options, hosts };
+}
+
+/** Everything but the host list: shared by normal runs and the demo. */
+export function resolveOptions(args: CliArgs, context: ResolveContext, file: FileConfig, configFile: string | null): Omit<Config, 'hosts'> {
+  const { env } = context;
+  const fileSource = configFile ?? 'config';
+  const interval = pick<number>(
+    [args.interval, '--interval', parseSeconds],
+    [env.PVLOOK_INTERVAL, 'PVLOOK_INTERVAL', parseSeconds],
+    [file.interval, `${fileSource}: key "interval"`],
+  ) ?? { value: DEFAULTS.intervalSeconds, source: 'default' };
+  const timeout = pick<number>(
+    [args.timeout, '--timeout', parseSeconds],
+    [env.PVLOOK_TIMEOUT, 'PVLOOK_TIMEOUT', parseSeconds],
+    [file.timeout, `${fileSource}: key "timeout"`],
+  ) ?? { value: DEFAULTS.timeoutSeconds, source: 'default' };
+  const parallel = pick<number>(
+    [args.parallel, '--parallel', parseCount],
+    [env.PVLOOK_PARALLEL, 'PVLOOK_PARALLEL', parseCount],
+    [file.parallel, `${fileSource}: key "parallel"`],
+  ) ?? { value: DEFAULTS.parallel, source: 'default' };
+  const count = pick<number>([args.count, '--count', parseCount]);
+  const sshConfig = args.sshConfig ?? env.PVLOOK_SSH_CONFIG ?? file.sshConfig ?? null;
+  return {
+    mode: args.watch || count !== undefined ? 'watch' : 'snapshot',
+    json: args.json ?? false,
+    color: resolveColor(args, env, file, context.stdoutIsTTY),
+    intervalMs: Math.round(interval.value * 1000),
+    count: count?.value ?? null,
+    parallel: parallel.value,
+    timeoutMs: Math.round(timeout.value * 1000),
+    trend: { ...DEFAULT_TREND, ...file.trend },
+    sshConfigFile: sshConfig === null ? null : path.resolve(context.cwd, sshConfig),
+    configFile,
+  };
+}
+
+type Candidate<T> = [raw: string | T | undefined, source: string, parse?: (text: string) => T | null];
+
+/** The first candidate that is set wins; a set but unparseable value is an error, not skipped. */
+function pick<T>(...candidates: Candidate<T>[]): Sourced<T> | undefined {
+  for (const [raw, source, parse] of candidates) {
+    if (raw === undefined) continue;
+    if (parse === undefined || typeof raw !== 'string') return { value: raw as T, source };
+    const value = parse(raw);
+    if (value === null) throw new UsageError(`${source} ${quote(raw)}: ${parse === parseSeconds ? 'expected a number of seconds above 0, like 1 or 0.5' : 'expected a whole number of 1 or more'}`);
+    return { value, source };
+  }
+  return undefined;
+}
+
+function parseSeconds(text: string): number | null {
+  if (!/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text)) return null;
+  const value = Number(text);
+  return value > 0 && value <= 86_400 ? value : null;
+}
+
+function parseCount(text: string): number | null {
+  if (!/^\s*\d+\s*$/.test(text)) return null;
+  const value = Number(text);
+  return value >= 1 && value <= 10_000_000 ? value : null;
+}
+
+/** Colour: --no-color, then NO_COLOR / FORCE_COLOR (no-color.org, force-color.org), then the file, then "is it a terminal". */
+function resolveColor(args: CliArgs, env: Env, file: FileConfig, isTTY: boolean): boolean {
+  if (args.color === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return file.color ?? isTTY;
+}
+
+async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileConfig, fileName: string): Promise<HostPlan[]> {
+  const { env } = context;
+  const logFlag = args.log ?? env.PVLOOK_LOG;
+  checkLogPath(logFlag, args.log !== undefined ? '--log' : 'PVLOOK_LOG');
+  const groups = file.groups ?? {};
+  const chosen = args.group ?? [];
+  for (const name of chosen) {
+    if (!(name in groups)) {
+      const known = Object.keys(groups);
+      throw new UsageError(`--group ${quote(name)}: no such group in ${fileName}${known.length ? ` (groups: ${known.join(', ')})` : ''}`);
+    }
+  }
+
+  const hostsFile = args.hostsFile ?? env.PVLOOK_HOSTS_FILE;
+  const given = [...args.hosts];
+  if (given.length === 0 && env.PVLOOK_HOSTS) given.push(...env.PVLOOK_HOSTS.split(/[\s,]+/).filter(Boolean));
+  if (hostsFile !== undefined) given.push(...(await readHostsFile(path.resolve(context.cwd, hostsFile))));
+
+  const pairs: { host: string; watch: Watch; source: string }[] = [];
+  if (given.length > 0 || hostsFile !== undefined) {
+    // Hosts named on the command line join the one chosen group, or the default group.
+    const group = chosen.length === 1 ? (chosen[0] as string) : DEFAULTS.group;
+    const log = logFlag ?? (chosen.length === 1 ? groups[group]?.log : undefined) ?? file.log;
+    if (log === undefined) throw new UsageError('no log path: pass --log <path>, set PVLOOK_LOG, or set "log" in a config file');
+    for (const host of given) pairs.push({ host, watch: { group, log }, source: hostsFile !== undefined && !args.hosts.includes(host) ? hostsFile : 'command line' });
+  } else {
+    if (file.hosts !== undefined && (chosen.length === 0 || chosen.includes(DEFAULTS.group))) {
+      const log = logFlag ?? file.log;
+      if (log === undefined) throw new ConfigError(fileName, ['key "hosts" is set but no "log" path is: add "log", or pass --log']);
+      file.hosts.forEach((host) => pairs.push({ host, watch: { group: DEFAULTS.group, log }, source: `${fileName}: key "hosts"` }));
+    }
+    for (const [name, group] of Object.entries(groups)) {
+      if (chosen.length > 0 && !chosen.includes(name)) continue;
+      group.hosts.forEach((host) => pairs.push({ host, watch: { group: name, log: logFlag ?? group.log }, source: `${fileName}: key "groups.${name}.hosts"` }));
+    }
+  }
+  if (pairs.length === 0) {
+    throw new UsageError('no hosts to watch: name them (pvlook web01 web02), use --hosts-file, or list "hosts" or "groups" in a config file (try pvlook demo)');
+  }
+  return planHosts(pairs);
+}
+
+function checkLogPath(log: string | undefined, source: string): void {
+  if (log === undefined) return;
+  if (log === '' || log.includes('\0')) throw new UsageError(`${source} ${quote(log)}: expected a file path`);
+}
+
+/** Expand ranges, parse each host once, and gather every watch of a host onto it. */
+function planHosts(pairs: readonly { host: string; watch: Watch; source: string }[]): HostPlan[] {
+  const byLabel = new Map<string, HostPlan>();
+  for (const { host, watch, source } of pairs) {
+    let names: string[];
+    try {
+      names = expandHostPattern(host);
+    } catch (error) {
+      if (error instanceof HostRangeError) throw new UsageError(`${source}: ${error.message}`, { cause: error });
+      throw error;
+    }
+    for (const name of names) {
+      let plan = byLabel.get(name);
+      if (!plan) {
+        try {
+          plan = { spec: parseHostSpec(name), watches: [] };
+        } catch (error) {
+          if (error instanceof HostSpecError) throw new UsageError(`${source}: ${error.message}`, { cause: error });
+          throw error;
+        }
+        byLabel.set(name, plan);
+      }
+      if (!plan.watches.some((w) => w.group === watch.group && w.log === watch.log)) plan.watches.push(watch);
+    }
+  }
+  return [...byLabel.values()];
+}

@@ -1,0 +1,105 @@
+/**
+ * known_hosts, read the way OpenSSH reads it: plain and hashed (`|1|salt|hmac`)
+ * names, `[host]:port` for non-default ports, `*`/`?` wildcards, `!negation`,
+ * and `@revoked` keys. `@cert-authority` lines are not supported and skipped.
+ */
+import { createHmac } from 'node:crypto';
+
+export interface KnownHostLine {
+  marker: 'revoked' | null;
+  patterns: string[];
+  keyType: string;
+  /** base64 of the public key blob, as written in the file */
+  key: string;
+}
+
+export function parseKnownHosts(text: string): KnownHostLine[] {
+  const lines: KnownHostLine[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const fields = line.split(/\s+/);
+    let marker: KnownHostLine['marker'] = null;
+    if (fields[0]?.startsWith('@')) {
+      if (fields[0] !== '@revoked') continue;
+      marker = 'revoked';
+      fields.shift();
+    }
+    const [hosts, keyType, key] = fields;
+    if (!hosts || !keyType || !key) continue;
+    lines.push({ marker, patterns: hosts.split(','), keyType, key });
+  }
+  return lines;
+}
+
+/** The name OpenSSH looks up: plain for port 22, `[host]:port` otherwise. */
+export function knownHostsName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+export interface HostKeys {
+  trusted: { keyType: string; key: string }[];
+  revoked: Set<string>;
+}
+
+export function keysForHost(lines: readonly KnownHostLine[], name: string): HostKeys {
+  const trusted: HostKeys['trusted'] = [];
+  const revoked = new Set<string>();
+  for (const line of lines) {
+    if (line.marker === 'revoked') {
+      // OpenSSH treats a revoked key as revoked whatever host pattern it carries.
+      revoked.add(line.key);
+    } else if (matchesHostList(line.patterns, name)) {
+      trusted.push({ keyType: line.keyType, key: line.key });
+    }
+  }
+  return { trusted: trusted.filter((entry) => !revoked.has(entry.key)), revoked };
+}
+
+function matchesHostList(patterns: readonly string[], name: string): boolean {
+  let matched = false;
+  for (const pattern of patterns) {
+    if (pattern.startsWith('|1|')) {
+      if (hashedMatches(pattern, name)) matched = true;
+    } else if (pattern.startsWith('!')) {
+      if (globMatches(pattern.slice(1), name)) return false;
+    } else if (globMatches(pattern, name)) {
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+function hashedMatches(pattern: string, name: string): boolean {
+  const [, , salt, hash] = pattern.split('|');
+  if (!salt || !hash) return false;
+  const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
+  return digest === hash;
+}
+
+function globMatches(pattern: string, name: string): boolean {
+  const source = pattern
+    .toLowerCase()
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
+  return new RegExp(`^${source}$`).test(name.toLowerCase());
+}
+
+export type KeyVerdict = 'trusted' | 'unknown' | 'changed' | 'revoked';
+
+export function judgeHostKey(keys: HostKeys, offered: string): KeyVerdict {
+  if (keys.revoked.has(offered)) return 'revoked';
+  if (keys.trusted.some((entry) => entry.key === offered)) return 'trusted';
+  return keys.trusted.length > 0 ? 'changed' : 'unknown';
+}
+
+/** Host-key algorithms to offer so the server presents a key type we can check. */
+export function hostKeyAlgorithmsFor(keyTypes: readonly string[]): string[] {
+  const algorithms: string[] = [];
+  for (const type of new Set(keyTypes)) {
+    if (type === 'ssh-rsa') algorithms.push('rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa');
+    else algorithms.push(type);
+  }
+  return algorithms;
+}

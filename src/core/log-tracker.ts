@@ -1,0 +1,65 @@
+/**
+ * What pvlook remembers about one log on one host between samples, and how a
+ * new probe result turns into a rate. Pure: time comes in as arguments.
+ */
+import type { LogProbe, ProbeRequest } from './probe.js';
+
+export interface LogMemory {
+  /** the last good reading: where to continue counting from */
+  last: { inode: string; offset: number; time: number } | null;
+  /** recent rates, oldest first, null for gaps; bounded by the caller's window */
+  history: (number | null)[];
+}
+
+export type LogOutcome =
+  /** a rate over the interval since the previous reading */
+  | { kind: 'rate'; rate: number; lines: number; seconds: number }
+  /** a first reading, or one after rotation/truncation: nothing to compare yet */
+  | { kind: 'baseline'; reason: 'first' | 'rotated' | 'truncated' | 'clock' }
+  | { kind: 'missing' }
+  | { kind: 'unreadable' };
+
+export const EMPTY_MEMORY: LogMemory = { last: null, history: [] };
+
+export function probeRequestFor(path: string, memory: LogMemory): ProbeRequest {
+  return { path, previous: memory.last ? { inode: memory.last.inode, offset: memory.last.offset } : null };
+}
+
+/**
+ * Fold one probe into the memory.
+ * @param time seconds on the clock the reading was taken with (remote if known)
+ * @param historyLength how many rates to keep
+ */
+export function advance(memory: LogMemory, probe: LogProbe, time: number, historyLength: number): { memory: LogMemory; outcome: LogOutcome } {
+  if (probe.kind !== 'ok') {
+    // The log is gone or unreadable: start again from scratch when it returns.
+    return { memory: { last: null, history: pushBounded(memory.history, null, historyLength) }, outcome: { kind: probe.kind } };
+  }
+  const last = { inode: probe.inode, offset: probe.size, time };
+  const previous = memory.last;
+  const baseline = (reason: 'first' | 'rotated' | 'truncated' | 'clock') => ({
+    memory: { last, history: memory.history },
+    outcome: { kind: 'baseline', reason } as const,
+  });
+  if (previous === null) return baseline('first');
+  if (previous.inode !== probe.inode) return baseline('rotated');
+  if (probe.size < previous.offset || probe.newLines === null) return baseline('truncated');
+  const seconds = time - previous.time;
+  // A clock that stood still or went backwards gives no honest rate.
+  if (!(seconds > 0)) return baseline('clock');
+  const rate = probe.newLines / seconds;
+  return {
+    memory: { last, history: pushBounded(memory.history, rate, historyLength) },
+    outcome: { kind: 'rate', rate, lines: probe.newLines, seconds },
+  };
+}
+
+/** Record a failed sample as a gap, and forget the position so the next reading is a baseline. */
+export function forget(memory: LogMemory, historyLength: number): LogMemory {
+  return { last: null, history: pushBounded(memory.history, null, historyLength) };
+}
+
+function pushBounded<T>(items: readonly T[], item: T, limit: number): T[] {
+  const next = [...items, item];
+  return next.length > limit ? next.slice(next.length - limit) : next;
+}

@@ -1,0 +1,53 @@
+/**
+ * A snapshot is everything a renderer needs for one tick: one row per log per
+ * host, and the fleet total. It is plain data, the same for table and JSON.
+ */
+import type { FailureStatus } from '../errors.js';
+import type { Trend } from './trend.js';
+
+/** ok, or why there is no fresh number: stale (the host is still busy with an earlier sample) or a failure. */
+export type RowStatus = 'ok' | 'stale' | FailureStatus;
+
+export interface Row {
+  host: string;
+  group: string;
+  log: string;
+  /** lines per second over the last interval; null when unknown (first sample, rotation, failure) */
+  rate: number | null;
+  /** lines appended during the last interval */
+  lines: number | null;
+  trend: Trend | null;
+  status: RowStatus;
+  error: string | null;
+}
+
+export interface Snapshot {
+  /** ms since the epoch when the tick closed */
+  time: number;
+  intervalMs: number;
+  tick: number;
+  rows: Row[];
+  total: Total;
+}
+
+export interface Total {
+  /** sum of the known rates */
+  rate: number;
+  ok: number;
+  stale: number;
+  failed: number;
+}
+
+export function totalOf(rows: readonly Row[]): Total {
+  let rate = 0;
+  let ok = 0;
+  let stale = 0;
+  let failed = 0;
+  for (const row of rows) {
+    if (row.rate !== null) rate += row.rate;
+    if (row.status === 'ok') ok++;
+    else if (row.status === 'stale') stale++;
+    else failed++;
+  }
+  return { rate, ok, stale, failed };
+}

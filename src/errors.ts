@@ -1,0 +1,62 @@
+/**
+ * The few error classes pvlook shows to people. Each carries a short message
+ * meant for the terminal; the underlying error, if any, rides along as `cause`.
+ */
+
+export const EXIT_OK = 0;
+export const EXIT_HOST_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** A mistake on the command line or in the environment: exit 2. */
+export class UsageError extends Error {
+  readonly exitCode = EXIT_USAGE;
+  override name = 'UsageError';
+}
+
+/** A mistake in a config or hosts file: names the file, the key and the value. Exit 2. */
+export class ConfigError extends Error {
+  readonly exitCode = EXIT_USAGE;
+  override name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : '\n  ' + problems.join('\n  ')}`, options);
+  }
+}
+
+/**
+ * Why one host could not be sampled. `status` is a single word shown in the
+ * table and in JSON; the message is one short line, never a stack trace.
+ */
+export type FailureStatus =
+  | 'unreachable'
+  | 'refused'
+  | 'dns'
+  | 'auth'
+  | 'hostkey'
+  | 'timeout'
+  | 'nolog'
+  | 'noperm'
+  | 'badoutput'
+  | 'error';
+
+export class HostError extends Error {
+  override name = 'HostError';
+  constructor(
+    readonly status: FailureStatus,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Quote a value for a user-facing message the way people read it: JSON-style. */
+export function quote(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? text.slice(0, 77) + '...' : text;
+}

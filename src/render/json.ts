@@ -1,0 +1,38 @@
+/**
+ * The snapshot as the JSON object documented in the README. One per tick;
+ * in watch mode, one per line (NDJSON).
+ */
+import type { Snapshot } from '../core/snapshot.js';
+
+export interface JsonSnapshot {
+  time: string;
+  interval: number;
+  hosts: {
+    host: string;
+    group: string;
+    log: string;
+    rate: number | null;
+    lines: number | null;
+    trend: 'up' | 'down' | 'flat' | null;
+    status: string;
+    error: string | null;
+  }[];
+  total: { rate: number; ok: number; stale: number; failed: number };
+}
+
+export function toJson(snapshot: Snapshot): JsonSnapshot {
+  return {
+    time: new Date(snapshot.time).toISOString(),
+    interval: snapshot.intervalMs / 1000,
+    hosts: snapshot.rows.map((row) => ({ ...row, rate: round(row.rate) })),
+    total: { ...snapshot.total, rate: round(snapshot.total.rate) ?? 0 },
+  };
+}
+
+export function renderJsonLine(snapshot: Snapshot): string {
+  return JSON.stringify(toJson(snapshot));
+}
+
+function round(rate: number | null): number | null {
+  return rate === null ? null : Math.round(rate * 1000) / 1000;
+}

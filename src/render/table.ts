@@ -1,0 +1,36 @@
+/**
+ * The snapshot as a cli-table3 table, with a fleet total row and the reason
+ * for each failure listed underneath (long SSH advice would wreck the columns).
+ */
+import Table from 'cli-table3';
+import type { Snapshot } from '../core/snapshot.js';
+import { formatRate, formatStatus, formatTrend, type Style } from './style.js';
+
+export function renderTable(snapshot: Snapshot, style: Style): string {
+  const table = new Table({
+    head: ['host', 'group', 'log', 'lines/s', 'trend', 'status'].map((title) => style.paint.bold(title)),
+    colAligns: ['left', 'left', 'left', 'right', 'left', 'left'],
+    // cli-table3 colours headers and borders by itself unless told not to.
+    style: { head: [], border: [] },
+    // No rule between rows: a fleet reads better dense.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const row of snapshot.rows) {
+    const rate = row.rate === null ? style.paint.dim(formatRate(null)) : formatRate(row.rate);
+    table.push([row.host, row.group, row.log, rate, formatTrend(row.trend, style), formatStatus(row.status, style)]);
+  }
+  const { total } = snapshot;
+  const counts = [`${total.ok} ok`, total.stale > 0 ? `${total.stale} stale` : '', total.failed > 0 ? style.paint.red(`${total.failed} failed`) : '']
+    .filter(Boolean)
+    .join(', ');
+  table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate)), '', '']);
+
+  const notes = snapshot.rows
+    .filter((row) => row.error !== null && row.status !== 'ok')
+    .map((row) => `${style.paint.red('✗')} ${row.host}${row.group !== 'default' ? ` (${row.group})` : ''}: ${row.error}`);
+  return [table.toString(), ...uniq(notes)].join('\n');
+}
+
+function uniq(lines: string[]): string[] {
+  return [...new Set(lines)];
+}

@@ -1,0 +1,85 @@
+/**
+ * The only module that writes to the terminal. Plain output is just lines;
+ * the live view uses the alternate screen, a hidden cursor and raw keys, and
+ * one idempotent restore() puts everything back however pvlook ends.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+const ESC = '\u001b[';
+const ALT_SCREEN_ON = `${ESC}?1049h`;
+const ALT_SCREEN_OFF = `${ESC}?1049l`;
+const CURSOR_HIDE = `${ESC}?25l`;
+const CURSOR_SHOW = `${ESC}?25h`;
+const SYNC_BEGIN = `${ESC}?2026h`;
+const SYNC_END = `${ESC}?2026l`;
+const HOME = `${ESC}H`;
+const CLEAR_LINE_END = `${ESC}K`;
+const CLEAR_BELOW = `${ESC}J`;
+
+export type OutputStream = Writable & { isTTY?: boolean; columns?: number; rows?: number };
+export type InputStream = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+
+export class Terminal {
+  private live = false;
+  private keyListener: ((data: Buffer | string) => void) | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly out: OutputStream,
+    private readonly input: InputStream | null,
+  ) {
+    // A closed pipe (pvlook --json | head) is an ending, not a crash.
+    out.on('error', () => {
+      this.closed = true;
+    });
+  }
+
+  get isTTY(): boolean {
+    return this.out.isTTY === true;
+  }
+
+  /** True once the reader went away (EPIPE): stop producing output. */
+  get isClosed(): boolean {
+    return this.closed || this.out.destroyed;
+  }
+
+  print(text: string): void {
+    if (!this.isClosed) this.out.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  /** Enter the live view: alternate screen, no cursor, keys one at a time. */
+  startLive(onKey: (key: string) => void): void {
+    if (this.live) return;
+    this.live = true;
+    this.out.write(ALT_SCREEN_ON + CURSOR_HIDE);
+    if (this.input?.isTTY && this.input.setRawMode) {
+      this.input.setRawMode(true);
+      this.keyListener = (data) => onKey(data.toString());
+      this.input.on('data', this.keyListener);
+      this.input.resume();
+    }
+  }
+
+  /** Redraw the whole frame in place, clipped to the screen so it never scrolls. */
+  frame(text: string): void {
+    if (this.isClosed) return;
+    const rows = Math.max(1, this.out.rows ?? 24);
+    let lines = text.split('\n');
+    if (lines.length > rows) lines = [...lines.slice(0, rows - 1), `… ${lines.length - rows + 1} more lines (enlarge the terminal)`];
+    const body = lines.map((line) => line + CLEAR_LINE_END).join('\n');
+    this.out.write(SYNC_BEGIN + HOME + body + CLEAR_BELOW + SYNC_END);
+  }
+
+  /** Put the terminal back as it was. Safe to call any number of times, from any exit path. */
+  restore(): void {
+    if (!this.live) return;
+    this.live = false;
+    if (this.keyListener && this.input) {
+      this.input.off('data', this.keyListener);
+      this.input.setRawMode?.(false);
+      this.input.pause();
+      this.keyListener = null;
+    }
+    if (!this.isClosed) this.out.write(CURSOR_SHOW + ALT_SCREEN_OFF);
+  }
+}

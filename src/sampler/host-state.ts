@@ -1,0 +1,86 @@
+/**
+ * What the sampler keeps per host between ticks, and how one probe result or
+ * failure updates it. Pure: the clock and randomness come in as arguments.
+ */
+import type { HostPlan } from '../config/config.js';
+import type { HostError } from '../errors.js';
+import { retryDelayMs } from '../core/backoff.js';
+import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '../core/log-tracker.js';
+import type { ProbeResult } from '../core/probe.js';
+import { trendOf, type TrendOptions } from '../core/trend.js';
+import type { Row } from '../core/snapshot.js';
+
+export interface HostState {
+  readonly plan: HostPlan;
+  /** one per watch, same order as plan.watches */
+  memories: LogMemory[];
+  outcomes: (LogOutcome | null)[];
+  /** the last failure, until the next success */
+  failure: HostError | null;
+  failures: number;
+  /** ms; no new attempt before this */
+  retryAt: number;
+  /** ms when the sample now in flight started, or null */
+  busySince: number | null;
+}
+
+export function initialState(plan: HostPlan): HostState {
+  return {
+    plan,
+    memories: plan.watches.map(() => EMPTY_MEMORY),
+    outcomes: plan.watches.map(() => null),
+    failure: null,
+    failures: 0,
+    retryAt: 0,
+    busySince: null,
+  };
+}
+
+export function applyProbe(state: HostState, result: ProbeResult, localSeconds: number, historyLength: number): void {
+  const time = result.remoteTime ?? localSeconds;
+  result.logs.forEach((probe, index) => {
+    const memory = state.memories[index] ?? EMPTY_MEMORY;
+    const next = advance(memory, probe, time, historyLength);
+    state.memories[index] = next.memory;
+    state.outcomes[index] = next.outcome;
+  });
+  state.failure = null;
+  state.failures = 0;
+  state.retryAt = 0;
+}
+
+export function applyFailure(state: HostState, error: HostError, nowMs: number, random: number, historyLength: number): void {
+  state.memories = state.memories.map((memory) => forget(memory, historyLength));
+  state.outcomes = state.outcomes.map(() => null);
+  state.failure = error;
+  state.failures++;
+  state.retryAt = nowMs + retryDelayMs(state.failures, random);
+}
+
+/** The rows this host contributes to a snapshot taken at `nowMs`. */
+export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Row[] {
+  return state.plan.watches.map((watch, index) => {
+    const base = { host: state.plan.spec.label, group: watch.group, log: watch.log };
+    if (state.failure !== null) {
+      // Keep showing the failure while a retry is under way.
+      return { ...base, rate: null, lines: null, trend: null, status: state.failure.status, error: state.failure.message };
+    }
+    if (state.busySince !== null) {
+      const waited = ((nowMs - state.busySince) / 1000).toFixed(1);
+      return { ...base, rate: null, lines: null, trend: null, status: 'stale', error: `waiting for an answer (${waited}s)` };
+    }
+    const outcome = state.outcomes[index] ?? null;
+    switch (outcome?.kind) {
+      case 'rate': {
+        const history = state.memories[index]?.history ?? [];
+        return { ...base, rate: outcome.rate, lines: outcome.lines, trend: trendOf(history.slice(0, -1), outcome.rate, trend), status: 'ok', error: null };
+      }
+      case 'missing':
+        return { ...base, rate: null, lines: null, trend: null, status: 'nolog', error: 'log file not found' };
+      case 'unreadable':
+        return { ...base, rate: null, lines: null, trend: null, status: 'noperm', error: 'log file not readable' };
+      default:
+        return { ...base, rate: null, lines: null, trend: null, status: 'ok', error: null };
+    }
+  });
+}

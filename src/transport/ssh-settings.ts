@@ -1,0 +1,92 @@
+/**
+ * Resolve a host's SSH settings the way `ssh` itself does, by asking OpenSSH:
+ * `ssh -G` prints the final settings after Include, Match, Host wildcards and
+ * token expansion, in a few milliseconds, and never connects.
+ */
+import { execFile } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { HostSpec } from '../core/host-spec.js';
+
+const run = promisify(execFile);
+
+export interface SshSettings {
+  hostname: string;
+  port: number;
+  user: string;
+  identityFiles: string[];
+  knownHostsFiles: string[];
+  /** name to look up in known_hosts instead of the host name */
+  hostKeyAlias: string | null;
+  /** a ProxyJump value other than "none" */
+  proxyJump: string | null;
+}
+
+export type SettingsResolver = (spec: HostSpec) => Promise<SshSettings>;
+
+/** Parse `ssh -G` output. Keys are lower case; some (identityfile) repeat. */
+export function parseSshG(text: string, home: string): SshSettings {
+  const values = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space <= 0) continue;
+    const key = line.slice(0, space).toLowerCase();
+    values.set(key, [...(values.get(key) ?? []), line.slice(space + 1).trim()]);
+  }
+  const one = (key: string) => values.get(key)?.[0];
+  const files = (key: string) => (values.get(key) ?? []).flatMap((value) => value.split(/\s+/)).filter(Boolean).map((file) => expandHome(file, home));
+  const proxyJump = one('proxyjump');
+  const port = Number(one('port') ?? 22);
+  return {
+    hostname: one('hostname') ?? '',
+    port: Number.isInteger(port) && port > 0 ? port : 22,
+    user: one('user') ?? os.userInfo().username,
+    identityFiles: files('identityfile'),
+    knownHostsFiles: [...files('userknownhostsfile'), ...files('globalknownhostsfile')],
+    hostKeyAlias: one('hostkeyalias') ?? null,
+    proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump : null,
+  };
+}
+
+function expandHome(file: string, home: string): string {
+  if (file === '~') return home;
+  if (file.startsWith('~/')) return path.join(home, file.slice(2));
+  return file;
+}
+
+/**
+ * @param configFile like `ssh -F`; null uses ~/.ssh/config and the system config
+ */
+export function openSshResolver(configFile: string | null, home = os.homedir()): SettingsResolver {
+  return async (spec) => {
+    const args = ['-G'];
+    if (configFile !== null) args.push('-F', configFile);
+    if (spec.port !== null) args.push('-p', String(spec.port));
+    if (spec.user !== null) args.push('-l', spec.user);
+    args.push('--', spec.host);
+    try {
+      const { stdout } = await run('ssh', args, { timeout: 10_000, maxBuffer: 1 << 20 });
+      return parseSshG(stdout, home);
+    } catch (error) {
+      const err = error as NodeJS.ErrnoException & { stderr?: string };
+      if (err.code === 'ENOENT') return fallbackSettings(spec, home);
+      const reason = (err.stderr ?? '').trim().split('\n')[0] || err.message;
+      throw new Error(`ssh config: ${reason}`, { cause: error });
+    }
+  };
+}
+
+/** Without an OpenSSH client installed: OpenSSH's own defaults, no config file. */
+export function fallbackSettings(spec: HostSpec, home: string): SshSettings {
+  const ssh = path.join(home, '.ssh');
+  return {
+    hostname: spec.host,
+    port: spec.port ?? 22,
+    user: spec.user ?? os.userInfo().username,
+    identityFiles: ['id_rsa', 'id_ecdsa', 'id_ed25519'].map((name) => path.join(ssh, name)),
+    knownHostsFiles: [path.join(ssh, 'known_hosts'), '/etc/ssh/ssh_known_hosts'],
+    hostKeyAlias: null,
+    proxyJump: null,
+  };
+}
