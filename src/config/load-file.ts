@@ -55,7 +55,8 @@ function readFailure(file: string | null, error: unknown): ConfigError {
   if (err.code === 'ENOENT') return new ConfigError(where, ['file not found'], { cause: error });
   if (err.code === 'EACCES') return new ConfigError(where, ['permission denied'], { cause: error });
   if (err.code === 'EISDIR') return new ConfigError(where, ['is a folder, not a file'], { cause: error });
-  // YAML and JSON parse errors: keep the parser's first line, it says where.
-  const firstLine = String(err.message ?? error).split('\n')[0] ?? 'unreadable';
-  return new ConfigError(where, [`cannot parse: ${firstLine.replace(/^JSON Error in [^:]+:\s*/, '')}`], { cause: error });
+  // YAML and JSON parse errors: their message starts with "<kind> Error in <file>:", then says what and where.
+  const lines = String(err.message ?? error).split('\n').map((line) => line.trim());
+  const detail = lines.find((line, index) => line !== '' && !(index === 0 && /Error in /.test(line))) ?? 'unreadable';
+  return new ConfigError(where, [`cannot parse: ${detail}`], { cause: error });
 }

@@ -44,7 +44,7 @@ function expandBracket(body: string, pattern: string): string[] {
       }
       const width = fromText.length;
       for (let n = from; n <= to; n++) out.push(String(n).padStart(width, '0'));
-    } else if (/^[A-Za-z0-9_.-]+$/.test(part.trim())) {
+    } else if (/^[A-Za-z0-9_.]+$/.test(part.trim())) {
       out.push(part.trim());
     } else {
       throw new HostRangeError(`bad range ${JSON.stringify(part)} in ${JSON.stringify(pattern)} (expected like [01-20] or [1,3,5])`);

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfigFile } from '../../src/config/load-file.js';
+import { ConfigError } from '../../src/errors.js';
+
+const fresh = () => mkdtempSync(path.join(os.tmpdir(), 'pvlook-cfg-'));
+
+async function configErrorOf(promise: Promise<unknown>): Promise<ConfigError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('the shipped .pvlookrc.example loads and means what it says', async () => {
+  const dir = fresh();
+  copyFileSync(path.join(import.meta.dirname, '../../.pvlookrc.example'), path.join(dir, '.pvlookrc'));
+  const loaded = await loadConfigFile(null, dir);
+  assert.ok(loaded);
+  assert.equal(loaded.file, path.join(dir, '.pvlookrc'));
+  assert.equal(loaded.config.interval, 1);
+  assert.equal(loaded.config.log, '/var/log/nginx/access.log');
+  assert.deepEqual(loaded.config.groups?.apache, { log: '/var/log/httpd/access_log', hosts: ['web[01-04]'] });
+  assert.deepEqual(loaded.config.trend, { window: 10, deadband: 0.1, minDelta: 0.5 });
+});
+
+test('finds .pvlookrc.json, YAML and the package.json key by searching upwards', async () => {
+  const dir = fresh();
+  const deep = path.join(dir, 'a', 'b');
+  mkdirSync(deep, { recursive: true });
+  writeFileSync(path.join(dir, '.pvlookrc.json'), JSON.stringify({ log: '/j.log' }));
+  assert.equal((await loadConfigFile(null, deep))?.config.log, '/j.log');
+
+  const pkg = fresh();
+  writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'x', pvlook: { interval: 2 } }));
+  assert.equal((await loadConfigFile(null, pkg))?.config.interval, 2);
+
+  const yml = fresh();
+  writeFileSync(path.join(yml, '.pvlookrc.yml'), 'parallel: 7\n');
+  assert.equal((await loadConfigFile(null, yml))?.config.parallel, 7);
+});
+
+test('an unknown key names the file and the key path', async () => {
+  const dir = fresh();
+  writeFileSync(path.join(dir, '.pvlookrc.yaml'), 'groups:\n  apache:\n    log: /a\n    hosts: [w1]\n    lgo: oops\n');
+  const error = await configErrorOf(loadConfigFile(null, dir));
+  assert.match(error.message, /\.pvlookrc\.yaml/);
+  assert.match(error.message, /unknown key "groups\.apache\.lgo"/);
+});
+
+test('a wrong type names the file, the key and the bad value; every problem is listed', async () => {
+  const dir = fresh();
+  writeFileSync(path.join(dir, '.pvlookrc.json'), JSON.stringify({ interval: 'fast', parallel: 0, hosts: ['a', 3] }));
+  const error = await configErrorOf(loadConfigFile(null, dir));
+  assert.match(error.message, /\.pvlookrc\.json/);
+  assert.match(error.message, /key "interval": .*number.*got "fast"/);
+  assert.match(error.message, /key "parallel": .*got 0/);
+  assert.match(error.message, /key "hosts\[1\]": .*got 3/);
+  assert.equal(error.problems.length, 3);
+});
+
+test('broken YAML or JSON says which file and where', async () => {
+  const dir = fresh();
+  writeFileSync(path.join(dir, '.pvlookrc.json'), '{ "log": ');
+  const error = await configErrorOf(loadConfigFile(null, dir));
+  assert.match(error.message, /\.pvlookrc\.json: cannot parse/);
+  const yaml = fresh();
+  writeFileSync(path.join(yaml, '.pvlookrc.yaml'), 'log: [unclosed\n');
+  assert.match((await configErrorOf(loadConfigFile(null, yaml))).message, /\.pvlookrc\.yaml: cannot parse/);
+});
+
+test('a config named with --config that does not exist is an error, not a silent default', async () => {
+  const dir = fresh();
+  const error = await configErrorOf(loadConfigFile('nope.yaml', dir));
+  assert.match(error.message, /nope\.yaml: file not found/);
+});
+
+test('a JS config file runs only when named explicitly, never when found by search', async () => {
+  const dir = fresh();
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', type: 'module' }));
+  mkdirSync(path.join(dir, '.config'));
+  writeFileSync(path.join(dir, '.config', 'pvlookrc.mjs'), "globalThis.pvlookRan = true; export default { log: '/js.log' };");
+  writeFileSync(path.join(dir, 'pvlook.config.mjs'), "globalThis.pvlookRan = true; export default { log: '/js.log' };");
+  const found = await loadConfigFile(null, dir);
+  assert.equal(found, null);
+  assert.equal((globalThis as { pvlookRan?: boolean }).pvlookRan, undefined);
+  const named = await loadConfigFile('pvlook.config.mjs', dir);
+  assert.equal(named?.config.log, '/js.log');
+});

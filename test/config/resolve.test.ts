@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseCommandLine, type CliArgs } from '../../src/cli/args.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { ConfigError, UsageError } from '../../src/errors.js';
+
+function argsOf(argv: string[]): CliArgs {
+  const parsed = parseCommandLine(argv, '0.0.0');
+  assert.equal(parsed.kind, 'run');
+  return (parsed as { args: CliArgs }).args;
+}
+
+function folder(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-resolve-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+const resolve = (argv: string[], cwd: string, env: Record<string, string> = {}, stdoutIsTTY = false) =>
+  resolveConfig(argsOf(argv), { env: { HOME: cwd, ...env }, cwd, stdoutIsTTY });
+
+test('defaults: snapshot, 1 s interval, 50 parallel, 10 s timeout, colour only on a terminal', async () => {
+  const dir = folder();
+  const config = await resolve(['-l', '/x.log', 'web1'], dir);
+  assert.equal(config.mode, 'snapshot');
+  assert.equal(config.intervalMs, 1000);
+  assert.equal(config.parallel, 50);
+  assert.equal(config.timeoutMs, 10_000);
+  assert.equal(config.color, false);
+  assert.equal((await resolve(['-l', '/x.log', 'web1'], dir, {}, true)).color, true);
+  assert.deepEqual(config.hosts, [{ spec: { label: 'web1', host: 'web1', user: null, port: null }, watches: [{ group: 'default', log: '/x.log' }] }]);
+});
+
+test('precedence: config file < PVLOOK_* environment < flags', async () => {
+  const dir = folder({ '.pvlookrc.json': JSON.stringify({ interval: 5, parallel: 3, timeout: 4, log: '/file.log', hosts: ['a'] }) });
+  const fromFile = await resolve([], dir);
+  assert.deepEqual([fromFile.intervalMs, fromFile.parallel, fromFile.timeoutMs], [5000, 3, 4000]);
+  assert.equal(fromFile.hosts[0]?.watches[0]?.log, '/file.log');
+  const fromEnv = await resolve([], dir, { PVLOOK_INTERVAL: '2', PVLOOK_PARALLEL: '9', PVLOOK_LOG: '/env.log' });
+  assert.deepEqual([fromEnv.intervalMs, fromEnv.parallel], [2000, 9]);
+  assert.equal(fromEnv.hosts[0]?.watches[0]?.log, '/env.log');
+  const fromFlags = await resolve(['-n', '0.5', '-p', '12', '-l', '/flag.log'], dir, { PVLOOK_INTERVAL: '2', PVLOOK_LOG: '/env.log' });
+  assert.deepEqual([fromFlags.intervalMs, fromFlags.parallel], [500, 12]);
+  assert.equal(fromFlags.hosts[0]?.watches[0]?.log, '/flag.log');
+});
+
+test('groups: each with its own log; a host in two groups is one host with two logs; -g selects', async () => {
+  const dir = folder({
+    '.pvlookrc.yaml': 'groups:\n  apache:\n    log: /a.log\n    hosts: ["w[1-2]"]\n  ui:\n    log: /u.log\n    hosts: [w2, u1]\n',
+  });
+  const all = await resolve([], dir);
+  assert.deepEqual(
+    all.hosts.map((h) => [h.spec.label, h.watches.map((w) => `${w.group}:${w.log}`)]),
+    [
+      ['w1', ['apache:/a.log']],
+      ['w2', ['apache:/a.log', 'ui:/u.log']],
+      ['u1', ['ui:/u.log']],
+    ],
+  );
+  const ui = await resolve(['-g', 'ui'], dir);
+  assert.deepEqual(ui.hosts.map((h) => h.spec.label), ['w2', 'u1']);
+  // Hosts named on the command line with one -g join that group and use its log.
+  const adhoc = await resolve(['-g', 'apache', 'w9'], dir);
+  assert.deepEqual(adhoc.hosts, [{ spec: { label: 'w9', host: 'w9', user: null, port: null }, watches: [{ group: 'apache', log: '/a.log' }] }]);
+  await assert.rejects(resolve(['-g', 'nope'], dir), /--group "nope": no such group .*groups: apache, ui/);
+});
+
+test('a hosts file: one host per line, # comments, ranges; the old servers file reads as is', async () => {
+  const dir = folder({ servers: '# web tier\nweb[01-02]\n\nuser@db1:2200   # primary\n' });
+  const config = await resolve(['-H', 'servers', '-l', '/x.log'], dir);
+  assert.deepEqual(config.hosts.map((h) => h.spec.label), ['web01', 'web02', 'user@db1:2200']);
+  assert.equal(config.hosts[2]?.spec.port, 2200);
+  await assert.rejects(resolve(['-H', 'missing', '-l', '/x.log'], dir), (error: unknown) => error instanceof ConfigError && /missing: file not found/.test(error.message));
+});
+
+test('bad flag and environment values name their source and value', async () => {
+  const dir = folder();
+  await assert.rejects(resolve(['-n', 'fast', '-l', '/x', 'h'], dir), (e: unknown) => e instanceof UsageError && /--interval "fast": expected a number of seconds/.test(e.message));
+  await assert.rejects(resolve(['-n', '0', '-l', '/x', 'h'], dir), /--interval "0"/);
+  await assert.rejects(resolve(['-p', '-3', '-l', '/x', 'h'], dir), /--parallel "-3"|unknown option|argument missing/);
+  await assert.rejects(resolve(['-l', '/x', 'h'], dir, { PVLOOK_TIMEOUT: 'soon' }), /PVLOOK_TIMEOUT "soon"/);
+  await assert.rejects(resolve(['-l', '/x', '--count', '2.5', 'h'], dir), /--count "2.5": expected a whole number/);
+  await assert.rejects(resolve(['-l', '/x', 'web[1-]'], dir), /command line: bad range/);
+  await assert.rejects(resolve(['-l', '/x', '--', '-oProxyCommand=id'], dir), /bad host name/);
+});
+
+test('nothing to watch, or no log path, is a usage error that says what to do', async () => {
+  const dir = folder();
+  await assert.rejects(resolve([], dir), (e: unknown) => e instanceof UsageError && /no hosts to watch/.test(e.message));
+  await assert.rejects(resolve(['web1'], dir), /no log path: pass --log/);
+});
+
+test('--count implies watch; NO_COLOR and --no-color win over a terminal and the file; FORCE_COLOR forces', async () => {
+  const dir = folder({ '.pvlookrc.json': JSON.stringify({ color: true }) });
+  assert.equal((await resolve(['-l', '/x', '--count', '3', 'h'], dir)).mode, 'watch');
+  assert.equal((await resolve(['-l', '/x', 'h'], dir)).color, true);
+  assert.equal((await resolve(['-l', '/x', 'h'], dir, { NO_COLOR: '1' }, true)).color, false);
+  assert.equal((await resolve(['-l', '/x', '--no-color', 'h'], dir, {}, true)).color, false);
+  assert.equal((await resolve(['-l', '/x', 'h'], folder(), { FORCE_COLOR: '1' }, false)).color, true);
+});

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, parseKnownHosts } from '../../src/core/known-hosts.js';
+
+const KEY_A = 'AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const KEY_B = 'AAAAC3NzaC1lZDI1NTE5AAAAIBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+
+test('non-default ports use the [host]:port form', () => {
+  assert.equal(knownHostsName('web01', 22), 'web01');
+  assert.equal(knownHostsName('web01', 2222), '[web01]:2222');
+});
+
+test('plain names, lists, wildcards and negation match as in OpenSSH', () => {
+  const lines = parseKnownHosts(
+    [
+      '# comment',
+      `web01,10.0.0.1 ssh-ed25519 ${KEY_A}`,
+      `*.prod.example.com,!bad.prod.example.com ssh-ed25519 ${KEY_B}`,
+      `[web02]:2222 ssh-ed25519 ${KEY_B}`,
+      `@cert-authority *.example.com ssh-ed25519 ${KEY_A}`,
+    ].join('\n'),
+  );
+  assert.deepEqual(judgeHostKey(keysForHost(lines, 'web01'), KEY_A), 'trusted');
+  assert.deepEqual(judgeHostKey(keysForHost(lines, 'WEB01'), KEY_A), 'trusted');
+  assert.deepEqual(judgeHostKey(keysForHost(lines, 'web01'), KEY_B), 'changed');
+  assert.deepEqual(judgeHostKey(keysForHost(lines, 'a.prod.example.com'), KEY_B), 'trusted');
+  assert.deepEqual(judgeHostKey(keysForHost(lines, 'bad.prod.example.com'), KEY_B), 'unknown');
+  assert.deepEqual(judgeHostKey(keysForHost(lines, '[web02]:2222'), KEY_B), 'trusted');
+  assert.deepEqual(judgeHostKey(keysForHost(lines, 'web02'), KEY_B), 'unknown');
+  assert.deepEqual(judgeHostKey(keysForHost(lines, 'other'), KEY_A), 'unknown');
+});
+
+test('hashed entries written by ssh-keygen -H match, with and without a port', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-kh-'));
+  const file = path.join(dir, 'known_hosts');
+  writeFileSync(file, `web01 ssh-ed25519 ${KEY_A}\n[web02]:2222 ssh-ed25519 ${KEY_B}\n`);
+  execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
+  const text = readFileSync(file, 'utf8');
+  assert.match(text, /^\|1\|/);
+  assert.doesNotMatch(text, /web0/);
+  const lines = parseKnownHosts(text);
+  assert.equal(judgeHostKey(keysForHost(lines, 'web01'), KEY_A), 'trusted');
+  assert.equal(judgeHostKey(keysForHost(lines, '[web02]:2222'), KEY_B), 'trusted');
+  assert.equal(judgeHostKey(keysForHost(lines, 'web02'), KEY_B), 'unknown');
+});
+
+test('a revoked key is refused even where it is also listed as trusted', () => {
+  const lines = parseKnownHosts(`web01 ssh-ed25519 ${KEY_A}\n@revoked * ssh-ed25519 ${KEY_A}\n`);
+  assert.equal(judgeHostKey(keysForHost(lines, 'web01'), KEY_A), 'revoked');
+});
+
+test('only the key types known for a host are offered, RSA with its SHA-2 forms', () => {
+  assert.deepEqual(hostKeyAlgorithmsFor(['ssh-ed25519', 'ssh-rsa', 'ssh-ed25519']), ['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+});
