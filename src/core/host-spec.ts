@@ -27,7 +27,7 @@ export function parseHostSpec(label: string): HostSpec {
   if (user !== null && !USER_NAME.test(user)) throw new HostSpecError(`bad user name in ${JSON.stringify(label)}`);
 
   let host: string;
-  let portText: string | null = null;
+  let portText: string | null;
   const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::(.*))?$/.exec(rest);
   if (bracketed) {
     host = bracketed[1] as string;

@@ -14,7 +14,7 @@ function runLocally(script: string, cwd: string): string {
 test('parses marked lines and ignores banners and rc-file noise around them', () => {
   const stdout = [
     'Welcome to web01!',
-    '@pvlook1 time 1764000000.123456789',
+    '@pvlook1 time 1764000000.123456',
     'some rc file says hello',
     '@pvlook1 0 ok 1234 5678 42',
     '@pvlook1 1 missing',
@@ -24,7 +24,7 @@ test('parses marked lines and ignores banners and rc-file noise around them', ()
     'logout',
   ].join('\n');
   assert.deepEqual(parseProbeOutput(stdout, 4), {
-    remoteTime: 1764000000.123456789,
+    remoteTime: 1764000000.123456,
     logs: [
       { kind: 'ok', inode: '1234', size: 5678, newLines: 42 },
       { kind: 'missing' },

@@ -1,0 +1,39 @@
+/**
+ * Helpers for driving the real sampler and SSH transport against test sshd.
+ */
+import { appendFileSync, writeFileSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import type { HostPlan } from '../../src/config/config.js';
+import { parseHostSpec } from '../../src/core/host-spec.js';
+import { DEFAULT_TREND } from '../../src/core/trend.js';
+import { Sampler } from '../../src/sampler/sampler.js';
+import { SshTransport } from '../../src/transport/ssh-transport.js';
+import { openSshResolver } from '../../src/transport/ssh-settings.js';
+import type { Sshd } from './sshd.js';
+
+export function sshTransport(sshd: Sshd, sshConfig = sshd.sshConfig): SshTransport {
+  return new SshTransport({ resolveSettings: openSshResolver(sshConfig, sshd.dir), agentSocket: undefined });
+}
+
+export function plan(host: string, ...logs: string[]): HostPlan {
+  return { spec: parseHostSpec(host), watches: logs.map((log) => ({ group: 'default', log })) };
+}
+
+export function sampler(hosts: HostPlan[], transport: SshTransport, timeoutMs = 5000): Sampler {
+  return new Sampler(hosts, transport, { parallel: 10, timeoutMs, intervalMs: 1000, trend: DEFAULT_TREND, random: () => 0 });
+}
+
+/** A log file the test user can read, in the sshd fixture's log folder. */
+export function makeLog(sshd: Sshd, name: string, lines = 0): string {
+  const file = path.join(sshd.logDir, name);
+  writeFileSync(file, 'GET / 200\n'.repeat(lines));
+  chmodSync(file, 0o644);
+  return file;
+}
+
+export function appendLines(file: string, count: number): void {
+  appendFileSync(file, 'GET /x 200 "Mozilla/5.0"\n'.repeat(count));
+}
+
+/** Far enough in the future that every sample answers first. */
+export const patient = () => Date.now() + 20_000;

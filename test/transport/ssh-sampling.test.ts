@@ -1,0 +1,217 @@
+/**
+ * The sampler and the SSH transport against a real OpenSSH sshd.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { appendLines, makeLog, patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
+
+let sshd: Sshd;
+before(async () => {
+  sshd = await startSshd({ hostCount: 3 });
+});
+after(async () => {
+  await sshd?.stop();
+});
+
+const accepted = () => sshd.log().split('\n').filter((line) => line.includes('Accepted publickey')).length;
+
+test('counts exactly the lines appended between samples, on every host, over one connection each', async () => {
+  const logs = sshd.hosts.map((host) => makeLog(sshd, `exact-${host}.log`, 500));
+  const transport = sshTransport(sshd);
+  const before = accepted();
+  try {
+    const s = sampler(sshd.hosts.map((host, i) => plan(host, logs[i]!)), transport);
+    const first = await s.tick(patient());
+    assert.deepEqual(first.rows.map((row) => [row.status, row.rate]), sshd.hosts.map(() => ['ok', null]));
+    for (let round = 1; round <= 4; round++) {
+      logs.forEach((log, i) => appendLines(log, 100 * round + i));
+      const snapshot = await s.tick(patient());
+      snapshot.rows.forEach((row, i) => {
+        assert.equal(row.status, 'ok', row.error ?? '');
+        assert.equal(row.lines, 100 * round + i);
+        assert.ok(row.rate !== null && row.rate > 0);
+      });
+    }
+    // Persistent connections: one login per host, however many ticks.
+    assert.equal(accepted() - before, sshd.hosts.length);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('the rate is lines over the time between the two remote readings', async () => {
+  const log = makeLog(sshd, 'rate.log');
+  const transport = sshTransport(sshd);
+  try {
+    const s = sampler([plan('h1', log)], transport);
+    const t0 = Date.now() / 1000;
+    await s.tick(patient());
+    const t1 = Date.now() / 1000;
+    appendLines(log, 300);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const t2 = Date.now() / 1000;
+    const row = (await s.tick(patient())).rows[0]!;
+    const t3 = Date.now() / 1000;
+    // The two readings happened within [t0, t1] and [t2, t3], on this same clock.
+    assert.equal(row.lines, 300);
+    assert.ok(row.rate! >= 300 / (t3 - t0) && row.rate! <= 300 / (t2 - t1), `rate ${row.rate} outside [${300 / (t3 - t0)}, ${300 / (t2 - t1)}]`);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('rotation by rename, copytruncate and a vanished log never give a negative or inflated rate', async () => {
+  const log = makeLog(sshd, 'rotate.log', 1000);
+  const transport = sshTransport(sshd);
+  try {
+    const s = sampler([plan('h2', log)], transport);
+    await s.tick(patient());
+    appendLines(log, 10);
+    assert.equal((await s.tick(patient())).rows[0]?.lines, 10);
+
+    // logrotate's default: rename, then a new file takes the name.
+    renameSync(log, `${log}.1`);
+    makeLog(sshd, 'rotate.log', 5000);
+    const rotated = (await s.tick(patient())).rows[0]!;
+    assert.deepEqual([rotated.status, rotated.rate, rotated.lines], ['ok', null, null]);
+    appendLines(log, 7);
+    assert.equal((await s.tick(patient())).rows[0]?.lines, 7);
+
+    // copytruncate: same inode, smaller size.
+    truncateSync(log, 0);
+    const truncated = (await s.tick(patient())).rows[0]!;
+    assert.deepEqual([truncated.status, truncated.rate], ['ok', null]);
+    appendLines(log, 4);
+    assert.equal((await s.tick(patient())).rows[0]?.lines, 4);
+
+    // Gone, then back.
+    renameSync(log, `${log}.2`);
+    const gone = (await s.tick(patient())).rows[0]!;
+    assert.deepEqual([gone.status, gone.rate], ['nolog', null]);
+    makeLog(sshd, 'rotate.log', 3);
+    assert.deepEqual((await s.tick(patient())).rows[0]?.rate, null);
+    appendLines(log, 2);
+    assert.equal((await s.tick(patient())).rows[0]?.lines, 2);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('a 2 GiB log is read from the previous offset only', async () => {
+  const log = makeLog(sshd, 'huge.log');
+  truncateSync(log, 2 * 1024 ** 3); // sparse: 2 GiB of NUL bytes, no newlines
+  const transport = sshTransport(sshd);
+  try {
+    const s = sampler([plan('h3', log)], transport);
+    await s.tick(patient());
+    appendLines(log, 42);
+    const row = (await s.tick(patient())).rows[0]!;
+    assert.equal(row.lines, 42);
+    assert.equal(statSync(log).size > 2 * 1024 ** 3, true);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('log paths with quotes, spaces, $(...), backticks and leading dashes are data, never code', async () => {
+  const names = ["it's a log", '$(touch PWNED1)', '`touch PWNED2`', '-n', '--version', 'a;touch PWNED3', 'line\nbreak', '*'];
+  const logs = names.map((name) => makeLog(sshd, name, 1));
+  const transport = sshTransport(sshd);
+  try {
+    const s = sampler([plan('h1', ...logs)], transport);
+    await s.tick(patient());
+    logs.forEach((log, i) => appendLines(log, i + 1));
+    const snapshot = await s.tick(patient());
+    assert.deepEqual(snapshot.rows.map((row) => [row.log, row.status, row.lines]), logs.map((log, i) => [log, 'ok', i + 1]));
+    assert.deepEqual(readdirSync(sshd.logDir).filter((name) => name.startsWith('PWNED')), []);
+    for (const home of ['/tmp', '/root', `/home/${sshd.user}`]) assert.equal(existsSync(path.join(home, 'PWNED1')), false);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('a missing or unreadable log is reported on its row while the other logs keep counting', async () => {
+  const good = makeLog(sshd, 'good.log');
+  const secret = makeLog(sshd, 'secret.log', 3);
+  chmodSync(secret, 0o000);
+  const transport = sshTransport(sshd);
+  try {
+    const s = sampler([plan('h1', good, path.join(sshd.logDir, 'absent.log'), secret)], transport);
+    await s.tick(patient());
+    appendLines(good, 5);
+    const rows = (await s.tick(patient())).rows;
+    assert.deepEqual(rows.map((row) => row.status), ['ok', 'nolog', 'noperm']);
+    assert.equal(rows[0]?.lines, 5);
+    assert.match(rows[1]?.error ?? '', /not found/);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('unknown and changed host keys are refused with advice; hashed known_hosts entries are accepted', async () => {
+  const log = makeLog(sshd, 'keys.log');
+  const variant = (name: string, knownHosts: string) => {
+    const file = path.join(sshd.dir, `known_hosts.${name}`);
+    writeFileSync(file, knownHosts);
+    const config = path.join(sshd.dir, `ssh_config.${name}`);
+    writeFileSync(config, `UserKnownHostsFile ${file}\n${readConfig()}`);
+    return config;
+  };
+  const readConfig = () => readFileSync(sshd.sshConfig, 'utf8');
+  const otherKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+  const name = `[${sshd.addresses[0]}]:${sshd.port}`;
+
+  const results: Record<string, { status: string; error: string | null }> = {};
+  for (const [label, knownHosts] of [
+    ['unknown', `[127.0.0.254]:1 ${otherKey}\n`],
+    ['changed', `${name} ${otherKey}\n`],
+    ['revoked', `${name} ${sshd.hostKeyPublic}\n@revoked * ${sshd.hostKeyPublic}\n`],
+  ] as const) {
+    const transport = sshTransport(sshd, variant(label, knownHosts));
+    try {
+      const row = (await sampler([plan('h1', log)], transport).tick(patient())).rows[0]!;
+      results[label] = { status: row.status, error: row.error };
+    } finally {
+      await transport.close();
+    }
+  }
+  assert.equal(results.unknown?.status, 'hostkey');
+  assert.match(results.unknown?.error ?? '', /host key for \[127\.0\.0\.\d+\]:\d+ is not known \(ssh-ed25519 SHA256:.*add it/);
+  assert.equal(results.changed?.status, 'hostkey');
+  assert.match(results.changed?.error ?? '', /HOST KEY CHANGED .*ssh-keygen -R/);
+  assert.equal(results.revoked?.status, 'hostkey');
+  assert.match(results.revoked?.error ?? '', /revoked/);
+
+  // ssh-keygen -H hashes every name; pvlook must still find the key.
+  const hashedConfig = variant('hashed', `${name} ${sshd.hostKeyPublic}\n`);
+  execFileSync('ssh-keygen', ['-H', '-f', path.join(sshd.dir, 'known_hosts.hashed')], { stdio: 'ignore' });
+  const transport = sshTransport(sshd, hashedConfig);
+  try {
+    const row = (await sampler([plan('h1', log)], transport).tick(patient())).rows[0]!;
+    assert.deepEqual([row.status, row.error], ['ok', null]);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('a refused port, an unresolvable name and a refused login fail on their own rows only', async () => {
+  const log = makeLog(sshd, 'mixed.log');
+  const transport = sshTransport(sshd);
+  try {
+    const hosts = [plan('h1', log), plan(`${sshd.addresses[0]}:1`, log), plan('no-such-host.invalid', log), plan('nobody@h2', log), plan('h3', log)];
+    const s = sampler(hosts, transport);
+    await s.tick(patient());
+    appendLines(log, 9);
+    const rows = (await s.tick(patient())).rows;
+    assert.deepEqual(rows.map((row) => row.status), ['ok', 'refused', 'dns', 'auth', 'ok']);
+    assert.deepEqual([rows[0]?.lines, rows[4]?.lines], [9, 9]);
+    assert.match(rows[1]?.error ?? '', /connection refused/);
+    assert.match(rows[3]?.error ?? '', /authentication failed/);
+  } finally {
+    await transport.close();
+  }
+});
