@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HostError } from '../../src/errors.js';
+import { parseHostSpec } from '../../src/core/host-spec.js';
+import { DEFAULT_TREND } from '../../src/core/trend.js';
+import { Sampler } from '../../src/sampler/sampler.js';
+import { FakeTransport, type FakeHost } from '../helpers/fake-transport.js';
+
+function setup(hosts: Record<string, FakeHost>, options: { parallel?: number; now?: () => number } = {}) {
+  const transport = new FakeTransport(new Map(Object.entries(hosts)));
+  const plans = Object.keys(hosts).map((label) => ({ spec: parseHostSpec(label), watches: [{ group: 'g', log: '/l' }] }));
+  const sampler = new Sampler(plans, transport, {
+    parallel: options.parallel ?? 10,
+    timeoutMs: 1000,
+    intervalMs: 1000,
+    trend: DEFAULT_TREND,
+    random: () => 0,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return { transport, sampler };
+}
+
+const soon = () => Date.now() + 5000;
+
+test('rates come from the remote clock, and trend follows the history', async () => {
+  const a: FakeHost = { lines: 0, clock: 100 };
+  const { sampler } = setup({ a });
+  await sampler.tick(soon());
+  const rates: (number | null)[] = [];
+  for (const [lines, clock] of [[10, 101], [20, 102], [30, 103], [90, 104]] as const) {
+    a.lines = lines;
+    a.clock = clock;
+    rates.push((await sampler.tick(soon())).rows[0]!.rate);
+  }
+  assert.deepEqual(rates, [10, 10, 10, 60]);
+  a.lines = 95;
+  a.clock = 105;
+  const row = (await sampler.tick(soon())).rows[0]!;
+  assert.equal(row.rate, 5);
+  assert.equal(row.trend, 'down');
+});
+
+test('a host that hangs is shown stale at the deadline, is not queued again, and never delays the others', async () => {
+  let release!: () => void;
+  const slow: FakeHost = { lines: 0, clock: 1 };
+  const fast: FakeHost = { lines: 0, clock: 1 };
+  const { sampler, transport } = setup({ slow, fast });
+  await sampler.tick(soon());
+  slow.hold = new Promise((resolve) => (release = resolve));
+  fast.lines = 5;
+  fast.clock = 2;
+  const stuck = await sampler.tick(Date.now() + 50);
+  assert.deepEqual(stuck.rows.map((row) => [row.host, row.status, row.rate]), [['slow', 'stale', null], ['fast', 'ok', 5]]);
+  fast.lines = 10;
+  fast.clock = 3;
+  const still = await sampler.tick(Date.now() + 50);
+  assert.deepEqual(still.rows.map((row) => row.status), ['stale', 'ok']);
+  assert.equal(still.rows[1]?.rate, 5);
+  // Three ticks, but only two probes ever sent to the slow host: one at a time.
+  assert.equal(transport.calls.filter((host) => host === 'slow').length, 2);
+  assert.equal(transport.maxInFlightPerHost, 1);
+  release();
+  slow.hold = undefined;
+});
+
+test('a failure is shown on its row, counted, retried after backoff, and leaves a gap not a zero', async () => {
+  let now = 1_000_000;
+  const bad: FakeHost = { lines: 0, clock: 1, fail: new HostError('refused', 'connection refused by x:22') };
+  const good: FakeHost = { lines: 0, clock: 1 };
+  const { sampler, transport } = setup({ bad, good }, { now: () => now });
+  const first = await sampler.tick(now + 1000);
+  assert.deepEqual(first.rows.map((row) => [row.status, row.error]), [['refused', 'connection refused by x:22'], ['ok', null]]);
+  assert.deepEqual(first.total, { rate: 0, ok: 1, stale: 0, failed: 1 });
+  // Within the backoff (0.5 s at the first failure with this random) the host is not tried again.
+  now += 100;
+  await sampler.tick(now + 1000);
+  assert.equal(transport.calls.filter((host) => host === 'bad').length, 1);
+  now += 1000;
+  bad.fail = undefined;
+  const recovered = await sampler.tick(now + 1000);
+  assert.deepEqual([recovered.rows[0]?.status, recovered.rows[0]?.rate], ['ok', null]);
+  assert.equal(transport.calls.filter((host) => host === 'bad').length, 2);
+});
+
+test('garbage from a host is a badoutput failure for that host only', async () => {
+  const { sampler, transport } = setup({ a: { lines: 0 }, b: { lines: 0 } });
+  const original = transport.exec.bind(transport);
+  transport.exec = async (host, script) => (host.label === 'a' ? 'Last login: yesterday\n@pvlook1 0 ok 12' : original(host, script));
+  const rows = (await sampler.tick(soon())).rows;
+  assert.deepEqual(rows.map((row) => row.status), ['badoutput', 'ok']);
+  assert.match(rows[0]?.error ?? '', /unexpected output/);
+});
+
+test('never more than `parallel` probes in flight across the fleet', async () => {
+  const hosts: Record<string, FakeHost> = {};
+  for (let i = 0; i < 20; i++) hosts[`h${i}`] = { lines: 0 };
+  const { sampler, transport } = setup(hosts, { parallel: 3 });
+  let peak = 0;
+  const original = transport.exec.bind(transport);
+  let active = 0;
+  transport.exec = async (host, script) => {
+    active++;
+    peak = Math.max(peak, active);
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      return await original(host, script);
+    } finally {
+      active--;
+    }
+  };
+  const snapshot = await sampler.tick(soon());
+  assert.equal(snapshot.total.ok, 20);
+  assert.equal(peak, 3);
+});
