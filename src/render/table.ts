@@ -27,7 +27,7 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
 
   const notes = snapshot.rows
     .filter((row) => row.error !== null && row.status !== 'ok')
-    .map((row) => `${style.paint.red('✗')} ${row.host}${row.group !== 'default' ? ` (${row.group})` : ''}: ${row.error}`);
+    .map((row) => `${row.status === 'stale' ? style.paint.yellow('…') : style.paint.red('✗')} ${row.host}${row.group !== 'default' ? ` (${row.group})` : ''}: ${row.error}`);
   return [table.toString(), ...uniq(notes)].join('\n');
 }
 

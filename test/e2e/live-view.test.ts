@@ -1,0 +1,64 @@
+/**
+ * The live view in a real terminal: it draws on the alternate screen, and q or
+ * Ctrl-C always leaves a clean shell with the cursor back.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { appendLines, makeLog } from '../helpers/fleet.js';
+import { TmuxSession } from '../helpers/tmux.js';
+
+const root = path.join(import.meta.dirname, '../..');
+const pvlook = `${JSON.stringify(process.execPath)} --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(path.join(root, 'src/bin.ts'))}`;
+// The shell prints this after pvlook ends, so the test can read the exit status.
+const afterwards = '; echo "EXITED:$?"; sleep 60';
+
+let sshd: Sshd;
+let writer: NodeJS.Timeout;
+let log: string;
+before(async () => {
+  sshd = await startSshd({ hostCount: 2 });
+  log = makeLog(sshd, 'live.log');
+  writer = setInterval(() => appendLines(log, 3), 20);
+});
+after(async () => {
+  clearInterval(writer);
+  await sshd?.stop();
+});
+
+test('pvlook demo draws a live table on the alternate screen and q restores the terminal', async () => {
+  const tmux = TmuxSession.start(`${pvlook} demo -n 0.3${afterwards}`, { cwd: root, env: { HOME: '/nonexistent' } });
+  try {
+    const screen = await tmux.waitFor(/│ total .*8 ok, 1 failed/);
+    assert.match(screen, /pvlook {2}demo fleet/);
+    assert.match(screen, /│ web05 /);
+    assert.match(screen, /✗ refused/);
+    assert.equal(tmux.query('#{alternate_on}'), '1');
+    assert.equal(tmux.query('#{cursor_flag}'), '0');
+    // Wait for real rates, not just the first baseline tick.
+    await tmux.waitFor(/│ api01 .*│ +\d{3} │/);
+    tmux.keys('q');
+    const after = await tmux.waitFor(/EXITED:0/);
+    assert.equal(tmux.query('#{alternate_on}'), '0');
+    assert.equal(tmux.query('#{cursor_flag}'), '1');
+    assert.doesNotMatch(after, /│ total/);
+  } finally {
+    tmux.kill();
+  }
+});
+
+test('pvlook --watch against real sshd: Ctrl-C quits cleanly and restores the terminal', async () => {
+  const command = `${pvlook} -w -n 0.3 -F ${JSON.stringify(sshd.sshConfig)} -l ${JSON.stringify(log)} ${sshd.hosts.join(' ')}${afterwards}`;
+  const tmux = TmuxSession.start(command, { cwd: sshd.dir, env: { HOME: sshd.dir } });
+  try {
+    const screen = await tmux.waitFor(/│ h2 .*│ +[\d.]+ │ .*ok/);
+    assert.match(screen, /│ total .*2 ok/);
+    tmux.keys('C-c');
+    await tmux.waitFor(/EXITED:0/);
+    assert.equal(tmux.query('#{alternate_on}'), '0');
+    assert.equal(tmux.query('#{cursor_flag}'), '1');
+  } finally {
+    tmux.kill();
+  }
+});

@@ -1,0 +1,50 @@
+/**
+ * Run a program in a real terminal (tmux), type into it and read the screen.
+ */
+import { execFileSync } from 'node:child_process';
+
+export class TmuxSession {
+  private constructor(readonly name: string) {}
+
+  static start(command: string, options: { width?: number; height?: number; cwd?: string; env?: Record<string, string> } = {}): TmuxSession {
+    const name = `pvlook-test-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
+    const envArgs = Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(options.width ?? 120), '-y', String(options.height ?? 40), ...(options.cwd ? ['-c', options.cwd] : []), ...envArgs, command]);
+    // Keep the pane after the command ends so its last screen can be read.
+    execFileSync('tmux', ['set-option', '-t', name, 'remain-on-exit', 'on']);
+    return new TmuxSession(name);
+  }
+
+  screen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name]).toString();
+  }
+
+  /** tmux format variables, e.g. alternate_on, cursor_flag, pane_dead. */
+  query(format: string): string {
+    return execFileSync('tmux', ['display-message', '-p', '-t', this.name, format]).toString().trim();
+  }
+
+  keys(...keys: string[]): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+  }
+
+  /** Wait until the screen matches, or fail with what it showed. */
+  async waitFor(pattern: RegExp, seconds = 30): Promise<string> {
+    const until = Date.now() + seconds * 1000;
+    let screen = '';
+    while (Date.now() < until) {
+      screen = this.screen();
+      if (pattern.test(screen)) return screen;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`screen never matched ${pattern}:\n${screen}`);
+  }
+
+  kill(): void {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+  }
+}

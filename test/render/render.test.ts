@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { totalOf, type Row, type Snapshot } from '../../src/core/snapshot.js';
+import { toJson } from '../../src/render/json.js';
+import { formatRate, makeStyle } from '../../src/render/style.js';
+import { renderTable } from '../../src/render/table.js';
+
+const rows: Row[] = [
+  { host: 'web01', group: 'nginx', log: '/var/log/a.log', rate: 123.4567, lines: 247, trend: 'up', status: 'ok', error: null },
+  { host: 'web02', group: 'nginx', log: '/var/log/a.log', rate: null, lines: null, trend: null, status: 'hostkey', error: 'HOST KEY CHANGED for web02' },
+  { host: 'web03', group: 'default', log: '/var/log/a.log', rate: null, lines: null, trend: null, status: 'stale', error: 'waiting for an answer (2.0s)' },
+];
+const snapshot: Snapshot = { time: Date.UTC(2026, 10, 25, 8, 0, 0), intervalMs: 2000, tick: 3, rows, total: totalOf(rows) };
+
+test('the table reads without colour: words and symbols carry the meaning', () => {
+  const text = renderTable(snapshot, makeStyle(false));
+  assert.doesNotMatch(text, /\u001b\[/);
+  assert.match(text, /│ web01 │ nginx +│ \/var\/log\/a\.log +│ +123 │ ▲ up +│ ok /);
+  assert.match(text, /│ web02 .*│ +— │ — +│ ✗ hostkey/);
+  assert.match(text, /│ web03 .*│ … stale/);
+  assert.match(text, /│ total .*1 ok, 1 stale, 1 failed │ +123 │/);
+  assert.match(text, /✗ web02 \(nginx\): HOST KEY CHANGED for web02/);
+  assert.match(text, /… web03: waiting for an answer/);
+});
+
+test('colour only when asked for', () => {
+  assert.match(renderTable(snapshot, makeStyle(true)), /\u001b\[32m▲ up/);
+});
+
+test('JSON: ISO time, interval in seconds, rates rounded, failures explained', () => {
+  const json = toJson(snapshot);
+  assert.equal(json.time, '2026-11-25T08:00:00.000Z');
+  assert.equal(json.interval, 2);
+  assert.deepEqual(json.hosts[0], { host: 'web01', group: 'nginx', log: '/var/log/a.log', rate: 123.457, lines: 247, trend: 'up', status: 'ok', error: null });
+  assert.equal(json.hosts[1]?.status, 'hostkey');
+  assert.deepEqual(json.total, { rate: 123.457, ok: 1, stale: 1, failed: 1 });
+});
+
+test('rates get fewer decimals as they grow', () => {
+  assert.deepEqual([formatRate(0), formatRate(3.14159), formatRate(42.42), formatRate(1234.5), formatRate(null)], ['0.00', '3.14', '42.4', '1235', '—']);
+});
