@@ -1,0 +1,37 @@
+/**
+ * The package as users install it: `npm pack`, then `npm install -g` of that
+ * tarball into a throwaway prefix, then the installed `pvlook` command.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = path.join(import.meta.dirname, '../..');
+
+test('npm pack, npm install -g of the tarball, and the installed pvlook runs', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-pack-'));
+  try {
+    const packed = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, maxBuffer: 16 << 20 });
+    const tarball = path.join(dir, packed.stdout.trim().split('\n').pop()!);
+    const prefix = path.join(dir, 'prefix');
+    await run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir, maxBuffer: 16 << 20 });
+    const pvlook = path.join(prefix, 'bin', 'pvlook');
+    const version = await run(pvlook, ['--version'], { cwd: dir });
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    const demo = await run(pvlook, ['demo', '--json', '--count', '2', '-n', '0.3'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } }).catch(
+      // The demo fleet has one host that is down on purpose, so it exits 1.
+      (error: { code: number; stdout: string }) => error,
+    );
+    const ticks = demo.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.equal(ticks.length, 2);
+    assert.ok(ticks[1].total.rate > 0);
+    assert.equal(ticks[1].total.failed, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
