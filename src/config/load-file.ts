@@ -3,6 +3,7 @@
  * schema. Files found by searching are data only (JSON/YAML/package.json):
  * a JS or TS config file is code, and runs only when named with --config.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { ConfigError } from '../errors.js';
@@ -23,16 +24,16 @@ const refuseCode: Loader = (filepath) => {
 
 /**
  * @param explicit a path given with --config (or PVLOOK_CONFIG), or null to search
- * @param cwd where the search starts; it walks up to the home folder, then ~/.config/pvlook/
+ * @param cwd where the search starts; it walks up to `home` (or to / from outside it), then ~/.config/pvlook/
  */
-export async function loadConfigFile(explicit: string | null, cwd: string): Promise<LoadedFile | null> {
+export async function loadConfigFile(explicit: string | null, cwd: string, home = os.homedir()): Promise<LoadedFile | null> {
   let result;
   try {
     if (explicit !== null) {
       result = await cosmiconfig('pvlook').load(path.resolve(cwd, explicit));
     } else {
       const searchLoaders = Object.fromEntries(CODE_EXTENSIONS.map((ext) => [ext, refuseCode]));
-      result = await cosmiconfig('pvlook', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', loaders: searchLoaders }).search(cwd);
+      result = await cosmiconfig('pvlook', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', stopDir: home, loaders: searchLoaders }).search(cwd);
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;

@@ -29,7 +29,7 @@ interface Sourced<T> {
 
 export async function resolveConfig(args: CliArgs, context: ResolveContext): Promise<Config> {
   const explicit = args.config ?? context.env.PVLOOK_CONFIG ?? null;
-  const loaded = await loadConfigFile(explicit, context.cwd);
+  const loaded = await loadConfigFile(explicit, context.cwd, context.env.HOME);
   const file = loaded?.config ?? {};
   const options = resolveOptions(args, context, file, loaded?.file ?? null);
   const hosts = await resolveHosts(args, context, file, loaded?.file ?? 'config');

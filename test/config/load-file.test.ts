@@ -21,7 +21,7 @@ async function configErrorOf(promise: Promise<unknown>): Promise<ConfigError> {
 test('the shipped .pvlookrc.example loads and means what it says', async () => {
   const dir = fresh();
   copyFileSync(path.join(import.meta.dirname, '../../.pvlookrc.example'), path.join(dir, '.pvlookrc'));
-  const loaded = await loadConfigFile(null, dir);
+  const loaded = await loadConfigFile(null, dir, dir);
   assert.ok(loaded);
   assert.equal(loaded.file, path.join(dir, '.pvlookrc'));
   assert.equal(loaded.config.interval, 1);
@@ -35,21 +35,21 @@ test('finds .pvlookrc.json, YAML and the package.json key by searching upwards',
   const deep = path.join(dir, 'a', 'b');
   mkdirSync(deep, { recursive: true });
   writeFileSync(path.join(dir, '.pvlookrc.json'), JSON.stringify({ log: '/j.log' }));
-  assert.equal((await loadConfigFile(null, deep))?.config.log, '/j.log');
+  assert.equal((await loadConfigFile(null, deep, dir))?.config.log, '/j.log');
 
   const pkg = fresh();
   writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'x', pvlook: { interval: 2 } }));
-  assert.equal((await loadConfigFile(null, pkg))?.config.interval, 2);
+  assert.equal((await loadConfigFile(null, pkg, pkg))?.config.interval, 2);
 
   const yml = fresh();
   writeFileSync(path.join(yml, '.pvlookrc.yml'), 'parallel: 7\n');
-  assert.equal((await loadConfigFile(null, yml))?.config.parallel, 7);
+  assert.equal((await loadConfigFile(null, yml, yml))?.config.parallel, 7);
 });
 
 test('an unknown key names the file and the key path', async () => {
   const dir = fresh();
   writeFileSync(path.join(dir, '.pvlookrc.yaml'), 'groups:\n  apache:\n    log: /a\n    hosts: [w1]\n    lgo: oops\n');
-  const error = await configErrorOf(loadConfigFile(null, dir));
+  const error = await configErrorOf(loadConfigFile(null, dir, dir));
   assert.match(error.message, /\.pvlookrc\.yaml/);
   assert.match(error.message, /unknown key "groups\.apache\.lgo"/);
 });
@@ -57,7 +57,7 @@ test('an unknown key names the file and the key path', async () => {
 test('a wrong type names the file, the key and the bad value; every problem is listed', async () => {
   const dir = fresh();
   writeFileSync(path.join(dir, '.pvlookrc.json'), JSON.stringify({ interval: 'fast', parallel: 0, hosts: ['a', 3] }));
-  const error = await configErrorOf(loadConfigFile(null, dir));
+  const error = await configErrorOf(loadConfigFile(null, dir, dir));
   assert.match(error.message, /\.pvlookrc\.json/);
   assert.match(error.message, /key "interval": .*number.*got "fast"/);
   assert.match(error.message, /key "parallel": .*got 0/);
@@ -68,11 +68,11 @@ test('a wrong type names the file, the key and the bad value; every problem is l
 test('broken YAML or JSON says which file and where', async () => {
   const dir = fresh();
   writeFileSync(path.join(dir, '.pvlookrc.json'), '{ "log": ');
-  const error = await configErrorOf(loadConfigFile(null, dir));
+  const error = await configErrorOf(loadConfigFile(null, dir, dir));
   assert.match(error.message, /\.pvlookrc\.json: cannot parse/);
   const yaml = fresh();
   writeFileSync(path.join(yaml, '.pvlookrc.yaml'), 'log: [unclosed\n');
-  assert.match((await configErrorOf(loadConfigFile(null, yaml))).message, /\.pvlookrc\.yaml: cannot parse/);
+  assert.match((await configErrorOf(loadConfigFile(null, yaml, yaml))).message, /\.pvlookrc\.yaml: cannot parse/);
 });
 
 test('a config named with --config that does not exist is an error, not a silent default', async () => {
@@ -87,7 +87,7 @@ test('a JS config file runs only when named explicitly, never when found by sear
   mkdirSync(path.join(dir, '.config'));
   writeFileSync(path.join(dir, '.config', 'pvlookrc.mjs'), "globalThis.pvlookRan = true; export default { log: '/js.log' };");
   writeFileSync(path.join(dir, 'pvlook.config.mjs'), "globalThis.pvlookRan = true; export default { log: '/js.log' };");
-  const found = await loadConfigFile(null, dir);
+  const found = await loadConfigFile(null, dir, dir);
   assert.equal(found, null);
   assert.equal((globalThis as { pvlookRan?: boolean }).pvlookRan, undefined);
   const named = await loadConfigFile('pvlook.config.mjs', dir);
