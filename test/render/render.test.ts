@@ -14,7 +14,7 @@ const snapshot: Snapshot = { time: Date.UTC(2026, 10, 25, 8, 0, 0), intervalMs: 
 
 test('the table reads without colour: words and symbols carry the meaning', () => {
   const text = renderTable(snapshot, makeStyle(false));
-  assert.doesNotMatch(text, /\u001b\[/);
+  assert.ok(!text.includes('\u001b'), 'no escape codes');
   assert.match(text, /│ web01 │ nginx +│ \/var\/log\/a\.log +│ +123 │ ▲ up +│ ok /);
   assert.match(text, /│ web02 .*│ +— │ — +│ ✗ hostkey/);
   assert.match(text, /│ web03 .*│ … stale/);
@@ -24,7 +24,7 @@ test('the table reads without colour: words and symbols carry the meaning', () =
 });
 
 test('colour only when asked for', () => {
-  assert.match(renderTable(snapshot, makeStyle(true)), /\u001b\[32m▲ up/);
+  assert.ok(renderTable(snapshot, makeStyle(true)).includes('\u001b[32m▲ up'));
 });
 
 test('JSON: ISO time, interval in seconds, rates rounded, failures explained', () => {

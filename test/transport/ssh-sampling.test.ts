@@ -3,11 +3,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, makeLog, patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { SshTransport } from '../../src/transport/ssh-transport.js';
+import { openSshResolver } from '../../src/transport/ssh-settings.js';
 
 let sshd: Sshd;
 before(async () => {
@@ -213,5 +216,46 @@ test('a refused port, an unresolvable name and a refused login fail on their own
     assert.match(rows[3]?.error ?? '', /authentication failed/);
   } finally {
     await transport.close();
+  }
+});
+
+test('logs in through ssh-agent when no key file is configured', async () => {
+  const socket = path.join(sshd.dir, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    execFileSync('ssh-add', ['-q', path.join(sshd.dir, 'id_ed25519')], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+    const config = path.join(sshd.dir, 'ssh_config.agent');
+    writeFileSync(config, readFileSync(sshd.sshConfig, 'utf8').replace(/^\s*IdentityFile .*$/m, ''));
+    const log = makeLog(sshd, 'agent.log');
+    const withAgent = new SshTransport({ resolveSettings: openSshResolver(config, sshd.dir), agentSocket: socket });
+    const withoutAgent = new SshTransport({ resolveSettings: openSshResolver(config, sshd.dir), agentSocket: undefined });
+    try {
+      assert.equal((await sampler([plan('h2', log)], withAgent).tick(patient())).rows[0]?.status, 'ok');
+      const refused = (await sampler([plan('h2', log)], withoutAgent).tick(patient())).rows[0];
+      assert.equal(refused?.status, 'auth');
+    } finally {
+      await withAgent.close();
+      await withoutAgent.close();
+    }
+  } finally {
+    agent.kill();
+  }
+});
+
+test('a host that accepts TCP but never speaks SSH times out on its own row', async () => {
+  const sockets: Socket[] = [];
+  const blackhole = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+  const { port } = blackhole.address() as AddressInfo;
+  const log = makeLog(sshd, 'timeout.log');
+  const transport = sshTransport(sshd);
+  try {
+    const rows = (await sampler([plan(`127.0.0.1:${port}`, log), plan('h1', log)], transport, 600).tick(patient())).rows;
+    assert.deepEqual(rows.map((row) => row.status), ['timeout', 'ok']);
+  } finally {
+    await transport.close();
+    sockets.forEach((socket) => socket.destroy());
+    blackhole.close();
   }
 });
