@@ -41,7 +41,7 @@ function measure(file: string): { probe: number; wc: number } {
   // Steady state: 100 lines appended since the previous sample.
   appendFileSync(file, LINE.repeat(100));
   const size = statSync(file).size;
-  const previous = { inode: String(statSync(file).ino), offset: size - 100 * LINE.length };
+  const previous = { fileId: String(statSync(file).ino), offset: size - 100 * LINE.length };
   const script = path.join(dir, 'probe.sh');
   writeFileSync(script, buildProbeScript([{ path: file, previous }]));
   const probe = median(Array.from({ length: runs }, () => childCpu(`/bin/sh -s < ${JSON.stringify(script)}`)));

@@ -3,10 +3,11 @@
  * new probe result turns into a rate. Pure: time comes in as arguments.
  */
 import type { LogProbe, ProbeRequest } from './probe.js';
+import { secondsBetween, type ReadingTime } from './reading-time.js';
 
 export interface LogMemory {
   /** the last good reading: where to continue counting from */
-  last: { inode: string; offset: number; time: number } | null;
+  last: { fileId: string; offset: number; time: ReadingTime } | null;
   /** recent rates, oldest first, null for gaps; bounded by the caller's window */
   history: (number | null)[];
 }
@@ -14,7 +15,7 @@ export interface LogMemory {
 export type LogOutcome =
   /** a rate over the interval since the previous reading */
   | { kind: 'rate'; rate: number; lines: number; seconds: number }
-  /** a first reading, or one after rotation/truncation: nothing to compare yet */
+  /** a first reading, or one after rotation/truncation/a clock jump: nothing to compare yet */
   | { kind: 'baseline'; reason: 'first' | 'rotated' | 'truncated' | 'clock' }
   | { kind: 'missing' }
   | { kind: 'unreadable' };
@@ -22,31 +23,31 @@ export type LogOutcome =
 export const EMPTY_MEMORY: LogMemory = { last: null, history: [] };
 
 export function probeRequestFor(path: string, memory: LogMemory): ProbeRequest {
-  return { path, previous: memory.last ? { inode: memory.last.inode, offset: memory.last.offset } : null };
+  return { path, previous: memory.last ? { fileId: memory.last.fileId, offset: memory.last.offset } : null };
 }
 
 /**
  * Fold one probe into the memory.
- * @param time seconds on the clock the reading was taken with (remote if known)
+ * @param time when the reading was taken
  * @param historyLength how many rates to keep
  */
-export function advance(memory: LogMemory, probe: LogProbe, time: number, historyLength: number): { memory: LogMemory; outcome: LogOutcome } {
+export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, historyLength: number): { memory: LogMemory; outcome: LogOutcome } {
   if (probe.kind !== 'ok') {
     // The log is gone or unreadable: start again from scratch when it returns.
     return { memory: { last: null, history: pushBounded(memory.history, null, historyLength) }, outcome: { kind: probe.kind } };
   }
-  const last = { inode: probe.inode, offset: probe.size, time };
+  const last = { fileId: probe.fileId, offset: probe.size, time };
   const previous = memory.last;
   const baseline = (reason: 'first' | 'rotated' | 'truncated' | 'clock') => ({
     memory: { last, history: memory.history },
     outcome: { kind: 'baseline', reason } as const,
   });
   if (previous === null) return baseline('first');
-  if (previous.inode !== probe.inode) return baseline('rotated');
+  if (previous.fileId !== probe.fileId) return baseline('rotated');
   if (probe.size < previous.offset || probe.newLines === null) return baseline('truncated');
-  const seconds = time - previous.time;
-  // A clock that stood still or went backwards gives no honest rate.
-  if (!(seconds > 0)) return baseline('clock');
+  const seconds = secondsBetween(previous.time, time);
+  // A clock that stood still, went backwards or jumped gives no honest rate.
+  if (seconds === null) return baseline('clock');
   const rate = probe.newLines / seconds;
   return {
     memory: { last, history: pushBounded(memory.history, rate, historyLength) },

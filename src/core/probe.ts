@@ -20,12 +20,13 @@ const MARK = '@pvlook1';
 /** One log to probe, with what pvlook saw of it last time (if anything). */
 export interface ProbeRequest {
   path: string;
-  /** inode and size of the previous sample; null on the first sample or after a failure */
-  previous: { inode: string; offset: number } | null;
+  /** file identity and size at the previous sample; null on the first sample or after a failure */
+  previous: { fileId: string; offset: number } | null;
 }
 
 export type LogProbe =
-  | { kind: 'ok'; inode: string; size: number; newLines: number | null }
+  /** fileId is "inode:birth-time" (or just the inode where the birth time is unknown) */
+  | { kind: 'ok'; fileId: string; size: number; newLines: number | null }
   | { kind: 'missing' }
   | { kind: 'unreadable' };
 
@@ -35,16 +36,28 @@ export interface ProbeResult {
   logs: LogProbe[];
 }
 
+export interface ProbeOptions {
+  /** seconds the line count may take on the host before it is abandoned (enforced with `timeout` where installed) */
+  remoteTimeoutSeconds: number;
+}
+
+// The file identity is inode plus birth time, so a log deleted and recreated
+// on the same inode is still seen as a new file. Older stat lacks %.9W.
+// The count runs under `timeout` where the host has it: a stuck read (a hung
+// NFS mount, a huge burst) must not pin the channel, and a count cut short is
+// reported as unknown ("-"), never as a smaller number.
 const SCRIPT_BODY = `export LC_ALL=C
+T=
+command -v timeout >/dev/null 2>&1 && T="timeout $PVLOOK_T"
 echo "${MARK} time $(date +%s.%N 2>/dev/null)"
 probe() {
   if [ ! -e "$2" ]; then echo "${MARK} $1 missing"; return; fi
   if [ -d "$2" ] || [ ! -r "$2" ]; then echo "${MARK} $1 unreadable"; return; fi
-  s=$(stat -L -c '%i %s' -- "$2" 2>/dev/null) || { echo "${MARK} $1 unreadable"; return; }
+  s=$(stat -L -c '%i:%.9W %s' -- "$2" 2>/dev/null || stat -L -c '%i %s' -- "$2" 2>/dev/null) || { echo "${MARK} $1 unreadable"; return; }
   set -- "$1" "$2" "$3" "$4" $s
   n=-
   if [ "$5" = "$3" ] && [ "$4" != - ] && [ "$6" -ge "$4" ]; then
-    n=$(tail -c +$(($4 + 1)) -- "$2" 2>/dev/null | head -c $(($6 - $4)) | wc -l)
+    n=$($T sh -c 'tail -c +"$1" -- "$2" | head -c "$3" | wc -l' pvlook $(($4 + 1)) "$2" $(($6 - $4))) || n=-
   fi
   echo "${MARK} $1 ok $5 $6 $n"
 }
@@ -52,37 +65,33 @@ probe() {
 
 /**
  * Build the script for one host. Arguments to `probe` are: index, quoted path,
- * previous inode, previous offset (`-` when unknown). Numbers come from our
- * own parser, the path is quoted: nothing from data is ever code.
+ * quoted previous file identity, previous offset (`-` when unknown). The
+ * offset is our own integer; everything else is quoted: data never becomes code.
  */
-export function buildProbeScript(requests: readonly ProbeRequest[]): string {
+export function buildProbeScript(requests: readonly ProbeRequest[], options: ProbeOptions = { remoteTimeoutSeconds: 10 }): string {
   const calls = requests.map((request, index) => {
-    const inode = request.previous ? checkedToken(request.previous.inode) : '-';
-    const offset = request.previous ? String(Math.trunc(request.previous.offset)) : '-';
-    return `probe ${index} ${shQuote(request.path)} ${inode} ${offset}`;
+    const fileId = request.previous ? shQuote(request.previous.fileId) : '-';
+    const offset = request.previous ? String(Math.max(0, Math.trunc(request.previous.offset))) : '-';
+    return `probe ${index} ${shQuote(request.path)} ${fileId} ${offset}`;
   });
-  return `${SCRIPT_BODY}${calls.join('\n')}\necho "${MARK} end"\n`;
-}
-
-function checkedToken(inode: string): string {
-  if (!/^\d+$/.test(inode)) throw new Error(`inode must be digits, got ${JSON.stringify(inode)}`);
-  return inode;
+  const seconds = Math.max(1, Math.ceil(options.remoteTimeoutSeconds));
+  return `PVLOOK_T=${seconds}\n${SCRIPT_BODY}${calls.join('\n')}\necho "${MARK} end"\n`;
 }
 
 /** Recover the requests from a script built by buildProbeScript (for simulated hosts). */
 export function parseProbeScript(script: string): ProbeRequest[] {
   const requests: ProbeRequest[] = [];
-  const call = /^probe (\d+) ((?:'[^']*'|\\')+) (\d+|-) (\d+|-)$/gm;
+  const word = "(?:'[^']*'|\\\\')+";
+  const call = new RegExp(`^probe (\\d+) (${word}) (${word}|-) (\\d+|-)$`, 'gm');
   for (const match of script.matchAll(call)) {
-    const [, , word, inode, offset] = match as unknown as [string, string, string, string, string];
+    const [, , path, fileId, offset] = match as unknown as [string, string, string, string, string];
     requests.push({
-      path: shUnquote(word),
-      previous: inode === '-' || offset === '-' ? null : { inode, offset: Number(offset) },
+      path: shUnquote(path),
+      previous: fileId === '-' || offset === '-' ? null : { fileId: shUnquote(fileId), offset: Number(offset) },
     });
   }
   return requests;
 }
-
 export class ProbeOutputError extends Error {
   override name = 'ProbeOutputError';
 }
@@ -119,10 +128,10 @@ function parseRemoteTime(text: string | undefined): number | null {
 function parseLogLine(kind: string | undefined, rest: string[], rawLine: string): LogProbe {
   if (kind === 'missing') return { kind: 'missing' };
   if (kind === 'unreadable') return { kind: 'unreadable' };
-  const [inode, size, lines] = rest;
-  if (kind === 'ok' && inode && /^\d+$/.test(inode) && size && /^\d+$/.test(size) && lines !== undefined) {
-    if (lines === '-') return { kind: 'ok', inode, size: Number(size), newLines: null };
-    if (/^\d+$/.test(lines)) return { kind: 'ok', inode, size: Number(size), newLines: Number(lines) };
+  const [fileId, size, lines] = rest;
+  if (kind === 'ok' && fileId && /^\d+(:[\d.?-]+)?$/.test(fileId) && size && /^\d+$/.test(size) && lines !== undefined) {
+    if (lines === '-') return { kind: 'ok', fileId, size: Number(size), newLines: null };
+    if (/^\d+$/.test(lines)) return { kind: 'ok', fileId, size: Number(size), newLines: Number(lines) };
   }
   throw new ProbeOutputError(`malformed line: ${JSON.stringify(rawLine.slice(0, 120))}`);
 }

@@ -9,7 +9,7 @@ import type { LogProbe, ProbeRequest } from '../core/probe.js';
 export interface LogBehaviour {
   /** lines per second at time t (seconds since the simulation began) */
   rate: (t: number) => number;
-  /** start a new file (new inode, empty) every this many seconds */
+  /** start a new file (new fileId, empty) every this many seconds */
   rotateEverySeconds?: number;
 }
 
@@ -17,7 +17,7 @@ const BYTES_PER_LINE = 180;
 let nextInode = 1000;
 
 export class SimulatedLog {
-  private inode = nextInode++;
+  private fileId = nextInode++;
   private lines = 0;
   private lastT = 0;
   private generation = 0;
@@ -29,9 +29,9 @@ export class SimulatedLog {
     this.advance(t);
     const size = Math.floor(this.lines) * BYTES_PER_LINE;
     const previous = request.previous;
-    const continues = previous !== null && previous.inode === String(this.inode) && previous.offset <= size;
+    const continues = previous !== null && previous.fileId === String(this.fileId) && previous.offset <= size;
     const newLines = continues ? Math.floor((size - previous.offset) / BYTES_PER_LINE) : null;
-    return { kind: 'ok', inode: String(this.inode), size, newLines };
+    return { kind: 'ok', fileId: String(this.fileId), size, newLines };
   }
 
   private advance(t: number): void {
@@ -40,7 +40,7 @@ export class SimulatedLog {
       const generation = Math.floor(t / rotateEverySeconds);
       if (generation !== this.generation) {
         this.generation = generation;
-        this.inode = nextInode++;
+        this.fileId = nextInode++;
         this.lines = 0;
       }
     }
@@ -55,7 +55,7 @@ export class SimulatedLog {
 export function formatProbeOutput(remoteSeconds: number, logs: readonly LogProbe[]): string {
   const lines = [`@pvlook1 time ${remoteSeconds.toFixed(9)}`];
   logs.forEach((log, index) => {
-    if (log.kind === 'ok') lines.push(`@pvlook1 ${index} ok ${log.inode} ${log.size} ${log.newLines ?? '-'}`);
+    if (log.kind === 'ok') lines.push(`@pvlook1 ${index} ok ${log.fileId} ${log.size} ${log.newLines ?? '-'}`);
     else lines.push(`@pvlook1 ${index} ${log.kind}`);
   });
   lines.push('@pvlook1 end');

@@ -36,8 +36,8 @@ export function initialState(plan: HostPlan): HostState {
   };
 }
 
-export function applyProbe(state: HostState, result: ProbeResult, localSeconds: number, historyLength: number): void {
-  const time = result.remoteTime ?? localSeconds;
+export function applyProbe(state: HostState, result: ProbeResult, sent: { sentAt: number; receivedAt: number }, historyLength: number): void {
+  const time = { remote: result.remoteTime, ...sent };
   result.logs.forEach((probe, index) => {
     const memory = state.memories[index] ?? EMPTY_MEMORY;
     const next = advance(memory, probe, time, historyLength);

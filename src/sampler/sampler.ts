@@ -78,10 +78,13 @@ export class Sampler {
 
   private async sample(state: HostState): Promise<void> {
     const requests = state.plan.watches.map((watch, index) => probeRequestFor(watch.log, state.memories[index]!));
+    // The count on the host gives up a little before we do, so its answer can still arrive.
+    const script = buildProbeScript(requests, { remoteTimeoutSeconds: (this.options.timeoutMs / 1000) * 0.8 });
     try {
-      const stdout = await this.transport.exec(state.plan.spec, buildProbeScript(requests), this.options.timeoutMs);
+      const sentAt = this.now() / 1000;
+      const stdout = await this.transport.exec(state.plan.spec, script, this.options.timeoutMs);
       const result = parseProbeOutput(stdout, requests.length);
-      applyProbe(state, result, this.now() / 1000, this.historyLength);
+      applyProbe(state, result, { sentAt, receivedAt: this.now() / 1000 }, this.historyLength);
     } catch (error) {
       applyFailure(state, asHostError(error), this.now(), this.random(), this.historyLength);
     }

@@ -2,34 +2,47 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { advance, EMPTY_MEMORY, forget, probeRequestFor } from '../../src/core/log-tracker.js';
 
-const ok = (inode: string, size: number, newLines: number | null) => ({ kind: 'ok' as const, inode, size, newLines });
+const ok = (fileId: string, size: number, newLines: number | null) => ({ kind: 'ok' as const, fileId, size, newLines });
+/** A reading whose remote time is t, sent and answered within 10 ms either side on a clock 1000 s behind. */
+const at = (t: number) => ({ remote: t, sentAt: t - 1000 - 0.01, receivedAt: t - 1000 + 0.01 });
 
 test('rate is new lines over the time between the two readings', () => {
-  const first = advance(EMPTY_MEMORY, ok('7', 1000, null), 100, 11);
+  const first = advance(EMPTY_MEMORY, ok('7', 1000, null), at(100), 11);
   assert.deepEqual(first.outcome, { kind: 'baseline', reason: 'first' });
-  assert.deepEqual(probeRequestFor('/l', first.memory), { path: '/l', previous: { inode: '7', offset: 1000 } });
-  const second = advance(first.memory, ok('7', 5000, 50), 102, 11);
+  assert.deepEqual(probeRequestFor('/l', first.memory), { path: '/l', previous: { fileId: '7', offset: 1000 } });
+  const second = advance(first.memory, ok('7', 5000, 50), at(102), 11);
   assert.deepEqual(second.outcome, { kind: 'rate', rate: 25, lines: 50, seconds: 2 });
   assert.deepEqual(second.memory.history, [25]);
 });
 
 test('rotation and truncation start a new baseline instead of a negative or inflated rate', () => {
-  const base = advance(EMPTY_MEMORY, ok('7', 1000, null), 100, 11).memory;
-  assert.deepEqual(advance(base, ok('8', 50_000, null), 101, 11).outcome, { kind: 'baseline', reason: 'rotated' });
-  assert.deepEqual(advance(base, ok('7', 10, null), 101, 11).outcome, { kind: 'baseline', reason: 'truncated' });
-  const afterRotation = advance(base, ok('8', 200, null), 101, 11).memory;
-  assert.deepEqual(probeRequestFor('/l', afterRotation).previous, { inode: '8', offset: 200 });
+  const base = advance(EMPTY_MEMORY, ok('7', 1000, null), at(100), 11).memory;
+  assert.deepEqual(advance(base, ok('8', 50_000, null), at(101), 11).outcome, { kind: 'baseline', reason: 'rotated' });
+  assert.deepEqual(advance(base, ok('7', 10, null), at(101), 11).outcome, { kind: 'baseline', reason: 'truncated' });
+  const afterRotation = advance(base, ok('8', 200, null), at(101), 11).memory;
+  assert.deepEqual(probeRequestFor('/l', afterRotation).previous, { fileId: '8', offset: 200 });
 });
 
-test('a clock that went backwards gives no rate', () => {
-  const base = advance(EMPTY_MEMORY, ok('7', 1000, null), 100, 11).memory;
-  assert.deepEqual(advance(base, ok('7', 2000, 10), 99, 11).outcome, { kind: 'baseline', reason: 'clock' });
+test('a remote clock that jumped gives no rate; a wrong but steady one is fine', () => {
+  const base = advance(EMPTY_MEMORY, ok('7', 1000, null), at(100), 11).memory;
+  // Sent and answered 2 s after the first reading locally, but the host's clock moved 1 h.
+  const jumped = { remote: 3700, sentAt: -898, receivedAt: -897.98 };
+  assert.deepEqual(advance(base, ok('7', 2000, 10), jumped, 11).outcome, { kind: 'baseline', reason: 'clock' });
+  const backwards = { remote: 99, sentAt: -898, receivedAt: -897.98 };
+  assert.deepEqual(advance(base, ok('7', 2000, 10), backwards, 11).outcome, { kind: 'baseline', reason: 'clock' });
+  assert.deepEqual(advance(base, ok('7', 2000, 10), at(102), 11).outcome, { kind: 'rate', rate: 5, lines: 10, seconds: 2 });
+});
+
+test('without a remote clock the local send/receive midpoints give the interval', () => {
+  const first = advance(EMPTY_MEMORY, ok('7', 0, null), { remote: null, sentAt: 10, receivedAt: 10.2 }, 11).memory;
+  const second = advance(first, ok('7', 100, 40), { remote: null, sentAt: 14, receivedAt: 14.2 }, 11);
+  assert.deepEqual(second.outcome, { kind: 'rate', rate: 10, lines: 40, seconds: 4 });
 });
 
 test('a missing log or a failed sample leaves a gap in the history, not a zero', () => {
-  let memory = advance(EMPTY_MEMORY, ok('7', 0, null), 0, 3).memory;
-  memory = advance(memory, ok('7', 10, 10), 1, 3).memory;
-  const missing = advance(memory, { kind: 'missing' }, 2, 3);
+  let memory = advance(EMPTY_MEMORY, ok('7', 0, null), at(0), 3).memory;
+  memory = advance(memory, ok('7', 10, 10), at(1), 3).memory;
+  const missing = advance(memory, { kind: 'missing' }, at(2), 3);
   assert.deepEqual(missing.outcome, { kind: 'missing' });
   assert.deepEqual(missing.memory, { last: null, history: [10, null] });
   assert.deepEqual(forget(missing.memory, 3), { last: null, history: [10, null, null] });

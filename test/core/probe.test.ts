@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, appendFileSync, existsSync, statSync, readdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, appendFileSync, existsSync, statSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildProbeScript, parseProbeOutput, parseProbeScript, ProbeOutputError } from '../../src/core/probe.js';
@@ -16,7 +16,7 @@ test('parses marked lines and ignores banners and rc-file noise around them', ()
     'Welcome to web01!',
     '@pvlook1 time 1764000000.123456',
     'some rc file says hello',
-    '@pvlook1 0 ok 1234 5678 42',
+    '@pvlook1 0 ok 1234:1795596366.237689613 5678 42',
     '@pvlook1 1 missing',
     '@pvlook1 2 unreadable',
     '@pvlook1 3 ok 99 10 -',
@@ -26,10 +26,10 @@ test('parses marked lines and ignores banners and rc-file noise around them', ()
   assert.deepEqual(parseProbeOutput(stdout, 4), {
     remoteTime: 1764000000.123456,
     logs: [
-      { kind: 'ok', inode: '1234', size: 5678, newLines: 42 },
+      { kind: 'ok', fileId: '1234:1795596366.237689613', size: 5678, newLines: 42 },
       { kind: 'missing' },
       { kind: 'unreadable' },
-      { kind: 'ok', inode: '99', size: 10, newLines: null },
+      { kind: 'ok', fileId: '99', size: 10, newLines: null },
     ],
   });
 });
@@ -49,14 +49,22 @@ test('truncated, empty or garbage output is an error, never a number', () => {
 
 test('the script round-trips its requests for simulated hosts, odd paths included', () => {
   const requests = [
-    { path: "/var/log/it's here/a b.log", previous: { inode: '12', offset: 345 } },
+    { path: "/var/log/it's here/a b.log", previous: { fileId: '12:1795596366.237689613', offset: 345 } },
     { path: '-n $(touch x) `id` ; rm -rf / \\ "q"\nnewline', previous: null },
   ];
   assert.deepEqual(parseProbeScript(buildProbeScript(requests)), requests);
 });
 
-test('refuses an inode that is not digits: nothing from data becomes code', () => {
-  assert.throws(() => buildProbeScript([{ path: '/x', previous: { inode: '1; reboot', offset: 0 } }]), /inode must be digits/);
+test('a file identity is quoted too: nothing from data becomes code', () => {
+  const requests = [{ path: '/x', previous: { fileId: "1'; touch pwned; '", offset: 3 } }];
+  const script = buildProbeScript(requests);
+  assert.deepEqual(parseProbeScript(script), requests);
+  assert.ok(script.includes(`probe 0 '/x' '1'\\''; touch pwned; '\\''' 3\n`));
+});
+
+test('the remote time limit is written into the script as whole seconds', () => {
+  assert.match(buildProbeScript([], { remoteTimeoutSeconds: 2.5 }), /^PVLOOK_T=3$/m);
+  assert.match(buildProbeScript([], { remoteTimeoutSeconds: 0.1 }), /^PVLOOK_T=1$/m);
 });
 
 test('counts only the lines appended since the previous offset, with the real sh', () => {
@@ -71,15 +79,20 @@ test('counts only the lines appended since the previous offset, with the real sh
   assert.ok(first.remoteTime !== null && first.remoteTime > 0);
 
   appendFileSync(log, 'three\nfour\nfive\n');
-  const second = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { inode: firstLog.inode, offset: firstLog.size } }]), dir), 1);
-  assert.deepEqual(second.logs[0], { kind: 'ok', inode: firstLog.inode, size: statSync(log).size, newLines: 3 });
+  const second = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { fileId: firstLog.fileId, offset: firstLog.size } }]), dir), 1);
+  assert.deepEqual(second.logs[0], { kind: 'ok', fileId: firstLog.fileId, size: statSync(log).size, newLines: 3 });
 });
 
 test('log paths with every shell-special character are read as data and never run', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-probe-'));
   const names = ["it's.log", 'a b.log', '$(touch pwned1).log', '`touch pwned2`.log', '-n', '--help', 'semi;touch pwned3', 'new\nline.log', '*', '"dq".log', 'back\\slash.log'];
   for (const name of names) writeFileSync(path.join(dir, name), 'x\n');
-  const requests = names.map((name) => ({ path: name, previous: { inode: String(statSync(path.join(dir, name)).ino), offset: 0 } }));
+  const first = parseProbeOutput(runLocally(buildProbeScript(names.map((name) => ({ path: name, previous: null }))), dir), names.length);
+  const requests = names.map((name, i) => {
+    const log = first.logs[i]!;
+    assert.equal(log.kind, 'ok');
+    return { path: name, previous: { fileId: log.kind === 'ok' ? log.fileId : '', offset: 0 } };
+  });
   const result = parseProbeOutput(runLocally(buildProbeScript(requests), dir), names.length);
   for (const log of result.logs) assert.deepEqual(log, { ...log, kind: 'ok', newLines: 1, size: 2 });
   assert.deepEqual(readdirSync(dir).filter((file) => file.startsWith('pwned')), []);
@@ -92,13 +105,37 @@ test('missing, unreadable and directory paths are reported as such', () => {
   assert.deepEqual(result.logs, [{ kind: 'missing' }, { kind: 'unreadable' }]);
 });
 
-test('rotation (new inode) and truncation (smaller size) give no line count', () => {
+test('rotation (new file identity) and truncation (smaller size) give no line count', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-probe-'));
   const log = path.join(dir, 'a.log');
   writeFileSync(log, 'short\n');
-  const inode = String(statSync(log).ino);
-  const truncated = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { inode, offset: 1000 } }]), dir), 1);
-  assert.deepEqual(truncated.logs[0], { kind: 'ok', inode, size: 6, newLines: null });
-  const rotated = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { inode: '1', offset: 0 } }]), dir), 1);
+  const fileId = (parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: null }]), dir), 1).logs[0] as { fileId: string }).fileId;
+  assert.match(fileId, new RegExp(`^${statSync(log).ino}:`));
+  const truncated = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { fileId, offset: 1000 } }]), dir), 1);
+  assert.deepEqual(truncated.logs[0], { kind: 'ok', fileId, size: 6, newLines: null });
+  const rotated = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { fileId: '1', offset: 0 } }]), dir), 1);
   assert.equal(rotated.logs[0]?.kind === 'ok' && rotated.logs[0].newLines, null);
+});
+
+test('a log deleted and recreated on the same inode is a new file', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-probe-'));
+  const log = path.join(dir, 'a.log');
+  writeFileSync(log, 'old\n');
+  const before = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: null }]), dir), 1).logs[0] as { fileId: string; size: number };
+  rmSync(log);
+  writeFileSync(log, 'new file, longer than the old one\nline\nline\n');
+  const after = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { fileId: before.fileId, offset: before.size } }]), dir), 1).logs[0];
+  assert.ok(after?.kind === 'ok');
+  assert.notEqual(after.fileId, before.fileId);
+  assert.equal(after.newLines, null);
+});
+
+test('non-UTF-8 bytes and very long lines are counted as lines', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-probe-'));
+  const log = path.join(dir, 'a.log');
+  writeFileSync(log, '');
+  const first = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: null }]), dir), 1).logs[0] as { fileId: string };
+  appendFileSync(log, Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x0a]), Buffer.alloc(1 << 20, 0x41), Buffer.from('\n\u00e9\n')]));
+  const second = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { fileId: first.fileId, offset: 0 } }]), dir), 1).logs[0];
+  assert.deepEqual(second, { kind: 'ok', fileId: first.fileId, size: statSync(log).size, newLines: 3 });
 });

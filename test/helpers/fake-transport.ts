@@ -10,7 +10,7 @@ import type { Transport } from '../../src/transport/transport.js';
 
 export interface FakeHost {
   lines: number;
-  inode?: string;
+  fileId?: string;
   /** while set, exec waits on this promise */
   hold?: Promise<void>;
   fail?: HostError;
@@ -34,11 +34,11 @@ export class FakeTransport implements Transport {
       if (!state) throw new HostError('dns', 'no such host');
       if (state.hold) await state.hold;
       if (state.fail) throw state.fail;
-      const inode = state.inode ?? '1';
+      const fileId = state.fileId ?? '1';
       const logs = parseProbeScript(script).map((request) => {
         const size = state.lines * 10;
-        const continues = request.previous !== null && request.previous.inode === inode && request.previous.offset <= size;
-        return { kind: 'ok' as const, inode, size, newLines: continues ? (size - request.previous!.offset) / 10 : null };
+        const continues = request.previous !== null && request.previous.fileId === fileId && request.previous.offset <= size;
+        return { kind: 'ok' as const, fileId, size, newLines: continues ? (size - request.previous!.offset) / 10 : null };
       });
       return formatProbeOutput(state.clock ?? 0, logs);
     } finally {

@@ -23,39 +23,47 @@ function setup(hosts: Record<string, FakeHost>, options: { parallel?: number; no
 const soon = () => Date.now() + 5000;
 
 test('rates come from the remote clock, and trend follows the history', async () => {
+  // The host's clock runs 50 s ahead of ours: only differences matter.
+  let now = 50_000;
   const a: FakeHost = { lines: 0, clock: 100 };
-  const { sampler } = setup({ a });
-  await sampler.tick(soon());
+  const { sampler } = setup({ a }, { now: () => now });
+  await sampler.tick(now + 1000);
   const rates: (number | null)[] = [];
   for (const [lines, clock] of [[10, 101], [20, 102], [30, 103], [90, 104]] as const) {
     a.lines = lines;
     a.clock = clock;
-    rates.push((await sampler.tick(soon())).rows[0]!.rate);
+    now = (clock - 50) * 1000;
+    rates.push((await sampler.tick(now + 1000)).rows[0]!.rate);
   }
   assert.deepEqual(rates, [10, 10, 10, 60]);
   a.lines = 95;
   a.clock = 105;
-  const row = (await sampler.tick(soon())).rows[0]!;
+  now = 55_000;
+  const row = (await sampler.tick(now + 1000)).rows[0]!;
   assert.equal(row.rate, 5);
   assert.equal(row.trend, 'down');
 });
 
 test('a host that hangs is shown stale at the deadline, is not queued again, and never delays the others', async () => {
   let release!: () => void;
-  const slow: FakeHost = { lines: 0, clock: 1 };
-  const fast: FakeHost = { lines: 0, clock: 1 };
-  const { sampler, transport } = setup({ slow, fast });
-  await sampler.tick(soon());
+  let now = 1_000_000;
+  const slow: FakeHost = { lines: 0, clock: 1000 };
+  const fast: FakeHost = { lines: 0, clock: 1000 };
+  const { sampler, transport } = setup({ slow, fast }, { now: () => now });
+  await sampler.tick(now + 1000);
   slow.hold = new Promise((resolve) => (release = resolve));
+  now += 1000;
   fast.lines = 5;
-  fast.clock = 2;
-  const stuck = await sampler.tick(Date.now() + 50);
+  fast.clock = 1001;
+  const stuck = await sampler.tick(now + 50);
   assert.deepEqual(stuck.rows.map((row) => [row.host, row.status, row.rate]), [['slow', 'stale', null], ['fast', 'ok', 5]]);
+  now += 1000;
   fast.lines = 10;
-  fast.clock = 3;
-  const still = await sampler.tick(Date.now() + 50);
+  fast.clock = 1002;
+  const still = await sampler.tick(now + 50);
   assert.deepEqual(still.rows.map((row) => row.status), ['stale', 'ok']);
   assert.equal(still.rows[1]?.rate, 5);
+  assert.match(still.rows[0]?.error ?? '', /waiting for an answer \(1\.0s\)/);
   // Three ticks, but only two probes ever sent to the slow host: one at a time.
   assert.equal(transport.calls.filter((host) => host === 'slow').length, 2);
   assert.equal(transport.maxInFlightPerHost, 1);

@@ -84,7 +84,7 @@ test('rotation by rename, copytruncate and a vanished log never give a negative 
     appendLines(log, 7);
     assert.equal((await s.tick(patient())).rows[0]?.lines, 7);
 
-    // copytruncate: same inode, smaller size.
+    // copytruncate: same fileId, smaller size.
     truncateSync(log, 0);
     const truncated = (await s.tick(patient())).rows[0]!;
     assert.deepEqual([truncated.status, truncated.rate], ['ok', null]);

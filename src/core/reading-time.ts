@@ -1,0 +1,38 @@
+/**
+ * When a reading was taken. The remote clock (`date` on the host, in the same
+ * script as the stat) is the precise one: it leaves SSH latency out of the
+ * interval. The local send and receive times bound when the reading happened,
+ * which lets a remote clock that jumped (an NTP step, a VM resumed) be caught.
+ */
+export interface ReadingTime {
+  /** seconds on the host's clock, or null if the host has no sub-second `date` */
+  remote: number | null;
+  /** local seconds when the command was sent and when its answer arrived */
+  sentAt: number;
+  receivedAt: number;
+}
+
+/** Slack for clock granularity and scheduling, seconds. */
+const SLACK = 0.05;
+
+/**
+ * Seconds between two readings, or null when the clocks disagree so much that
+ * no honest interval can be given.
+ */
+export function secondsBetween(earlier: ReadingTime, later: ReadingTime): number | null {
+  if (earlier.remote !== null && later.remote !== null) {
+    const remote = later.remote - earlier.remote;
+    // The two remote readings happened within these local bounds; the host's
+    // clock offset cancels out, its jumps do not.
+    const shortest = later.sentAt - earlier.receivedAt - SLACK;
+    const longest = later.receivedAt - earlier.sentAt + SLACK;
+    if (remote < shortest || remote > longest) return null;
+    return remote > 0 ? remote : null;
+  }
+  const local = midpoint(later) - midpoint(earlier);
+  return local > 0 ? local : null;
+}
+
+function midpoint(time: ReadingTime): number {
+  return (time.sentAt + time.receivedAt) / 2;
+}
