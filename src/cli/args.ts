@@ -13,6 +13,7 @@ export interface CliArgs {
   config?: string;
   hostsFile?: string;
   sshConfig?: string;
+  acceptNew?: boolean;
   group?: string[];
   watch?: boolean;
   interval?: string;
@@ -58,6 +59,7 @@ export function parseCommandLine(argv: readonly string[], version: string): Pars
     .option('-c, --config <file>', 'config file (default: search for .pvlookrc)')
     .option('-H, --hosts-file <file>', 'file with one host per line, # comments')
     .option('-F, --ssh-config <file>', 'OpenSSH client config file (as ssh -F)')
+    .option('--accept-new', 'record the keys of hosts not yet in known_hosts (like StrictHostKeyChecking=accept-new); changed keys are still refused')
     .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .version(version, '-V, --version')
     .helpOption('-h, --help', 'show this help')

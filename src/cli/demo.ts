@@ -43,6 +43,8 @@ export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO
       knownHostsFiles: [knownHosts],
       hostKeyAlias: null,
       proxyJump: null,
+      proxyCommand: null,
+      hashKnownHosts: false,
     });
     const transport = new SshTransport({ resolveSettings: async (spec) => settingsFor(spec.label), agentSocket: undefined });
     return await runSession({ ...options, hosts: demoPlans() }, transport, io, 'demo fleet (simulated, loopback SSH)');

@@ -41,7 +41,11 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };
     if (args.command === 'demo') return await runDemo(args, context, io);
     const config = await resolveConfig(args, context);
-    const transport = new SshTransport({ resolveSettings: openSshResolver(config.sshConfigFile), agentSocket: io.env.SSH_AUTH_SOCK });
+    const transport = new SshTransport({
+      resolveSettings: openSshResolver(config.sshConfigFile),
+      agentSocket: io.env.SSH_AUTH_SOCK,
+      acceptNewHostKeys: config.acceptNewHostKeys,
+    });
     return await runSession(config, transport, io);
   } catch (error) {
     return reportError(error, io);

@@ -29,6 +29,8 @@ export interface Config {
   trend: TrendOptions;
   /** -F: an OpenSSH client config to use instead of ~/.ssh/config */
   sshConfigFile: string | null;
+  /** record keys of hosts with none on file; changed keys are refused regardless */
+  acceptNewHostKeys: boolean;
   hosts: HostPlan[];
   /** where the settings came from, for error messages and --help */
   configFile: string | null;

@@ -66,7 +66,8 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
     parallel: parallel.value,
     timeoutMs: Math.round(timeout.value * 1000),
     trend: { ...DEFAULT_TREND, ...file.trend },
-    sshConfigFile: sshConfig === null ? null : path.resolve(context.cwd, sshConfig),
+    sshConfigFile: sshConfig === null ? null : path.resolve(context.cwd, expandHome(sshConfig, env.HOME)),
+    acceptNewHostKeys: args.acceptNew ?? file.acceptNewHostKeys ?? false,
     configFile,
   };
 }
@@ -83,6 +84,11 @@ function pick<T>(...candidates: Candidate<T>[]): Sourced<T> | undefined {
     return { value, source };
   }
   return undefined;
+}
+
+/** `~/x` in a config value means the home folder, as in ssh_config. */
+function expandHome(file: string, home: string | undefined): string {
+  return home && (file === '~' || file.startsWith('~/')) ? path.join(home, file.slice(1)) : file;
 }
 
 function parseSeconds(text: string): number | null {

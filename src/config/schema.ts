@@ -29,6 +29,7 @@ export const fileConfigSchema = z.strictObject({
   parallel: z.int().min(1).max(10_000).optional(),
   color: z.boolean().optional(),
   sshConfig: z.string().min(1).optional(),
+  acceptNewHostKeys: z.boolean().optional(),
   trend: z
     .strictObject({
       window: z.int().min(1).max(1000).optional(),

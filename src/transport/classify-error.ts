@@ -31,6 +31,10 @@ export function classifyConnectError(error: unknown, where: string, user: string
     return new HostError('auth', `${user}@${where}: authentication failed (tried ssh-agent and the IdentityFile keys)`, options);
   }
   if (err.message === 'No response from server') return new HostError('unreachable', `${where} closed the connection`, options);
+  if (/before handshake/i.test(err.message)) {
+    // What a server at its MaxStartups limit (or a port that is not SSH) does.
+    return new HostError('unreachable', `${where} closed the connection before the SSH handshake`, options);
+  }
   return new HostError('error', `${where}: ${err.message}`, options);
 }
 

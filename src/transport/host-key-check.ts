@@ -2,11 +2,11 @@
  * Host-key verification for ssh2, as OpenSSH does it: the key the server
  * offers must be listed for that host in a known_hosts file. ssh2 accepts any
  * key unless told otherwise, and its verifier is not told the host name, so
- * one checker is built per host.
+ * one checker is built per host (and per jump host).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, parseKnownHosts, type KeyVerdict } from '../core/known-hosts.js';
+import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, type KeyVerdict } from '../core/known-hosts.js';
+import { readKnownHosts, recordHostKey } from './known-hosts-store.js';
 import type { SshSettings } from './ssh-settings.js';
 
 export interface HostKeyCheck {
@@ -16,12 +16,15 @@ export interface HostKeyCheck {
   algorithms: string[];
   verify: (key: Buffer) => boolean;
   /** what the last verify() decided, to explain a refused handshake */
-  verdict: () => { verdict: KeyVerdict; keyType: string; fingerprint: string } | null;
+  verdict: () => { verdict: KeyVerdict | 'recorded'; keyType: string; fingerprint: string } | null;
 }
 
-export async function buildHostKeyCheck(settings: SshSettings): Promise<HostKeyCheck> {
-  const texts = await Promise.all(settings.knownHostsFiles.map((file) => readFile(file, 'utf8').catch(() => '')));
-  const lines = texts.flatMap((text) => parseKnownHosts(text));
+/**
+ * @param acceptNew record a key for a host that has none on file (like
+ *   StrictHostKeyChecking=accept-new); a changed or revoked key is refused regardless
+ */
+export async function buildHostKeyCheck(settings: SshSettings, acceptNew: boolean): Promise<HostKeyCheck> {
+  const lines = await readKnownHosts(settings.knownHostsFiles);
   const name = settings.hostKeyAlias ?? knownHostsName(settings.hostname, settings.port);
   const keys = keysForHost(lines, name);
   let last: ReturnType<HostKeyCheck['verdict']> = null;
@@ -29,8 +32,16 @@ export async function buildHostKeyCheck(settings: SshSettings): Promise<HostKeyC
     name,
     algorithms: hostKeyAlgorithmsFor(keys.trusted.map((entry) => entry.keyType)),
     verify: (key) => {
-      const verdict = judgeHostKey(keys, key.toString('base64'));
-      last = { verdict, keyType: keyTypeOf(key), fingerprint: fingerprintOf(key) };
+      const offered = key.toString('base64');
+      const keyType = keyTypeOf(key);
+      const verdict = judgeHostKey(keys, offered);
+      const userFile = settings.knownHostsFiles[0];
+      if (verdict === 'unknown' && acceptNew && userFile !== undefined) {
+        recordHostKey(userFile, name, keyType, offered, settings.hashKnownHosts);
+        last = { verdict: 'recorded', keyType, fingerprint: fingerprintOf(key) };
+        return true;
+      }
+      last = { verdict, keyType, fingerprint: fingerprintOf(key) };
       return verdict === 'trusted';
     },
     verdict: () => last,

@@ -19,8 +19,12 @@ export interface SshSettings {
   knownHostsFiles: string[];
   /** name to look up in known_hosts instead of the host name */
   hostKeyAlias: string | null;
-  /** a ProxyJump value other than "none" */
+  /** a ProxyJump value other than "none": comma-separated jump hosts, first hop first */
   proxyJump: string | null;
+  /** a ProxyCommand other than "none" (not supported: refused) */
+  proxyCommand: string | null;
+  /** OpenSSH's HashKnownHosts: hash names of keys we record */
+  hashKnownHosts: boolean;
 }
 
 export type SettingsResolver = (spec: HostSpec) => Promise<SshSettings>;
@@ -37,6 +41,7 @@ export function parseSshG(text: string, home: string): SshSettings {
   const one = (key: string) => values.get(key)?.[0];
   const files = (key: string) => (values.get(key) ?? []).flatMap((value) => value.split(/\s+/)).filter(Boolean).map((file) => expandHome(file, home));
   const proxyJump = one('proxyjump');
+  const proxyCommand = one('proxycommand');
   const port = Number(one('port') ?? 22);
   return {
     hostname: one('hostname') ?? '',
@@ -46,6 +51,8 @@ export function parseSshG(text: string, home: string): SshSettings {
     knownHostsFiles: [...files('userknownhostsfile'), ...files('globalknownhostsfile')],
     hostKeyAlias: one('hostkeyalias') ?? null,
     proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump : null,
+    proxyCommand: proxyCommand && proxyCommand !== 'none' ? proxyCommand : null,
+    hashKnownHosts: one('hashknownhosts') === 'yes',
   };
 }
 
@@ -88,5 +95,7 @@ export function fallbackSettings(spec: HostSpec, home: string): SshSettings {
     knownHostsFiles: [path.join(ssh, 'known_hosts'), '/etc/ssh/ssh_known_hosts'],
     hostKeyAlias: null,
     proxyJump: null,
+    proxyCommand: null,
+    hashKnownHosts: false,
   };
 }

@@ -1,43 +1,61 @@
 /**
- * The SSH edge: one persistent node-ssh connection per host, reused across
- * ticks, with host keys checked against known_hosts before anything is sent.
+ * The SSH edge: one persistent connection per host, reused across ticks;
+ * jump hosts (ProxyJump, chained) shared by every host behind them; host keys
+ * checked on every hop; handshakes capped so a fleet starting up does not trip
+ * OpenSSH's MaxStartups on a bastion.
  */
-import { NodeSSH } from 'node-ssh';
+import type { Duplex } from 'node:stream';
+import type { NodeSSH } from 'node-ssh';
+import pLimit from 'p-limit';
 import type { ClientChannel } from 'ssh2';
 import { HostError } from '../errors.js';
-import type { HostSpec } from '../core/host-spec.js';
+import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
 import { PROBE_COMMAND } from '../core/probe.js';
 import type { Transport } from './transport.js';
-import { buildHostKeyCheck } from './host-key-check.js';
-import { classifyConnectError } from './classify-error.js';
-import { authMethodsFor } from './ssh-auth.js';
+import { handshake } from './ssh-handshake.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
 
 export interface SshTransportOptions {
   resolveSettings: SettingsResolver;
   /** SSH_AUTH_SOCK, if any */
   agentSocket: string | undefined;
-  /** seconds between keepalives on idle connections */
+  /** record keys of hosts that have none on file (StrictHostKeyChecking=accept-new) */
+  acceptNewHostKeys?: boolean;
+  /** ms between keepalives on idle connections */
   keepaliveMs?: number;
+  /** SSH handshakes in progress at once (OpenSSH's MaxStartups starts dropping at 10) */
+  maxHandshakes?: number;
 }
 
+/** Jump hosts within jump hosts: as deep as any sane setup goes. */
+const MAX_JUMP_DEPTH = 8;
+
 export class SshTransport implements Transport {
-  /** connections being opened or open, by host label */
+  /** connections being opened or open: targets by host label, jump hosts by "jump:" + chain */
   private readonly connections = new Map<string, Promise<NodeSSH>>();
   /** the open ones, so a dead connection can be told from its replacement */
   private readonly live = new Map<string, NodeSSH>();
+  private readonly handshakes: ReturnType<typeof pLimit>;
+  private openChannels = 0;
 
-  constructor(private readonly options: SshTransportOptions) {}
+  constructor(private readonly options: SshTransportOptions) {
+    this.handshakes = pLimit(options.maxHandshakes ?? 8);
+  }
 
   async exec(host: HostSpec, script: string, timeoutMs: number): Promise<string> {
-    const ssh = await this.connection(host, timeoutMs);
+    const ssh = await this.connection(host.label, () => this.openTarget(host, timeoutMs));
     let channel: ClientChannel | undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new HostError('timeout', `no answer within ${timeoutMs / 1000}s`)), timeoutMs);
     });
+    const onChannel = (opened: ClientChannel) => {
+      channel = opened;
+      this.openChannels++;
+      opened.once('close', () => this.openChannels--);
+    };
     try {
-      const result = await Promise.race([ssh.execCommand(PROBE_COMMAND, { stdin: script, onChannel: (c) => (channel = c) }), timeout]);
+      const result = await Promise.race([ssh.execCommand(PROBE_COMMAND, { stdin: script, onChannel }), timeout]);
       // node-ssh resolves with code null when the connection dropped mid-command.
       if (result.code === null) throw new HostError('unreachable', 'connection lost during the command');
       if (result.code !== 0) {
@@ -56,6 +74,11 @@ export class SshTransport implements Transport {
     }
   }
 
+  /** Open connections and channels right now, for soak tests and benchmarks. */
+  stats(): { connections: number; channels: number } {
+    return { connections: this.live.size, channels: this.openChannels };
+  }
+
   async close(): Promise<void> {
     const pending = [...this.connections.values()];
     this.connections.clear();
@@ -63,65 +86,110 @@ export class SshTransport implements Transport {
     await Promise.all(pending.map((p) => p.then((ssh) => ssh.dispose(), () => undefined)));
   }
 
-  private connection(host: HostSpec, timeoutMs: number): Promise<NodeSSH> {
-    let pending = this.connections.get(host.label);
+  /** The open connection under `key`, or a new one from `open`; a failed open is forgotten. */
+  private connection(key: string, open: () => Promise<NodeSSH>): Promise<NodeSSH> {
+    let pending = this.connections.get(key);
     if (!pending) {
-      pending = this.connect(host, timeoutMs);
-      this.connections.set(host.label, pending);
-      pending.catch(() => this.connections.delete(host.label));
+      pending = open().then((ssh) => {
+        this.live.set(key, ssh);
+        return ssh;
+      });
+      this.connections.set(key, pending);
+      pending.catch(() => {
+        if (this.connections.get(key) === pending) this.connections.delete(key);
+      });
     }
     return pending;
   }
 
-  private async connect(host: HostSpec, timeoutMs: number): Promise<NodeSSH> {
+  private async openTarget(host: HostSpec, timeoutMs: number): Promise<NodeSSH> {
+    const settings = await this.settingsFor(host);
+    const sock = settings.proxyJump ? await this.tunnelTo(settings, timeoutMs, 0) : undefined;
+    return this.handshake(host.label, settings, timeoutMs, sock);
+  }
+
+  /** A stream to the target's SSH port through its chain of jump hosts, each hop one shared connection. */
+  private async tunnelTo(target: SshSettings, timeoutMs: number, depth: number): Promise<Duplex> {
+    if (depth >= MAX_JUMP_DEPTH) throw new HostError('error', `ProxyJump nests more than ${MAX_JUMP_DEPTH} deep; is there a loop?`);
+    let via: NodeSSH | null = null;
+    let chain = 'jump:';
+    for (const hop of (target.proxyJump ?? '').split(',').map((text) => text.trim()).filter(Boolean)) {
+      chain += `${hop}>`;
+      const previous: NodeSSH | null = via;
+      via = await this.connection(chain, () => this.openJumpHost(chain, hop, previous, timeoutMs, depth));
+    }
+    if (via === null) throw new HostError('error', `empty ProxyJump for ${target.hostname}`);
+    return forward(via, target.hostname, target.port, 'jump host');
+  }
+
+  private async openJumpHost(key: string, hop: string, via: NodeSSH | null, timeoutMs: number, depth: number): Promise<NodeSSH> {
+    try {
+      let spec: HostSpec;
+      try {
+        spec = parseHostSpec(hop.replace(/^ssh:\/\//, ''));
+      } catch (error) {
+        throw new HostError('error', `bad ProxyJump host ${JSON.stringify(hop)}`, { cause: error });
+      }
+      const settings = await this.settingsFor(spec);
+      let sock: Duplex | undefined;
+      if (via) sock = await forward(via, settings.hostname, settings.port, 'previous jump host');
+      else if (settings.proxyJump) sock = await this.tunnelTo(settings, timeoutMs, depth + 1);
+      return await this.handshake(key, settings, timeoutMs, sock);
+    } catch (error) {
+      if (error instanceof HostError) throw new HostError(error.status, `jump host ${hop}: ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+
+  private async settingsFor(spec: HostSpec): Promise<SshSettings> {
     let settings: SshSettings;
     try {
-      settings = await this.options.resolveSettings(host);
+      settings = await this.options.resolveSettings(spec);
     } catch (error) {
       throw new HostError('error', (error as Error).message, { cause: error });
     }
-    if (settings.proxyJump !== null) {
-      // Connecting directly would bypass the bastion the user configured.
-      throw new HostError('error', `ProxyJump (${settings.proxyJump}) is not supported yet; refusing to connect directly`);
+    if (settings.proxyCommand !== null) {
+      // Connecting directly would bypass whatever the command was for.
+      throw new HostError('error', `ProxyCommand is not supported (use ProxyJump); refusing to connect to ${spec.host} directly`);
     }
-    const where = `${settings.hostname}:${settings.port}`;
-    const keys = await buildHostKeyCheck(settings);
-    const auth = await authMethodsFor(settings.user, settings.identityFiles, this.options.agentSocket);
-    if (auth.length === 0) {
-      throw new HostError('auth', `no key to log in to ${where} with: start ssh-agent (SSH_AUTH_SOCK) or set an IdentityFile without a passphrase`);
-    }
-    const ssh = new NodeSSH();
-    try {
-      await ssh.connect({
-        host: settings.hostname,
-        port: settings.port,
-        username: settings.user,
-        authHandler: auth,
-        hostVerifier: keys.verify,
-        ...(keys.algorithms.length > 0 ? { algorithms: { serverHostKey: keys.algorithms as never } } : {}),
-        readyTimeout: timeoutMs,
-        keepaliveInterval: this.options.keepaliveMs ?? 15_000,
-        keepaliveCountMax: 3,
-      });
-    } catch (error) {
-      ssh.dispose();
-      throw classifyConnectError(error, where, settings.user, keys);
-    }
-    // node-ssh removes its own error listener after connecting; without ours a
-    // keepalive timeout on an idle connection would crash the process.
-    const connection = ssh.connection;
-    connection?.on('error', () => this.drop(host.label, ssh));
-    connection?.on('close', () => this.drop(host.label, ssh));
-    this.live.set(host.label, ssh);
-    return ssh;
+    return settings;
   }
 
-  /** Forget a connection (only if it is still the current one for the host) and close it. */
-  private drop(label: string, ssh: NodeSSH): void {
-    if (this.live.get(label) === ssh) {
-      this.live.delete(label);
-      this.connections.delete(label);
+  private handshake(key: string, settings: SshSettings, timeoutMs: number, sock: Duplex | undefined): Promise<NodeSSH> {
+    let opened: NodeSSH | undefined;
+    return this.handshakes(() =>
+      handshake(settings, {
+        agentSocket: this.options.agentSocket,
+        acceptNewHostKeys: this.options.acceptNewHostKeys ?? false,
+        keepaliveMs: this.options.keepaliveMs ?? 15_000,
+        timeoutMs,
+        ...(sock ? { sock } : {}),
+        onGone: () => opened && this.drop(key, opened),
+      }).then((ssh) => (opened = ssh)),
+    );
+  }
+
+  /** Forget a connection (only if it is still the current one under its key) and close it. */
+  private drop(key: string, ssh: NodeSSH): void {
+    if (this.live.get(key) === ssh) {
+      this.live.delete(key);
+      this.connections.delete(key);
     }
     ssh.dispose();
   }
+}
+
+/** A direct-tcpip channel through `via` to host:port, as `ssh -W` makes. */
+function forward(via: NodeSSH, host: string, port: number, what: string): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const connection = via.connection;
+    if (!connection) return reject(new HostError('unreachable', `${what} connection is closed`));
+    connection.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
+      if (error) {
+        const status = /refused/i.test(error.message) ? 'refused' : 'unreachable';
+        reject(new HostError(status, `${what} cannot reach ${host}:${port}: ${error.message}`, { cause: error }));
+      }
+      else resolve(stream);
+    });
+  });
 }

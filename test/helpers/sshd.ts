@@ -30,15 +30,26 @@ export interface Sshd {
   logDir: string;
   /** what sshd printed on stderr so far */
   log(): string;
+  /** freeze or thaw sshd and every connection it serves (SIGSTOP/SIGCONT to its process group) */
+  signal(name: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL'): void;
+  /** kill sshd and its connections, then start it again on the same addresses, port and host key */
+  restart(): Promise<void>;
   stop(): Promise<void>;
-  process: ChildProcess;
+  readonly process: ChildProcess;
 }
 
 export function sshdAvailable(): boolean {
   return SSHD !== undefined;
 }
 
-export async function startSshd(options: { hostCount?: number; firstAddress?: number } = {}): Promise<Sshd> {
+export interface SshdOptions {
+  hostCount?: number;
+  firstAddress?: number;
+  /** more sshd_config lines, e.g. a Match block */
+  extraConfig?: string[];
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   if (!SSHD) throw new Error('sshd not found: install openssh-server (the CI script does)');
   const hostCount = options.hostCount ?? 3;
   const first = options.firstAddress ?? 2 + Math.floor(Math.random() * 200);
@@ -73,6 +84,8 @@ export async function startSshd(options: { hostCount?: number; firstAddress?: nu
       'MaxStartups 200',
       'LogLevel VERBOSE',
       `AllowUsers ${user}`,
+      // Match blocks may name the fixture's addresses as ADDR1, ADDR2, ...
+      ...(options.extraConfig ?? []).map((line) => line.replace(/ADDR(\d+)/g, (_, n: string) => addresses[Number(n) - 1] ?? '')),
     ].join('\n') + '\n',
   );
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true });
@@ -94,10 +107,32 @@ export async function startSshd(options: { hostCount?: number; firstAddress?: nu
     ].join('\n') + '\n',
   );
 
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await waitForPort(addresses[0] as string, port, child, () => stderr);
+  // Its own process group, so a signal reaches the connections it forked too.
+  const launch = async () => {
+    const started = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitForPort(addresses[0] as string, port, started, () => stderr);
+    return started;
+  };
+  let child = await launch();
+  const signalGroup = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), name);
+    } catch {
+      // already gone
+    }
+  };
+  const killAll = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      signalGroup('SIGCONT');
+      signalGroup('SIGKILL');
+      await exited;
+    } else {
+      signalGroup('SIGKILL');
+    }
+  };
 
   return {
     dir,
@@ -110,13 +145,16 @@ export async function startSshd(options: { hostCount?: number; firstAddress?: nu
     hostKeyPublic,
     logDir,
     log: () => stderr,
-    process: child,
+    get process() {
+      return child;
+    },
+    signal: (name) => signalGroup(name),
+    restart: async () => {
+      await killAll();
+      child = await launch();
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await killAll();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,48 @@
+/**
+ * known_hosts files on disk: read once and re-read only when they change, so
+ * a fleet of thousands does not parse the same file thousands of times; and
+ * appended to only when the user opted in to recording new keys.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseKnownHosts, type KnownHostLine } from '../core/known-hosts.js';
+
+const cache = new Map<string, { mtimeMs: number; size: number; lines: KnownHostLine[] }>();
+
+export async function readKnownHosts(files: readonly string[]): Promise<KnownHostLine[]> {
+  const all = await Promise.all(files.map(readOne));
+  return all.flat();
+}
+
+async function readOne(file: string): Promise<KnownHostLine[]> {
+  try {
+    const info = await stat(file);
+    const cached = cache.get(file);
+    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.lines;
+    const lines = parseKnownHosts(await readFile(file, 'utf8'));
+    cache.set(file, { mtimeMs: info.mtimeMs, size: info.size, lines });
+    return lines;
+  } catch {
+    // A missing or unreadable known_hosts file simply lists no keys, as in OpenSSH.
+    return [];
+  }
+}
+
+/**
+ * Record a host key the way `StrictHostKeyChecking=accept-new` does: one line
+ * appended to the user's known_hosts, with the name hashed when `hash` is set
+ * (OpenSSH's HashKnownHosts).
+ */
+export function recordHostKey(file: string, name: string, keyType: string, key: string, hash: boolean): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const written = hash ? hashedName(name) : name;
+  appendFileSync(file, `${written} ${keyType} ${key}\n`, { mode: 0o600 });
+  cache.delete(file);
+}
+
+function hashedName(name: string): string {
+  const salt = randomBytes(20);
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}

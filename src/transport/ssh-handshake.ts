@@ -1,0 +1,62 @@
+/**
+ * Open one SSH connection (one hop) with node-ssh: host key checked against
+ * known_hosts, agent then key files, keepalives on, and our own listeners on
+ * the underlying connection so that a later error can never go unhandled.
+ */
+import type { Duplex } from 'node:stream';
+import { NodeSSH } from 'node-ssh';
+import { HostError } from '../errors.js';
+import { buildHostKeyCheck } from './host-key-check.js';
+import { classifyConnectError } from './classify-error.js';
+import { authMethodsFor } from './ssh-auth.js';
+import type { SshSettings } from './ssh-settings.js';
+
+export interface HandshakeOptions {
+  agentSocket: string | undefined;
+  acceptNewHostKeys: boolean;
+  keepaliveMs: number;
+  timeoutMs: number;
+  /** a stream through a jump host, instead of a TCP connection */
+  sock?: Duplex;
+  /** called once when the connection errors or closes after it was ready */
+  onGone: () => void;
+}
+
+export async function handshake(settings: SshSettings, options: HandshakeOptions): Promise<NodeSSH> {
+  const where = `${settings.hostname}:${settings.port}`;
+  const keys = await buildHostKeyCheck(settings, options.acceptNewHostKeys);
+  const auth = await authMethodsFor(settings.user, settings.identityFiles, options.agentSocket);
+  if (auth.length === 0) {
+    throw new HostError('auth', `no key to log in to ${where} with: start ssh-agent (SSH_AUTH_SOCK) or set an IdentityFile without a passphrase`);
+  }
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect({
+      host: settings.hostname,
+      port: settings.port,
+      username: settings.user,
+      ...(options.sock ? { sock: options.sock as never } : {}),
+      authHandler: auth,
+      hostVerifier: keys.verify,
+      ...(keys.algorithms.length > 0 ? { algorithms: { serverHostKey: keys.algorithms as never } } : {}),
+      readyTimeout: options.timeoutMs,
+      keepaliveInterval: options.keepaliveMs,
+      keepaliveCountMax: 3,
+    });
+  } catch (error) {
+    ssh.dispose();
+    options.sock?.destroy();
+    throw classifyConnectError(error, where, settings.user, keys);
+  }
+  // node-ssh removes its own error listener after connecting; without ours a
+  // keepalive timeout on an idle connection would crash the process.
+  let gone = false;
+  const onGone = () => {
+    if (gone) return;
+    gone = true;
+    options.onGone();
+  };
+  ssh.connection?.on('error', onGone);
+  ssh.connection?.on('close', onGone);
+  return ssh;
+}

@@ -1,0 +1,170 @@
+/**
+ * OpenSSH compatibility against a real sshd: jump hosts, accept-new, refused
+ * ProxyCommand, MaxStartups, and login shells that print around the output.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startSshd, closedPort, type Sshd } from '../helpers/sshd.js';
+import { appendLines, makeLog, patient, plan, sampler } from '../helpers/fleet.js';
+import { SshTransport, type SshTransportOptions } from '../../src/transport/ssh-transport.js';
+import { openSshResolver } from '../../src/transport/ssh-settings.js';
+
+let sshd: Sshd;
+let deadPort: number;
+// h4 answers through a login shell that talks before and after the command;
+// h5 always prints garbage instead of running it.
+before(async () => {
+  sshd = await startSshd({
+    hostCount: 5,
+    extraConfig: [
+      'MaxStartups 3',
+      'Match LocalAddress ADDR4',
+      '  ForceCommand echo "Welcome to h4, last login: yesterday"; /bin/sh -c "$SSH_ORIGINAL_COMMAND"; echo "Goodbye"',
+      'Match LocalAddress ADDR5',
+      '  ForceCommand echo "@pvlook1 time 1.5"; echo "@pvlook1 0 ok 12 oops"; echo "@pvlook1 end"',
+    ],
+  });
+  deadPort = await closedPort();
+});
+after(async () => {
+  await sshd?.stop();
+});
+
+/** An ssh_config with `prefix` put before the fixture's own. */
+function config(name: string, prefix: string): string {
+  const file = path.join(sshd.dir, `ssh_config.${name}`);
+  writeFileSync(file, `${prefix}\n${readFileSync(sshd.sshConfig, 'utf8')}`);
+  return file;
+}
+
+function transport(configFile: string, extra: Partial<SshTransportOptions> = {}): SshTransport {
+  return new SshTransport({ resolveSettings: openSshResolver(configFile, sshd.dir), agentSocket: undefined, ...extra });
+}
+
+/** Logins accepted on one of the fixture's addresses: sshd names the address on the "Connection from" line only. */
+function logins(address: string): number {
+  const lines = sshd.log().split('\n');
+  const ports = new Set(lines.map((line) => / port (\d+) on (\S+) port /.exec(line)).filter((m) => m?.[2] === address).map((m) => m![1]));
+  return lines.filter((line) => /Accepted publickey .* port (\d+) /.exec(line) && ports.has(/ port (\d+) /.exec(line)![1])).length;
+}
+
+test('ProxyJump: hosts behind a bastion go through one shared bastion connection', async () => {
+  const log = makeLog(sshd, 'jump.log');
+  const t = transport(config('jump', 'Host h2 h3\n  ProxyJump h1'));
+  const before = logins(sshd.addresses[0]!);
+  try {
+    const s = sampler([plan('h2', log), plan('h3', log)], t);
+    await s.tick(patient());
+    appendLines(log, 4);
+    const rows = (await s.tick(patient())).rows;
+    assert.deepEqual(rows.map((row) => [row.status, row.lines]), [['ok', 4], ['ok', 4]]);
+    // Two targets, one bastion login: the bastion connection is shared.
+    assert.equal(logins(sshd.addresses[0]!) - before, 1);
+    assert.deepEqual(t.stats(), { connections: 3, channels: 0 });
+  } finally {
+    await t.close();
+  }
+});
+
+test('ProxyJump chains hop by hop, and a jump host that is down fails only the hosts behind it', async () => {
+  const log = makeLog(sshd, 'chain.log');
+  const t = transport(config('chain', `Host h3\n  ProxyJump h1,h2\nHost h4\n  ProxyJump down\nHost down\n  HostName 127.0.0.1\n  Port ${deadPort}`));
+  try {
+    const rows = (await sampler([plan('h3', log), plan('h4', log), plan('h1', log)], t).tick(patient())).rows;
+    assert.deepEqual(rows.map((row) => row.status), ['ok', 'refused', 'ok']);
+    assert.match(rows[1]?.error ?? '', /^jump host down: connection refused/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('host keys are checked on every hop: an unknown jump host is refused', async () => {
+  const log = makeLog(sshd, 'hop.log');
+  const empty = path.join(sshd.dir, 'known_hosts.only-targets');
+  // Only h2's key is on file; the bastion h1 is unknown.
+  writeFileSync(empty, readFileSync(sshd.knownHosts, 'utf8').split('\n').filter((line) => line.startsWith(`[${sshd.addresses[1]}]`)).join('\n') + '\n');
+  const t = transport(config('hop', `Host *\n  UserKnownHostsFile ${empty}\nHost h2\n  ProxyJump h1`));
+  try {
+    const row = (await sampler([plan('h2', log)], t).tick(patient())).rows[0]!;
+    assert.equal(row.status, 'hostkey');
+    assert.match(row.error ?? '', /^jump host h1: host key for \[127\.0\.0\.\d+\]:\d+ is not known/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('--accept-new records an unknown key (hashed), trusts it next time, and still refuses a changed key', async () => {
+  const log = makeLog(sshd, 'accept.log');
+  const file = path.join(sshd.dir, 'known_hosts.accept');
+  writeFileSync(file, '');
+  const cfg = config('accept', `Host *\n  UserKnownHostsFile ${file}\n  HashKnownHosts yes`);
+  const recorder = transport(cfg, { acceptNewHostKeys: true });
+  try {
+    assert.equal((await sampler([plan('h1', log)], recorder).tick(patient())).rows[0]?.status, 'ok');
+  } finally {
+    await recorder.close();
+  }
+  const written = readFileSync(file, 'utf8');
+  assert.match(written, /^\|1\|[^|]+\|[^ ]+ ssh-ed25519 AAAA/);
+  assert.ok(written.includes(sshd.hostKeyPublic.split(' ')[1]!));
+  const strict = transport(cfg);
+  try {
+    assert.equal((await sampler([plan('h1', log)], strict).tick(patient())).rows[0]?.status, 'ok');
+  } finally {
+    await strict.close();
+  }
+  // A different key on file for h2: accept-new must not overwrite or add.
+  const name = `[${sshd.addresses[1]}]:${sshd.port}`;
+  writeFileSync(file, `${name} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n`);
+  const changed = transport(cfg, { acceptNewHostKeys: true });
+  try {
+    const row = (await sampler([plan('h2', log)], changed).tick(patient())).rows[0]!;
+    assert.equal(row.status, 'hostkey');
+    assert.match(row.error ?? '', /HOST KEY CHANGED/);
+    assert.equal(readFileSync(file, 'utf8').split('\n').filter(Boolean).length, 1);
+  } finally {
+    await changed.close();
+  }
+});
+
+test('a ProxyCommand host is refused rather than reached directly', async () => {
+  const log = makeLog(sshd, 'pc.log');
+  const t = transport(config('pc', 'Host h1\n  ProxyCommand nc %h %p'));
+  try {
+    const row = (await sampler([plan('h1', log)], t).tick(patient())).rows[0]!;
+    assert.equal(row.status, 'error');
+    assert.match(row.error ?? '', /ProxyCommand is not supported/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('handshakes are capped, so a burst of hosts never trips MaxStartups', async () => {
+  const log = makeLog(sshd, 'burst.log');
+  const aliases = Array.from({ length: 12 }, (_, i) => `burst${i}`);
+  const t = transport(config('burst', `Host burst*\n  HostName ${sshd.addresses[2]}`), { maxHandshakes: 2 });
+  try {
+    const rows = (await sampler(aliases.map((alias) => plan(alias, log)), t).tick(patient())).rows;
+    assert.deepEqual(rows.map((row) => row.status), aliases.map(() => 'ok'));
+  } finally {
+    await t.close();
+  }
+});
+
+test('text printed by the login shell around the command is ignored; garbage is an error, not a number', async () => {
+  const log = makeLog(sshd, 'chatty.log');
+  const t = transport(sshd.sshConfig);
+  try {
+    const s = sampler([plan('h4', log), plan('h5', log)], t);
+    await s.tick(patient());
+    appendLines(log, 6);
+    const rows = (await s.tick(patient())).rows;
+    assert.deepEqual([rows[0]?.status, rows[0]?.lines], ['ok', 6]);
+    assert.equal(rows[1]?.status, 'badoutput');
+    assert.equal(rows[1]?.rate, null);
+  } finally {
+    await t.close();
+  }
+});
