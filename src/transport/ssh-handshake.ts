@@ -58,5 +58,8 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
   };
   ssh.connection?.on('error', onGone);
   ssh.connection?.on('close', onGone);
+  // Each probe is a handful of small packets each way; with Nagle's algorithm
+  // meeting delayed ACKs every command waited ~40 ms (measured: 49 ms -> 7 ms per exec).
+  ssh.connection?.setNoDelay(true);
   return ssh;
 }

@@ -6,7 +6,7 @@
  * /bin/sh (root's rc files are slow and chatty); otherwise to the current user.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -30,7 +30,7 @@ export interface Sshd {
   logDir: string;
   /** what sshd printed on stderr so far */
   log(): string;
-  /** freeze or thaw sshd and every connection it serves (SIGSTOP/SIGCONT to its process group) */
+  /** freeze or thaw (or kill) sshd and every connection it serves */
   signal(name: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL'): void;
   /** kill sshd and its connections, then start it again on the same addresses, port and host key */
   restart(): Promise<void>;
@@ -108,19 +108,22 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   );
 
   let stderr = '';
-  // Its own process group, so a signal reaches the connections it forked too.
   const launch = async () => {
-    const started = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const started = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await waitForPort(addresses[0] as string, port, started, () => stderr);
     return started;
   };
   let child = await launch();
+  // sshd starts a new session for every connection, so a process-group signal
+  // would miss them: signal the listener and all its descendants instead.
   const signalGroup = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-(child.pid as number), name);
-    } catch {
-      // already gone
+    for (const pid of [child.pid as number, ...descendants(child.pid as number)]) {
+      try {
+        process.kill(pid, name);
+      } catch {
+        // already gone
+      }
     }
   };
   const killAll = async () => {
@@ -158,6 +161,30 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every process below `root`, from /proc. */
+function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name may contain spaces; the parent pid follows its closing parenthesis.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const found: number[] = [];
+  let frontier = [root];
+  while (frontier.length > 0) {
+    const next = [...parents].filter(([, ppid]) => frontier.includes(ppid)).map(([pid]) => pid);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
 }
 
 function keygen(file: string): void {

@@ -1,0 +1,100 @@
+/**
+ * Faults injected into real sshd processes while pvlook keeps sampling:
+ * a frozen server, a killed and restarted one. Every other host must keep
+ * updating on every tick, and the broken one must recover by itself.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Snapshot } from '../../src/core/snapshot.js';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { appendLines, makeLog, plan, sampler } from '../helpers/fleet.js';
+import { Ticker } from '../helpers/ticker.js';
+import { SshTransport } from '../../src/transport/ssh-transport.js';
+import { openSshResolver } from '../../src/transport/ssh-settings.js';
+
+const INTERVAL_MS = 300;
+const TIMEOUT_MS = 1500;
+
+let healthy: Sshd;
+let victim: Sshd;
+let writer: NodeJS.Timeout;
+let logs: string[];
+let sshConfig: string;
+
+before(async () => {
+  healthy = await startSshd({ hostCount: 2 });
+  victim = await startSshd({ hostCount: 1 });
+  logs = [makeLog(healthy, 'a.log'), makeLog(victim, 'b.log')];
+  writer = setInterval(() => logs.forEach((log) => appendLines(log, 2)), 10);
+  // One ssh_config naming both servers' hosts: good1, good2 and victim.
+  sshConfig = path.join(healthy.dir, 'ssh_config.faults');
+  const block = (name: string, sshd: Sshd, i: number) =>
+    [`Host ${name}`, `  HostName ${sshd.addresses[i]}`, `  Port ${sshd.port}`, `  User ${sshd.user}`, `  IdentityFile ${path.join(sshd.dir, 'id_ed25519')}`].join('\n');
+  const knownHosts = path.join(healthy.dir, 'known_hosts.faults');
+  writeFileSync(knownHosts, readFileSync(healthy.knownHosts, 'utf8') + readFileSync(victim.knownHosts, 'utf8'));
+  writeFileSync(sshConfig, [block('good1', healthy, 0), block('good2', healthy, 1), block('victim', victim, 0), 'Host *', `  UserKnownHostsFile ${knownHosts}`, '  GlobalKnownHostsFile /dev/null'].join('\n') + '\n');
+});
+after(async () => {
+  clearInterval(writer);
+  await victim?.stop();
+  await healthy?.stop();
+});
+
+function setup() {
+  const transport = new SshTransport({ resolveSettings: openSshResolver(sshConfig, healthy.dir), agentSocket: undefined, keepaliveMs: 500 });
+  const s = sampler([plan('good1', logs[0]!), plan('good2', logs[0]!), plan('victim', logs[1]!)], transport, TIMEOUT_MS);
+  return { transport, ticker: new Ticker(s, INTERVAL_MS) };
+}
+
+const row = (snapshot: Snapshot, host: string) => snapshot.rows.find((r) => r.host === host)!;
+const allOk = (snapshot: Snapshot) => snapshot.rows.every((r) => r.status === 'ok' && r.rate !== null);
+/** The healthy hosts must have a fresh number on every single tick. */
+const healthyUpdated = (snapshot: Snapshot) => {
+  for (const host of ['good1', 'good2']) {
+    const r = row(snapshot, host);
+    assert.deepEqual([host, r.status], [host, 'ok'], `${host} missed a tick: ${r.error}`);
+    assert.ok(r.lines !== null && r.lines > 0, `${host} has no fresh count`);
+  }
+};
+
+test('a frozen sshd (SIGSTOP) turns its host stale, then timed out, while the others update every tick; it recovers after SIGCONT', async () => {
+  const { transport, ticker } = setup();
+  try {
+    await ticker.until(allOk, 20);
+    victim.signal('SIGSTOP');
+    const first = await ticker.tick();
+    assert.equal(row(first, 'victim').status, 'stale');
+    healthyUpdated(first);
+    // Stale until its own timeout fires, then a timeout failure; the others never wait.
+    await ticker.until((s) => row(s, 'victim').status === 'timeout', 3 * Math.ceil(TIMEOUT_MS / INTERVAL_MS) + 5, (s) => {
+      healthyUpdated(s);
+      assert.notEqual(row(s, 'victim').status, 'ok');
+    });
+    for (let i = 0; i < 4; i++) {
+      const frozen = await ticker.tick();
+      healthyUpdated(frozen);
+      assert.notEqual(row(frozen, 'victim').status, 'ok');
+    }
+    victim.signal('SIGCONT');
+    await ticker.until((s) => row(s, 'victim').status === 'ok' && row(s, 'victim').rate !== null, 60, healthyUpdated);
+  } finally {
+    victim.signal('SIGCONT');
+    await transport.close();
+  }
+});
+
+test('a killed sshd fails its host; after a restart the host reconnects without restarting pvlook', async () => {
+  const { transport, ticker } = setup();
+  try {
+    await ticker.until(allOk, 20);
+    victim.signal('SIGKILL');
+    await ticker.until((s) => !['ok', 'stale'].includes(row(s, 'victim').status), 20, healthyUpdated);
+    assert.match(row(ticker.snapshots.at(-1)!, 'victim').status, /^(refused|unreachable|timeout)$/);
+    await victim.restart();
+    await ticker.until((s) => row(s, 'victim').status === 'ok' && row(s, 'victim').rate !== null, 80, healthyUpdated);
+  } finally {
+    await transport.close();
+  }
+});
