@@ -4,6 +4,7 @@
  * one idempotent restore() puts everything back however pvlook ends.
  */
 import type { Readable, Writable } from 'node:stream';
+import cliTruncate from 'cli-truncate';
 
 const ESC = '\u001b[';
 const ALT_SCREEN_ON = `${ESC}?1049h`;
@@ -23,6 +24,10 @@ export class Terminal {
   private live = false;
   private keyListener: ((data: Buffer | string) => void) | null = null;
   private closed = false;
+  private lastFrame: string | null = null;
+  private readonly redraw = () => {
+    if (this.live && this.lastFrame !== null) this.frame(this.lastFrame);
+  };
 
   constructor(
     private readonly out: OutputStream,
@@ -52,6 +57,7 @@ export class Terminal {
     if (this.live) return;
     this.live = true;
     this.out.write(ALT_SCREEN_ON + CURSOR_HIDE);
+    this.out.on('resize', this.redraw);
     if (this.input?.isTTY && this.input.setRawMode) {
       this.input.setRawMode(true);
       this.keyListener = (data) => onKey(data.toString());
@@ -60,13 +66,15 @@ export class Terminal {
     }
   }
 
-  /** Redraw the whole frame in place, clipped to the screen so it never scrolls. */
+  /** Redraw the whole frame in place, clipped to the screen so it never scrolls or wraps; again on resize. */
   frame(text: string): void {
     if (this.isClosed) return;
+    this.lastFrame = text;
     const rows = Math.max(1, this.out.rows ?? 24);
+    const columns = Math.max(1, this.out.columns ?? 80);
     let lines = text.split('\n');
     if (lines.length > rows) lines = [...lines.slice(0, rows - 1), `… ${lines.length - rows + 1} more lines (enlarge the terminal)`];
-    const body = lines.map((line) => line + CLEAR_LINE_END).join('\n');
+    const body = lines.map((line) => cliTruncate(line, columns) + CLEAR_LINE_END).join('\n');
     this.out.write(SYNC_BEGIN + HOME + body + CLEAR_BELOW + SYNC_END);
   }
 
@@ -74,6 +82,7 @@ export class Terminal {
   restore(): void {
     if (!this.live) return;
     this.live = false;
+    this.out.off('resize', this.redraw);
     if (this.keyListener && this.input) {
       this.input.off('data', this.keyListener);
       this.input.setRawMode?.(false);

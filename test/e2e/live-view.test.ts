@@ -4,6 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, makeLog } from '../helpers/fleet.js';
@@ -61,4 +62,55 @@ test('pvlook --watch against real sshd: Ctrl-C quits cleanly and restores the te
   } finally {
     tmux.kill();
   }
+});
+
+/** The pvlook node process under the pane's shell. */
+function pvlookPid(tmux: TmuxSession): number {
+  const shell = tmux.panePid();
+  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(shell)]).toString().trim().split(/\s+/);
+  return Number(out[0]);
+}
+
+for (const [signal, status] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130]] as const) {
+  test(`${signal} ends the live view with status ${status} and restores the terminal`, async () => {
+    const tmux = TmuxSession.start(`${pvlook} demo -n 0.3${afterwards}`, { cwd: root, env: { HOME: '/nonexistent' } });
+    try {
+      await tmux.waitFor(/│ total /);
+      process.kill(pvlookPid(tmux), signal);
+      await tmux.waitFor(new RegExp(`EXITED:${status}`));
+      assert.equal(tmux.query('#{alternate_on}'), '0');
+      assert.equal(tmux.query('#{cursor_flag}'), '1');
+    } finally {
+      tmux.kill();
+    }
+  });
+}
+
+test('a terminal resized down to one column and back: no crash, the frame fits, q still quits cleanly', async () => {
+  const tmux = TmuxSession.start(`${pvlook} demo -n 0.2${afterwards}`, { cwd: root, env: { HOME: '/nonexistent' }, width: 100, height: 30 });
+  try {
+    await tmux.waitFor(/│ total /);
+    tmux.resize(1, 5);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    tmux.resize(40, 8);
+    const narrow = await tmux.waitFor(/more lines/);
+    for (const line of narrow.split('\n')) assert.ok([...line].length <= 40, `line wider than the terminal: ${JSON.stringify(line)}`);
+    tmux.resize(120, 40);
+    await tmux.waitFor(/│ total .*8 ok, 1 failed/);
+    tmux.keys('q');
+    await tmux.waitFor(/EXITED:0/);
+    assert.equal(tmux.query('#{alternate_on}'), '0');
+  } finally {
+    tmux.kill();
+  }
+});
+
+test('pvlook --watch --json | head -3 ends cleanly when the reader goes away', async () => {
+  const result = spawnSync('bash', ['-c', `${pvlook} demo --json -n 0.1 | head -3; echo "STATUS:\${PIPESTATUS[0]}"`], { cwd: root, env: { PATH: process.env.PATH, HOME: '/nonexistent' }, timeout: 30_000 });
+  const stdout = result.stdout.toString();
+  const lines = stdout.trim().split('\n');
+  assert.equal(lines.length, 4);
+  for (const line of lines.slice(0, 3)) assert.ok(JSON.parse(line).hosts.length > 0);
+  assert.equal(lines[3], 'STATUS:0');
+  assert.equal(result.stderr.toString(), '');
 });

@@ -24,6 +24,15 @@ export class TmuxSession {
     return execFileSync('tmux', ['display-message', '-p', '-t', this.name, format]).toString().trim();
   }
 
+  resize(width: number, height: number): void {
+    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
+  }
+
+  /** Process id of the program running in the pane (the shell that started pvlook). */
+  panePid(): number {
+    return Number(this.query('#{pane_pid}'));
+  }
+
   keys(...keys: string[]): void {
     execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
   }
