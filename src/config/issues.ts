@@ -12,9 +12,15 @@ export function describeIssues(error: z.ZodError, input: unknown, keyPrefix = ''
       return `unknown key ${keys.join(', ')}`;
     }
     const where = issue.path.length > 0 ? keyName(issue.path, keyPrefix) : '(top level)';
+    if (issue.code === 'invalid_key') {
+      // A record key failed its own check: say why, and show the key itself.
+      const reason = issue.issues[0]?.message ?? issue.message;
+      return `key ${where}: ${reason} (got ${quote(issue.path.at(-1))})`;
+    }
     const value = valueAt(input, issue.path);
-    const found = value === undefined ? 'missing' : `got ${quote(value)}`;
-    return `key ${where}: ${issue.message.replace(/^Invalid input: /, '')} (${found})`;
+    const message = issue.message.replace(/^Invalid input: /, '').replace('expected int,', 'expected a whole number,');
+    if (value === undefined) return `key ${where}: missing (${message.replace(/, received undefined$/, '')})`;
+    return `key ${where}: ${message} (got ${quote(value)})`;
   });
 }
 

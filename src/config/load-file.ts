@@ -15,8 +15,11 @@ export interface LoadedFile {
   config: FileConfig;
 }
 
-const SEARCH_PLACES = ['package.json', '.pvlookrc', '.pvlookrc.json', '.pvlookrc.yaml', '.pvlookrc.yml', '.config/pvlookrc', '.config/pvlookrc.json', '.config/pvlookrc.yaml', '.config/pvlookrc.yml'];
 const CODE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+const DATA_PLACES = ['package.json', '.pvlookrc', '.pvlookrc.json', '.pvlookrc.yaml', '.pvlookrc.yml', '.config/pvlookrc', '.config/pvlookrc.json', '.config/pvlookrc.yaml', '.config/pvlookrc.yml'];
+// Code files are searched for too, only so that finding one explains why it is not used.
+const CODE_PLACES = ['.pvlookrc', '.config/pvlookrc', 'pvlook.config'].flatMap((base) => CODE_EXTENSIONS.map((ext) => base + ext));
+const SEARCH_PLACES = [...DATA_PLACES, ...CODE_PLACES];
 
 const refuseCode: Loader = (filepath) => {
   throw new ConfigError(filepath, ['a JavaScript/TypeScript config file runs code, so pvlook loads one only when you name it with --config']);

@@ -87,8 +87,8 @@ test('a JS config file runs only when named explicitly, never when found by sear
   mkdirSync(path.join(dir, '.config'));
   writeFileSync(path.join(dir, '.config', 'pvlookrc.mjs'), "globalThis.pvlookRan = true; export default { log: '/js.log' };");
   writeFileSync(path.join(dir, 'pvlook.config.mjs'), "globalThis.pvlookRan = true; export default { log: '/js.log' };");
-  const found = await loadConfigFile(null, dir, dir);
-  assert.equal(found, null);
+  const refused = await configErrorOf(loadConfigFile(null, dir, dir));
+  assert.match(refused.message, /pvlookrc\.mjs: a JavaScript\/TypeScript config file runs code, so pvlook loads one only when you name it with --config/);
   assert.equal((globalThis as { pvlookRan?: boolean }).pvlookRan, undefined);
   const named = await loadConfigFile('pvlook.config.mjs', dir);
   assert.equal(named?.config.log, '/js.log');
