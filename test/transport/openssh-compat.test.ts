@@ -4,7 +4,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startSshd, closedPort, type Sshd } from '../helpers/sshd.js';
 import { appendLines, makeLog, patient, plan, sampler } from '../helpers/fleet.js';
@@ -13,23 +14,45 @@ import { openSshResolver } from '../../src/transport/ssh-settings.js';
 
 let sshd: Sshd;
 let deadPort: number;
+const scratch: string[] = [];
 // h4 answers through a login shell that talks before and after the command;
-// h5 always prints garbage instead of running it.
+// h5 always prints garbage instead of running it; h6 prints nothing; h7 stops
+// half way; h8's clock is an hour ahead; h9's clock jumps 100 s on every read.
 before(async () => {
+  const fakeBin = (name: string, dateScript: string) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `pvlook-${name}-`));
+    scratch.push(dir);
+    chmodSync(dir, 0o755);
+    writeFileSync(path.join(dir, 'date'), `#!/bin/sh\n${dateScript}\n`, { mode: 0o755 });
+    return dir;
+  };
+  const ahead = fakeBin('ahead', 'echo "$(( $(/bin/date +%s) + 3600 )).$(/bin/date +%N)"');
+  const jumpy = fakeBin('jumpy', 'n=$(cat "$0.n" 2>/dev/null || echo 0); echo $((n + 1)) > "$0.n"; echo "$(( $(/bin/date +%s) + n * 100 )).$(/bin/date +%N)"');
+  chmodSync(jumpy, 0o777);
+  const withPath = (dir: string) => `  ForceCommand PATH=${dir}:/usr/bin:/bin; export PATH; /bin/sh -c "$SSH_ORIGINAL_COMMAND"`;
   sshd = await startSshd({
-    hostCount: 5,
+    hostCount: 9,
     extraConfig: [
       'MaxStartups 3',
       'Match LocalAddress ADDR4',
       '  ForceCommand echo "Welcome to h4, last login: yesterday"; /bin/sh -c "$SSH_ORIGINAL_COMMAND"; echo "Goodbye"',
       'Match LocalAddress ADDR5',
       '  ForceCommand echo "@pvlook1 time 1.5"; echo "@pvlook1 0 ok 12 oops"; echo "@pvlook1 end"',
+      'Match LocalAddress ADDR6',
+      '  ForceCommand true',
+      'Match LocalAddress ADDR7',
+      '  ForceCommand /bin/sh -c "$SSH_ORIGINAL_COMMAND" | head -c 40',
+      'Match LocalAddress ADDR8',
+      withPath(ahead),
+      'Match LocalAddress ADDR9',
+      withPath(jumpy),
     ],
   });
   deadPort = await closedPort();
 });
 after(async () => {
   await sshd?.stop();
+  scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
 });
 
 /** An ssh_config with `prefix` put before the fixture's own. */
@@ -164,6 +187,36 @@ test('text printed by the login shell around the command is ignored; garbage is 
     assert.deepEqual([rows[0]?.status, rows[0]?.lines], ['ok', 6]);
     assert.equal(rows[1]?.status, 'badoutput');
     assert.equal(rows[1]?.rate, null);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a host that prints nothing or stops half way is an error on its row, never a number', async () => {
+  const log = makeLog(sshd, 'short.log');
+  const t = transport(sshd.sshConfig);
+  try {
+    const rows = (await sampler([plan('h6', log), plan('h7', log), plan('h1', log)], t).tick(patient())).rows;
+    assert.deepEqual(rows.map((row) => [row.status, row.rate]), [['badoutput', null], ['badoutput', null], ['ok', null]]);
+    assert.match(rows[0]?.error ?? '', /no end marker/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a host clock an hour off still gives true rates; a clock that jumps gives no rate rather than a wrong one', async () => {
+  const log = makeLog(sshd, 'clock.log');
+  const t = transport(sshd.sshConfig);
+  try {
+    const s = sampler([plan('h8', log), plan('h9', log)], t);
+    await s.tick(patient());
+    for (let round = 0; round < 3; round++) {
+      appendLines(log, 50);
+      const [ahead, jumpy] = (await s.tick(patient())).rows;
+      assert.deepEqual([ahead?.status, ahead?.lines], ['ok', 50]);
+      assert.ok(ahead!.rate! > 50, `a 100 s interval would make this about 0.5: ${ahead?.rate}`);
+      assert.deepEqual([jumpy?.status, jumpy?.rate], ['ok', null]);
+    }
   } finally {
     await t.close();
   }
