@@ -23,9 +23,12 @@ export interface SshTransportOptions {
   acceptNewHostKeys?: boolean;
   /** ms between keepalives on idle connections */
   keepaliveMs?: number;
-  /** SSH handshakes in progress at once (OpenSSH's MaxStartups starts dropping at 10) */
+  /** SSH handshakes in progress at once: OpenSSH's MaxStartups starts dropping at 10, and sshd counts a login as unfinished a little after it has finished */
   maxHandshakes?: number;
 }
+
+/** The probe prints a line or two per log; a server sending more than this is broken or hostile. */
+const MAX_OUTPUT_BYTES = 1 << 20;
 
 /** Jump hosts within jump hosts: as deep as any sane setup goes. */
 const MAX_JUMP_DEPTH = 8;
@@ -39,7 +42,7 @@ export class SshTransport implements Transport {
   private openChannels = 0;
 
   constructor(private readonly options: SshTransportOptions) {
-    this.handshakes = pLimit(options.maxHandshakes ?? 8);
+    this.handshakes = pLimit(options.maxHandshakes ?? 6);
   }
 
   async exec(host: HostSpec, script: string, timeoutMs: number): Promise<string> {
@@ -54,8 +57,18 @@ export class SshTransport implements Transport {
       this.openChannels++;
       opened.once('close', () => this.openChannels--);
     };
+    let received = 0;
+    let flooded = false;
+    const onStdout = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_OUTPUT_BYTES && !flooded) {
+        flooded = true;
+        channel?.close();
+      }
+    };
     try {
-      const result = await Promise.race([ssh.execCommand(PROBE_COMMAND, { stdin: script, onChannel }), timeout]);
+      const result = await Promise.race([ssh.execCommand(PROBE_COMMAND, { stdin: script, onChannel, onStdout }), timeout]);
+      if (flooded) throw new HostError('badoutput', `more than ${MAX_OUTPUT_BYTES >> 20} MiB of output: not pvlook's probe answering`);
       // node-ssh resolves with code null when the connection dropped mid-command.
       if (result.code === null) throw new HostError('unreachable', 'connection lost during the command');
       if (result.code !== 0) {

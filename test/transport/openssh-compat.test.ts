@@ -17,7 +17,8 @@ let deadPort: number;
 const scratch: string[] = [];
 // h4 answers through a login shell that talks before and after the command;
 // h5 always prints garbage instead of running it; h6 prints nothing; h7 stops
-// half way; h8's clock is an hour ahead; h9's clock jumps 100 s on every read.
+// half way; h8's clock is an hour ahead; h9's clock jumps 100 s on every read;
+// h10 floods its output.
 before(async () => {
   const fakeBin = (name: string, dateScript: string) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), `pvlook-${name}-`));
@@ -31,9 +32,9 @@ before(async () => {
   chmodSync(jumpy, 0o777);
   const withPath = (dir: string) => `  ForceCommand PATH=${dir}:/usr/bin:/bin; export PATH; /bin/sh -c "$SSH_ORIGINAL_COMMAND"`;
   sshd = await startSshd({
-    hostCount: 9,
+    hostCount: 10,
     extraConfig: [
-      'MaxStartups 3',
+      'MaxStartups 4',
       'Match LocalAddress ADDR4',
       '  ForceCommand echo "Welcome to h4, last login: yesterday"; /bin/sh -c "$SSH_ORIGINAL_COMMAND"; echo "Goodbye"',
       'Match LocalAddress ADDR5',
@@ -46,6 +47,8 @@ before(async () => {
       withPath(ahead),
       'Match LocalAddress ADDR9',
       withPath(jumpy),
+      'Match LocalAddress ADDR10',
+      '  ForceCommand yes @pvlook1',
     ],
   });
   deadPort = await closedPort();
@@ -62,8 +65,9 @@ function config(name: string, prefix: string): string {
   return file;
 }
 
+/** This sshd drops a fifth unauthenticated connection (MaxStartups 4); two handshakes at once leave room for sshd's lag in counting finished ones. */
 function transport(configFile: string, extra: Partial<SshTransportOptions> = {}): SshTransport {
-  return new SshTransport({ resolveSettings: openSshResolver(configFile, sshd.dir), agentSocket: undefined, ...extra });
+  return new SshTransport({ resolveSettings: openSshResolver(configFile, sshd.dir), agentSocket: undefined, maxHandshakes: 2, ...extra });
 }
 
 /** Logins accepted on one of the fixture's addresses: sshd names the address on the "Connection from" line only. */
@@ -192,13 +196,14 @@ test('text printed by the login shell around the command is ignored; garbage is 
   }
 });
 
-test('a host that prints nothing or stops half way is an error on its row, never a number', async () => {
+test('a host that prints nothing, stops half way or floods is an error on its row, never a number', async () => {
   const log = makeLog(sshd, 'short.log');
   const t = transport(sshd.sshConfig);
   try {
-    const rows = (await sampler([plan('h6', log), plan('h7', log), plan('h1', log)], t).tick(patient())).rows;
-    assert.deepEqual(rows.map((row) => [row.status, row.rate]), [['badoutput', null], ['badoutput', null], ['ok', null]]);
+    const rows = (await sampler([plan('h6', log), plan('h7', log), plan('h10', log), plan('h1', log)], t).tick(patient())).rows;
+    assert.deepEqual(rows.map((row) => [row.status, row.rate]), [['badoutput', null], ['badoutput', null], ['badoutput', null], ['ok', null]]);
     assert.match(rows[0]?.error ?? '', /no end marker/);
+    assert.match(rows[2]?.error ?? '', /more than 1 MiB of output/);
   } finally {
     await t.close();
   }
