@@ -23,6 +23,7 @@ export interface CliArgs {
   timeout?: string;
   /** false only when --no-color was given */
   color?: boolean;
+  ascii?: boolean;
 }
 
 /** What parsing produced: arguments to run with, or text already answered (help, version). */
@@ -45,7 +46,8 @@ function addOutputOptions(command: Command): Command {
     .option('--json', 'print JSON (one object per tick, one per line, with --watch)')
     .option('-p, --parallel <N>', 'SSH commands in flight at once (default 50)')
     .option('--timeout <seconds>', 'per-host connect and command timeout (default 10)')
-    .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'));
+    .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))
+    .option('--ascii', 'ASCII symbols only, for terminals where box and block characters misalign');
 }
 
 export function parseCommandLine(argv: readonly string[], version: string): ParsedCommandLine {

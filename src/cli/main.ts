@@ -15,6 +15,8 @@ import type { Transport } from '../transport/transport.js';
 import { parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
 import { exitCodeFor, runSnapshot, runWatch } from './run.js';
+import { LiveView } from './live-view.js';
+import { makeStyle } from '../render/style.js';
 
 export interface MainIO {
   stdout: OutputStream;
@@ -74,18 +76,17 @@ export async function runSession(config: Config, transport: Transport, io: MainI
       intervalMs: config.intervalMs,
       trend: config.trend,
     });
-    const context = { config, sampler, terminal, signal: controller.signal, ...(title ? { title } : {}) };
     let last;
     if (config.mode === 'watch') {
+      let live: LiveView | undefined;
       if (terminal.isTTY && !config.json) {
-        // In raw mode Ctrl-C arrives as a key, not as SIGINT.
-        terminal.startLive((key) => {
-          if (key === 'q' || key === 'Q' || key === '\u0003') controller.abort();
-        });
+        // In raw mode Ctrl-C arrives as a key, not as SIGINT: the view treats it as quit.
+        live = new LiveView(terminal, makeStyle(config.color, config.ascii), config.trend, () => controller.abort(), title);
+        live.start();
       }
-      last = await runWatch(context);
+      last = await runWatch({ config, sampler, terminal, signal: controller.signal, ...(live ? { live } : {}) });
     } else {
-      last = await runSnapshot(context);
+      last = await runSnapshot({ config, sampler, terminal, signal: controller.signal });
     }
     if (stoppedBy !== null) return SIGNAL_EXIT[stoppedBy] ?? 1;
     // Quitting the live view on purpose, or a reader that went away, is a normal end.

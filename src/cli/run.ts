@@ -9,6 +9,7 @@ import { makeStyle } from '../render/style.js';
 import { renderTable } from '../render/table.js';
 import type { Terminal } from '../render/terminal.js';
 import type { Sampler } from '../sampler/sampler.js';
+import type { LiveView } from './live-view.js';
 import { EXIT_HOST_FAILED, EXIT_OK } from '../errors.js';
 
 export interface RunContext {
@@ -17,8 +18,8 @@ export interface RunContext {
   terminal: Terminal;
   /** aborted by q, Ctrl-C, signals or a closed stdout */
   signal: AbortSignal;
-  /** a line shown above the live table, e.g. which fleet this is */
-  title?: string;
+  /** the interactive view, when watching on a terminal */
+  live?: LiveView;
 }
 
 /** Exit status for a finished run: 1 if the last snapshot has any host not ok. */
@@ -37,14 +38,13 @@ export async function runSnapshot({ config, sampler, terminal, signal }: RunCont
   if (signal.aborted) return null;
   const snapshot = await sampler.tick(Date.now() + patience, signal);
   if (signal.aborted) return null;
-  terminal.print(config.json ? renderJsonLine(snapshot) : renderTable(snapshot, makeStyle(config.color)));
+  terminal.print(config.json ? renderJsonLine(snapshot) : renderTable(snapshot, makeStyle(config.color, config.ascii)));
   return snapshot;
 }
 
 /** Sample every interval on a fixed schedule until --count ticks, q, or a signal. */
-export async function runWatch({ config, sampler, terminal, signal, title }: RunContext): Promise<Snapshot | null> {
-  const style = makeStyle(config.color);
-  const liveView = terminal.isTTY && !config.json;
+export async function runWatch({ config, sampler, terminal, signal, live }: RunContext): Promise<Snapshot | null> {
+  const style = makeStyle(config.color, config.ascii);
   const start = Date.now();
   let last: Snapshot | null = null;
   let slot = 0;
@@ -54,7 +54,7 @@ export async function runWatch({ config, sampler, terminal, signal, title }: Run
     if (signal.aborted || terminal.isClosed) break;
     last = snapshot;
     if (config.json) terminal.print(renderJsonLine(snapshot));
-    else if (liveView) terminal.frame(header(snapshot, title, style.paint.dim) + renderTable(snapshot, style));
+    else if (live) live.update(snapshot);
     else terminal.print(`${new Date(snapshot.time).toISOString()}\n${renderTable(snapshot, style)}\n`);
     if (config.count !== null && shown + 1 >= config.count) break;
     await sleep(deadline - Date.now(), signal);
@@ -63,12 +63,6 @@ export async function runWatch({ config, sampler, terminal, signal, title }: Run
     slot = Math.max(slot + 1, Math.floor((Date.now() - start) / config.intervalMs));
   }
   return last;
-}
-
-function header(snapshot: Snapshot, title: string | undefined, dim: (text: string) => string): string {
-  const when = new Date(snapshot.time).toLocaleTimeString();
-  const line = `pvlook  ${title ? title + '  ' : ''}${when}  every ${snapshot.intervalMs / 1000}s  ${dim('q to quit')}`;
-  return line + '\n';
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

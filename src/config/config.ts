@@ -21,6 +21,8 @@ export interface Config {
   mode: 'snapshot' | 'watch';
   json: boolean;
   color: boolean;
+  /** plain ASCII symbols, for terminals where box and block characters misalign */
+  ascii: boolean;
   intervalMs: number;
   /** stop after this many ticks in watch mode; null runs until quit */
   count: number | null;

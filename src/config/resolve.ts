@@ -61,6 +61,7 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
     mode: args.watch || count !== undefined ? 'watch' : 'snapshot',
     json: args.json ?? false,
     color: resolveColor(args, env, file, context.stdoutIsTTY),
+    ascii: args.ascii ?? (env.PVLOOK_ASCII !== undefined && env.PVLOOK_ASCII !== '' && env.PVLOOK_ASCII !== '0' ? true : undefined) ?? file.ascii ?? false,
     intervalMs: Math.round(interval.value * 1000),
     count: count?.value ?? null,
     parallel: parallel.value,

@@ -28,6 +28,7 @@ export const fileConfigSchema = z.strictObject({
   timeout: seconds.optional(),
   parallel: z.int().min(1).max(10_000).optional(),
   color: z.boolean().optional(),
+  ascii: z.boolean().optional(),
   sshConfig: z.string().min(1).optional(),
   acceptNewHostKeys: z.boolean().optional(),
   trend: z

@@ -17,6 +17,12 @@ export interface Row {
   /** lines appended during the last interval */
   lines: number | null;
   trend: Trend | null;
+  /** rate minus the mean of the previous rates (what the trend judges), for sorting by change */
+  change: number | null;
+  /** recent rates, oldest first, the current one last; null marks a failed sample */
+  history: readonly (number | null)[];
+  /** seconds since this host last answered, or null if it never has */
+  age: number | null;
   status: RowStatus;
   error: string | null;
 }

@@ -24,7 +24,16 @@ export function toJson(snapshot: Snapshot): JsonSnapshot {
   return {
     time: new Date(snapshot.time).toISOString(),
     interval: snapshot.intervalMs / 1000,
-    hosts: snapshot.rows.map((row) => ({ ...row, rate: round(row.rate) })),
+    hosts: snapshot.rows.map((row) => ({
+      host: row.host,
+      group: row.group,
+      log: row.log,
+      rate: round(row.rate),
+      lines: row.lines,
+      trend: row.trend,
+      status: row.status,
+      error: row.error,
+    })),
     total: { ...snapshot.total, rate: round(snapshot.total.rate) ?? 0 },
   };
 }

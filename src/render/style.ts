@@ -1,44 +1,75 @@
 /**
  * Colours and symbols in one place. chalk 5 ignores NO_COLOR, so the colour
- * decision is made once in the config step and passed in here.
+ * decision is made once in the config step and passed in here. Every state
+ * has a symbol as well as a colour, so it also reads without colour; ASCII
+ * mode swaps the symbols for terminals where box and block characters misalign.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Trend } from '../core/trend.js';
 import type { RowStatus } from '../core/snapshot.js';
 
+export interface Glyphs {
+  up: string;
+  down: string;
+  flat: string;
+  unknown: string;
+  failed: string;
+  stale: string;
+  /** sparkline levels, lowest first */
+  spark: readonly string[];
+  rule: string;
+  ellipsis: string;
+}
+
+const UNICODE: Glyphs = { up: '▲', down: '▼', flat: '·', unknown: '—', failed: '✗', stale: '…', spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'], rule: '─', ellipsis: '…' };
+const ASCII: Glyphs = { up: '^', down: 'v', flat: '=', unknown: '-', failed: 'x', stale: '~', spark: ['_', '.', ':', '-', '=', '+', '*', '#'], rule: '-', ellipsis: '~' };
+
 export interface Style {
   color: boolean;
+  ascii: boolean;
   paint: ChalkInstance;
+  glyphs: Glyphs;
 }
 
-export function makeStyle(color: boolean): Style {
-  return { color, paint: new Chalk({ level: color ? 1 : 0 }) };
+export function makeStyle(color: boolean, ascii = false): Style {
+  return { color, ascii, paint: new Chalk({ level: color ? 1 : 0 }), glyphs: ascii ? ASCII : UNICODE };
 }
 
-/** Lines per second, with fewer decimals as numbers grow; an em dash for unknown. */
-export function formatRate(rate: number | null): string {
-  if (rate === null) return '—';
+/** Lines per second, with fewer decimals as numbers grow; a dash for unknown. */
+export function formatRate(rate: number | null, glyphs: Glyphs = UNICODE): string {
+  if (rate === null) return glyphs.unknown;
+  if (rate >= 100_000) return `${(rate / 1000).toFixed(0)}k`;
   if (rate >= 100) return rate.toFixed(0);
   if (rate >= 10) return rate.toFixed(1);
   return rate.toFixed(2);
 }
 
-/** Arrow and word, so the trend also reads without colour. */
-export function formatTrend(trend: Trend | null, style: Style): string {
+/** Symbol and word, so the trend also reads without colour. */
+export function formatTrend(trend: Trend | null, style: Style, short = false): string {
+  const { glyphs, paint } = style;
   switch (trend) {
     case 'up':
-      return style.paint.green('▲ up');
+      return paint.green(short ? glyphs.up : `${glyphs.up} up`);
     case 'down':
-      return style.paint.red('▼ down');
+      return paint.red(short ? glyphs.down : `${glyphs.down} down`);
     case 'flat':
-      return style.paint.dim('· flat');
+      return paint.dim(short ? glyphs.flat : `${glyphs.flat} flat`);
     default:
-      return style.paint.dim('—');
+      return paint.dim(short ? ' ' : glyphs.unknown);
   }
 }
 
 export function formatStatus(status: RowStatus, style: Style): string {
   if (status === 'ok') return style.paint.green('ok');
-  if (status === 'stale') return style.paint.yellow('… stale');
-  return style.paint.red.bold(`✗ ${status}`);
+  if (status === 'stale') return style.paint.yellow(`${style.glyphs.stale} stale`);
+  return style.paint.red.bold(`${style.glyphs.failed} ${status}`);
+}
+
+const GROUP_COLOURS = ['cyan', 'magenta', 'blue', 'yellow', 'green', 'cyanBright', 'magentaBright', 'blueBright'] as const;
+
+/** The same group always gets the same colour, whatever order groups appear in. */
+export function groupColour(group: string, style: Style): (text: string) => string {
+  let hash = 0;
+  for (const char of group) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return style.paint[GROUP_COLOURS[hash % GROUP_COLOURS.length]!];
 }

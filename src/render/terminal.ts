@@ -24,9 +24,9 @@ export class Terminal {
   private live = false;
   private keyListener: ((data: Buffer | string) => void) | null = null;
   private closed = false;
-  private lastFrame: string | null = null;
+  private onResize: () => void = () => undefined;
   private readonly redraw = () => {
-    if (this.live && this.lastFrame !== null) this.frame(this.lastFrame);
+    if (this.live) this.onResize();
   };
 
   constructor(
@@ -52,8 +52,14 @@ export class Terminal {
     if (!this.isClosed) this.out.write(text.endsWith('\n') ? text : text + '\n');
   }
 
-  /** Enter the live view: alternate screen, no cursor, keys one at a time. */
-  startLive(onKey: (key: string) => void): void {
+  /** Rows and columns, as the terminal says now. */
+  size(): { width: number; height: number } {
+    return { width: Math.max(1, this.out.columns ?? 80), height: Math.max(1, this.out.rows ?? 24) };
+  }
+
+  /** Enter the live view: alternate screen, no cursor, keys one at a time, a callback on resize. */
+  startLive(onKey: (key: string) => void, onResize: () => void): void {
+    this.onResize = onResize;
     if (this.live) return;
     this.live = true;
     this.out.write(ALT_SCREEN_ON + CURSOR_HIDE);
@@ -69,7 +75,6 @@ export class Terminal {
   /** Redraw the whole frame in place, clipped to the screen so it never scrolls or wraps; again on resize. */
   frame(text: string): void {
     if (this.isClosed) return;
-    this.lastFrame = text;
     const rows = Math.max(1, this.out.rows ?? 24);
     const columns = Math.max(1, this.out.columns ?? 80);
     let lines = text.split('\n');

@@ -22,6 +22,8 @@ export interface HostState {
   retryAt: number;
   /** ms when the sample now in flight started, or null */
   busySince: number | null;
+  /** ms of the last successful sample, or null */
+  lastGoodAt: number | null;
 }
 
 export function initialState(plan: HostPlan): HostState {
@@ -33,6 +35,7 @@ export function initialState(plan: HostPlan): HostState {
     failures: 0,
     retryAt: 0,
     busySince: null,
+    lastGoodAt: null,
   };
 }
 
@@ -47,6 +50,7 @@ export function applyProbe(state: HostState, result: ProbeResult, sent: { sentAt
   state.failure = null;
   state.failures = 0;
   state.retryAt = 0;
+  state.lastGoodAt = sent.receivedAt * 1000;
 }
 
 export function applyFailure(state: HostState, error: HostError, nowMs: number, random: number, historyLength: number): void {
@@ -59,28 +63,44 @@ export function applyFailure(state: HostState, error: HostError, nowMs: number, 
 
 /** The rows this host contributes to a snapshot taken at `nowMs`. */
 export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Row[] {
+  const age = state.lastGoodAt === null ? null : Math.max(0, (nowMs - state.lastGoodAt) / 1000);
   return state.plan.watches.map((watch, index) => {
-    const base = { host: state.plan.spec.label, group: watch.group, log: watch.log };
+    const history = state.memories[index]?.history ?? [];
+    const row = { host: state.plan.spec.label, group: watch.group, log: watch.log, rate: null, lines: null, trend: null, change: null, history, age };
     if (state.failure !== null) {
       // Keep showing the failure while a retry is under way.
-      return { ...base, rate: null, lines: null, trend: null, status: state.failure.status, error: state.failure.message };
+      return { ...row, status: state.failure.status, error: state.failure.message };
     }
     if (state.busySince !== null) {
       const waited = ((nowMs - state.busySince) / 1000).toFixed(1);
-      return { ...base, rate: null, lines: null, trend: null, status: 'stale', error: `waiting for an answer (${waited}s)` };
+      return { ...row, status: 'stale', error: `waiting for an answer (${waited}s)` };
     }
     const outcome = state.outcomes[index] ?? null;
     switch (outcome?.kind) {
       case 'rate': {
-        const history = state.memories[index]?.history ?? [];
-        return { ...base, rate: outcome.rate, lines: outcome.lines, trend: trendOf(history.slice(0, -1), outcome.rate, trend), status: 'ok', error: null };
+        const previous = history.slice(0, -1);
+        return {
+          ...row,
+          rate: outcome.rate,
+          lines: outcome.lines,
+          trend: trendOf(previous, outcome.rate, trend),
+          change: changeFrom(previous.slice(-trend.window), outcome.rate),
+          status: 'ok',
+          error: null,
+        };
       }
       case 'missing':
-        return { ...base, rate: null, lines: null, trend: null, status: 'nolog', error: 'log file not found' };
+        return { ...row, status: 'nolog', error: 'log file not found' };
       case 'unreadable':
-        return { ...base, rate: null, lines: null, trend: null, status: 'noperm', error: 'log file not readable' };
+        return { ...row, status: 'noperm', error: 'log file not readable' };
       default:
-        return { ...base, rate: null, lines: null, trend: null, status: 'ok', error: null };
+        return { ...row, status: 'ok', error: null };
     }
   });
+}
+
+/** The current rate minus the mean of the previous known rates, or null without any. */
+function changeFrom(previous: readonly (number | null)[], rate: number): number | null {
+  const known = previous.filter((value): value is number => value !== null);
+  return known.length === 0 ? null : rate - known.reduce((sum, value) => sum + value, 0) / known.length;
 }

@@ -19,7 +19,7 @@ export interface SamplerOptions {
   timeoutMs: number;
   intervalMs: number;
   trend: TrendOptions;
-  /** how many past rates to keep per log (at least the trend window) */
+  /** how many past rates to keep per log (at least the trend window); defaults to a minute's worth for sparklines */
   historyLength?: number;
   now?: () => number;
   random?: () => number;
@@ -42,7 +42,8 @@ export class Sampler {
     this.limit = pLimit(options.parallel);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.historyLength = Math.max(options.historyLength ?? 0, options.trend.window + 1);
+    const minute = Math.ceil(60_000 / Math.max(options.intervalMs, 1));
+    this.historyLength = Math.max(options.historyLength ?? Math.min(minute, 600), options.trend.window + 1);
   }
 
   /** Sample every due host; resolve with a snapshot when all answered, at `deadlineMs`, or on abort. */

@@ -1,16 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { totalOf, type Row, type Snapshot } from '../../src/core/snapshot.js';
+import type { Row, Snapshot } from '../../src/core/snapshot.js';
+import { row, snapshotOf } from '../helpers/rows.js';
 import { toJson } from '../../src/render/json.js';
 import { formatRate, makeStyle } from '../../src/render/style.js';
 import { renderTable } from '../../src/render/table.js';
 
 const rows: Row[] = [
-  { host: 'web01', group: 'nginx', log: '/var/log/a.log', rate: 123.4567, lines: 247, trend: 'up', status: 'ok', error: null },
-  { host: 'web02', group: 'nginx', log: '/var/log/a.log', rate: null, lines: null, trend: null, status: 'hostkey', error: 'HOST KEY CHANGED for web02' },
-  { host: 'web03', group: 'default', log: '/var/log/a.log', rate: null, lines: null, trend: null, status: 'stale', error: 'waiting for an answer (2.0s)' },
+  row({ host: 'web01', group: 'nginx', rate: 123.4567, lines: 247, trend: 'up', history: [100, 123.4567] }),
+  row({ host: 'web02', group: 'nginx', status: 'hostkey', error: 'HOST KEY CHANGED for web02' }),
+  row({ host: 'web03', status: 'stale', error: 'waiting for an answer (2.0s)' }),
 ];
-const snapshot: Snapshot = { time: Date.UTC(2026, 10, 25, 8, 0, 0), intervalMs: 2000, tick: 3, rows, total: totalOf(rows) };
+const snapshot: Snapshot = snapshotOf(rows, Date.UTC(2026, 10, 25, 8, 0, 0), 2000);
 
 test('the table reads without colour: words and symbols carry the meaning', () => {
   const text = renderTable(snapshot, makeStyle(false));

@@ -1,0 +1,100 @@
+/**
+ * One frame of the live view: a header with the fleet's total, its trend and
+ * sparkline, and the counts of hosts ok / stale / failed; a line saying how
+ * the view is sorted and filtered; then the fleet laid out to fit, or the
+ * help. Pure: the same inputs always give the same text.
+ */
+import type { Snapshot } from '../core/snapshot.js';
+import { trendOf, type TrendOptions } from '../core/trend.js';
+import { layoutBody, type Size } from './fleet-layout.js';
+import { selectRows } from './select-rows.js';
+import { sparkline } from './sparkline.js';
+import { formatRate, formatTrend, type Style } from './style.js';
+import { fit } from './text.js';
+import type { ViewState } from './view-state.js';
+
+export interface FrameInput {
+  snapshot: Snapshot;
+  /** the fleet's total rate over the last minute, oldest first */
+  totals: readonly (number | null)[];
+  view: ViewState;
+  size: Size;
+  style: Style;
+  trend: TrendOptions;
+  title?: string;
+}
+
+export interface Frame {
+  text: string;
+  /** the page actually shown, after clamping to the pages there are */
+  page: number;
+}
+
+const HEADER_LINES = 2;
+
+export function renderFrame(input: FrameInput): Frame {
+  const { snapshot, view, size, style } = input;
+  const width = Math.max(1, size.width);
+  const bodyHeight = Math.max(1, size.height - HEADER_LINES);
+  const sections = selectRows(snapshot.rows, view);
+  const body = view.help ? { lines: helpLines(style), page: 0, pages: 1 } : layoutBody(sections, { width, height: bodyHeight }, style, view.page);
+  const lines = sections.length === 0 && !view.help ? [style.paint.dim(`no host or group matches "${view.filter}" (Esc clears the filter)`)] : body.lines;
+  const header = [totalsLine(input, width), viewLine(input, body.page, body.pages, width)];
+  const all = [...header, ...lines.slice(0, bodyHeight)].slice(0, Math.max(1, size.height));
+  return { text: all.map((line) => fit(line, width)).join('\n'), page: body.page };
+}
+
+function totalsLine({ snapshot, totals, style, trend, title }: FrameInput, width: number): string {
+  const { paint } = style;
+  const { total } = snapshot;
+  const fleetTrend = trendOf(totals.slice(0, -1), total.rate, trend);
+  const clock = new Date(snapshot.time).toLocaleTimeString('en-GB', { hour12: false });
+  const counts = [
+    paint.green(`${total.ok} ok`),
+    total.stale > 0 ? paint.yellow(`${style.glyphs.stale} ${total.stale} stale`) : paint.dim('0 stale'),
+    total.failed > 0 ? paint.red.bold(`${style.glyphs.failed} ${total.failed} failed`) : paint.dim('0 failed'),
+  ].join('  ');
+  const spark = width >= 100 ? ` ${paint.cyan(sparkline(totals, 20, style.glyphs))}` : '';
+  const name = paint.bold('pvlook') + (title ? ` ${paint.dim(title)}` : '');
+  return `${name}  ${clock}  ${paint.bold(`total ${formatRate(total.rate, style.glyphs)}/s`)} ${formatTrend(fleetTrend, style, true)}${spark}  ${counts}`;
+}
+
+function viewLine({ view, style, snapshot }: FrameInput, page: number, pages: number, width: number): string {
+  const { paint } = style;
+  if (view.editing !== null) return `filter: ${view.editing}${paint.inverse(' ')}  ${paint.dim('Enter applies · Esc cancels')}`;
+  const direction = view.reverse ? 'reversed' : view.sort === 'name' ? 'A-Z' : 'largest first';
+  const parts = [
+    `sort ${view.sort} (${direction})`,
+    view.grouped ? 'by group' : 'ungrouped',
+    view.filter ? `filter "${view.filter}"` : null,
+    pages > 1 ? `page ${page + 1}/${pages} (PgUp/PgDn)` : null,
+    `every ${snapshot.intervalMs / 1000}s`,
+  ].filter(Boolean);
+  const state = view.paused ? paint.inverse(' PAUSED ') + ' ' : '';
+  const keys = width >= 90 ? '   s sort · r reverse · / filter · g groups · p pause · ? help · q quit' : '   ? help · q quit';
+  return state + paint.dim(parts.join(' · ') + keys);
+}
+
+function helpLines(style: Style): string[] {
+  const { paint } = style;
+  const keys: [string, string][] = [
+    ['q, Ctrl-C', 'quit'],
+    ['s', 'sort by name, rate, then change (cycles)'],
+    ['r', 'reverse the order'],
+    ['/', 'filter by host or group name (Enter applies, Esc cancels)'],
+    ['Esc', 'clear the filter'],
+    ['g', 'group into sections on / off'],
+    ['p, space', 'pause / resume the display (sampling goes on)'],
+    ['PgDn PgUp, arrows', 'next / previous page when the fleet needs more than one'],
+    ['?', 'this help (any key closes it)'],
+  ];
+  return [
+    paint.bold('Keys'),
+    ...keys.map(([key, what]) => `  ${paint.bold(key.padEnd(18))} ${what}`),
+    '',
+    paint.bold('Reading the view'),
+    `  rate in lines/s; ${style.glyphs.up} up, ${style.glyphs.down} down, ${style.glyphs.flat} flat against the mean of the last samples`,
+    `  ${style.glyphs.failed} failed (with the reason), ${style.glyphs.stale} stale: no fresh answer yet; the age is seconds since the last good sample`,
+    '  the sparkline is the last minute; a gap is a failed sample, not a zero',
+  ];
+}

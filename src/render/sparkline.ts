@@ -1,0 +1,26 @@
+/**
+ * A sparkline of recent rates in `width` cells: older samples are averaged
+ * into buckets so the whole history fits; a bucket with only failed samples
+ * is a gap (space), never drawn as zero.
+ */
+import type { Glyphs } from './style.js';
+
+export function sparkline(values: readonly (number | null)[], width: number, glyphs: Glyphs, ceiling?: number): string {
+  if (width <= 0) return '';
+  if (values.length === 0) return ' '.repeat(width);
+  const per = Math.max(1, Math.ceil(values.length / width));
+  const buckets: (number | null)[] = [];
+  // Bucket from the newest end, so the latest sample always has its own place at the right.
+  for (let end = values.length; end > 0 && buckets.length < width; end -= per) {
+    const known = values.slice(Math.max(0, end - per), end).filter((value): value is number => value !== null);
+    buckets.unshift(known.length === 0 ? null : known.reduce((sum, value) => sum + value, 0) / known.length);
+  }
+  const max = ceiling ?? Math.max(0, ...buckets.filter((value): value is number => value !== null));
+  const top = glyphs.spark.length - 1;
+  const cells = buckets.map((value) => {
+    if (value === null) return ' ';
+    if (max <= 0) return glyphs.spark[0];
+    return glyphs.spark[Math.min(top, Math.round((value / max) * top))];
+  });
+  return ' '.repeat(width - cells.length) + cells.join('');
+}
