@@ -24,6 +24,8 @@ export interface CliArgs {
   /** false only when --no-color was given */
   color?: boolean;
   ascii?: boolean;
+  /** demo only: simulate this many hosts */
+  fleet?: string;
 }
 
 /** What parsing produced: arguments to run with, or text already answered (help, version). */
@@ -78,6 +80,7 @@ export function parseCommandLine(argv: readonly string[], version: string): Pars
 
   const demo = new Command('demo')
     .description('live view of a simulated fleet over a built-in loopback SSH server: no setup needed')
+    .option('--fleet <N>', 'simulate N hosts instead of the small hand-made fleet')
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
     .configureOutput({ writeOut: (text) => (output += text), writeErr: (text) => (output += text) })

@@ -10,7 +10,8 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { CliArgs } from './args.js';
 import { resolveOptions, type ResolveContext } from '../config/resolve.js';
-import { demoPlans, demoSimulation, DEMO_DOWN_HOST } from '../demo/demo-fleet.js';
+import { demoFleet } from '../demo/demo-fleet.js';
+import { UsageError, quote } from '../errors.js';
 import { startFleetServer } from '../demo/fleet-server.js';
 import { SshTransport } from '../transport/ssh-transport.js';
 import type { SshSettings } from '../transport/ssh-settings.js';
@@ -19,13 +20,14 @@ import { runSession, type MainIO } from './main.js';
 export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO): Promise<number> {
   // The demo ignores config files: it must look the same on every machine.
   const options = resolveOptions({ ...args, watch: args.watch ?? true }, context, {}, null);
+  const fleet = demoFleet(fleetSize(args.fleet));
   const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
   const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
   const begun = Date.now();
   const server = await startFleetServer({
     hostKey: hostKey.private,
     clientPublicKey: clientKey.public,
-    hosts: demoSimulation(),
+    hosts: fleet.simulation,
     clock: () => (Date.now() - begun) / 1000,
   });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pvlook-demo-'));
@@ -37,7 +39,7 @@ export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO
     const closedPort = await unusedPort();
     const settingsFor = (label: string): SshSettings => ({
       hostname: '127.0.0.1',
-      port: label === DEMO_DOWN_HOST ? closedPort : server.port,
+      port: fleet.down.has(label) ? closedPort : server.port,
       user: label,
       identityFiles: [keyFile],
       knownHostsFiles: [knownHosts],
@@ -47,11 +49,18 @@ export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO
       hashKnownHosts: false,
     });
     const transport = new SshTransport({ resolveSettings: async (spec) => settingsFor(spec.label), agentSocket: undefined });
-    return await runSession({ ...options, hosts: demoPlans() }, transport, io, 'demo fleet (simulated, loopback SSH)');
+    return await runSession({ ...options, hosts: fleet.plans }, transport, io, 'demo fleet (simulated, loopback SSH)');
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function fleetSize(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const size = Number(text);
+  if (!/^\d+$/.test(text) || size < 1 || size > 20_000) throw new UsageError(`--fleet ${quote(text)}: expected a number of hosts from 1 to 20000`);
+  return size;
 }
 
 /** A loopback port with nothing listening on it. */

@@ -1,6 +1,8 @@
 /**
- * The demo's simulated fleet: a few web and API servers with different
- * traffic shapes, so the live view has something to show with zero setup.
+ * The demo's simulated fleet: by default a few web and API servers with
+ * different traffic shapes (one idle, one spiking, one rotating its log, one
+ * down), so the live view has something to show with zero setup; or a
+ * generated fleet of any size, to see how pvlook lays out hundreds of hosts.
  */
 import type { HostPlan } from '../config/config.js';
 import { parseHostSpec } from '../core/host-spec.js';
@@ -9,16 +11,26 @@ import { SimulatedLog, type LogBehaviour } from './simulated-log.js';
 
 const NGINX_LOG = '/var/log/nginx/access.log';
 const API_LOG = '/srv/api/logs/access.log';
+const CDN_LOG = '/var/log/cdn/edge.log';
 
 /** Smooth wobble in [-1, 1] so rates look alive without randomness. */
 const wobble = (t: number, seed: number) => Math.sin(t * 0.7 + seed) * 0.6 + Math.sin(t * 2.3 + seed * 3) * 0.4;
 
 interface DemoHost {
   name: string;
+  /** no SSH server answers for this host: it shows what a failure looks like */
+  down?: boolean;
   logs: { group: string; log: string; behaviour: LogBehaviour }[];
 }
 
-const FLEET: DemoHost[] = [
+export interface DemoFleet {
+  plans: HostPlan[];
+  simulation: Map<string, SimulatedHost>;
+  /** hosts whose SSH port is closed */
+  down: Set<string>;
+}
+
+const SMALL_FLEET: DemoHost[] = [
   { name: 'web01', logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: (t) => 120 + 12 * wobble(t, 1) } }] },
   {
     name: 'web02',
@@ -30,19 +42,32 @@ const FLEET: DemoHost[] = [
   { name: 'web03', logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: () => 0 } }] },
   { name: 'web04', logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: (t) => (t % 15 < 4 ? 450 : 60) + 8 * wobble(t, 4) } }] },
   { name: 'web05', logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: (t) => 80 + 10 * wobble(t, 5), rotateEverySeconds: 12 } }] },
+  { name: 'web06', down: true, logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: () => 0 } }] },
   { name: 'api01', logs: [{ group: 'api', log: API_LOG, behaviour: { rate: (t) => 300 + 30 * wobble(t, 6) } }] },
   { name: 'api02', logs: [{ group: 'api', log: API_LOG, behaviour: { rate: (t) => 280 - 200 * Math.max(0, Math.sin(t / 10)) } }] },
 ];
 
-/** A host whose SSH port is closed, to show what a failure looks like. */
-export const DEMO_DOWN_HOST = 'web06';
-
-export function demoSimulation(): Map<string, SimulatedHost> {
-  return new Map(FLEET.map((host) => [host.name, { logs: new Map(host.logs.map((log) => [log.log, new SimulatedLog(log.behaviour)])) }]));
+/** `size` hosts in three groups, with a few idle, spiking, rotating and down ones mixed in. */
+function generatedFleet(size: number): DemoHost[] {
+  const width = String(size).length;
+  return Array.from({ length: size }, (_, i) => {
+    const kind = i % 10 < 6 ? 'web' : i % 10 < 9 ? 'api' : 'cdn';
+    const name = `${kind}${String(i + 1).padStart(Math.max(3, width), '0')}`;
+    const base = 20 + ((i * 37) % 300);
+    const behaviour: LogBehaviour =
+      i % 53 === 7 ? { rate: () => 0 } : i % 41 === 3 ? { rate: (t) => (t % 20 < 5 ? base * 4 : base) } : { rate: (t) => base * (1 + 0.3 * Math.sin(t / (6 + (i % 9)) + i)) + 5 * wobble(t, i) };
+    if (i % 29 === 11) behaviour.rotateEverySeconds = 15;
+    const group = kind === 'web' ? 'nginx' : kind;
+    const log = kind === 'web' ? NGINX_LOG : kind === 'api' ? API_LOG : CDN_LOG;
+    return { name, down: i % 97 === 13, logs: [{ group, log, behaviour }] };
+  });
 }
 
-export function demoPlans(): HostPlan[] {
-  const plans = FLEET.map((host) => ({ spec: parseHostSpec(host.name), watches: host.logs.map(({ group, log }) => ({ group, log })) }));
-  plans.push({ spec: parseHostSpec(DEMO_DOWN_HOST), watches: [{ group: 'nginx', log: NGINX_LOG }] });
-  return plans;
+export function demoFleet(size?: number): DemoFleet {
+  const hosts = size === undefined ? SMALL_FLEET : generatedFleet(size);
+  return {
+    plans: hosts.map((host) => ({ spec: parseHostSpec(host.name), watches: host.logs.map(({ group, log }) => ({ group, log })) })),
+    simulation: new Map(hosts.filter((host) => !host.down).map((host) => [host.name, { logs: new Map(host.logs.map((log) => [log.log, new SimulatedLog(log.behaviour)])) }])),
+    down: new Set(hosts.filter((host) => host.down).map((host) => host.name)),
+  };
 }

@@ -63,11 +63,12 @@ function viewLine({ view, style, snapshot }: FrameInput, page: number, pages: nu
   const { paint } = style;
   if (view.editing !== null) return `filter: ${view.editing}${paint.inverse(' ')}  ${paint.dim('Enter applies · Esc cancels')}`;
   const direction = view.reverse ? 'reversed' : view.sort === 'name' ? 'A-Z' : 'largest first';
+  // The page comes first: on a narrow terminal it is what the person most needs to see.
   const parts = [
+    pages > 1 ? `page ${page + 1}/${pages} (PgUp/PgDn)` : null,
     `sort ${view.sort} (${direction})`,
     view.grouped ? 'by group' : 'ungrouped',
     view.filter ? `filter "${view.filter}"` : null,
-    pages > 1 ? `page ${page + 1}/${pages} (PgUp/PgDn)` : null,
     `every ${snapshot.intervalMs / 1000}s`,
   ].filter(Boolean);
   const state = view.paused ? paint.inverse(' PAUSED ') + ' ' : '';

@@ -31,14 +31,14 @@ after(async () => {
 test('pvlook demo draws a live table on the alternate screen and q restores the terminal', async () => {
   const tmux = TmuxSession.start(`${pvlook} demo -n 0.3${afterwards}`, { cwd: root, env: { HOME: '/nonexistent' } });
   try {
-    const screen = await tmux.waitFor(/│ total .*8 ok, 1 failed/);
-    assert.match(screen, /pvlook {2}demo fleet/);
-    assert.match(screen, /│ web05 /);
-    assert.match(screen, /✗ refused/);
+    const screen = await tmux.waitFor(/total [\d.]+\/s .* 8 ok {2}0 stale {2}✗ 1 failed/);
+    assert.match(screen, /pvlook demo fleet/);
+    assert.match(screen, /^web05 /m);
+    assert.match(screen, /web06 .*✗ refused/);
     assert.equal(tmux.query('#{alternate_on}'), '1');
     assert.equal(tmux.query('#{cursor_flag}'), '0');
     // Wait for real rates, not just the first baseline tick.
-    await tmux.waitFor(/│ api01 .*│ +\d{3} │/);
+    await tmux.waitFor(/^api01 .* \d{3} /m);
     tmux.keys('q');
     const after = await tmux.waitFor(/EXITED:0/);
     assert.equal(tmux.query('#{alternate_on}'), '0');
@@ -53,8 +53,8 @@ test('pvlook --watch against real sshd: Ctrl-C quits cleanly and restores the te
   const command = `${pvlook} -w -n 0.3 -F ${JSON.stringify(sshd.sshConfig)} -l ${JSON.stringify(log)} ${sshd.hosts.join(' ')}${afterwards}`;
   const tmux = TmuxSession.start(command, { cwd: sshd.dir, env: { HOME: sshd.dir } });
   try {
-    const screen = await tmux.waitFor(/│ h2 .*│ +[\d.]+ │ .*ok/);
-    assert.match(screen, /│ total .*2 ok/);
+    const screen = await tmux.waitFor(/^h2 .* [\d.]+ .* ok/m);
+    assert.match(screen, /total [\d.]+\/s .* 2 ok/);
     tmux.keys('C-c');
     await tmux.waitFor(/EXITED:0/);
     assert.equal(tmux.query('#{alternate_on}'), '0');
@@ -75,7 +75,7 @@ for (const [signal, status] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 13
   test(`${signal} ends the live view with status ${status} and restores the terminal`, async () => {
     const tmux = TmuxSession.start(`${pvlook} demo -n 0.3${afterwards}`, { cwd: root, env: { HOME: '/nonexistent' } });
     try {
-      await tmux.waitFor(/│ total /);
+      await tmux.waitFor(/total [\d.]+\/s/);
       process.kill(pvlookPid(tmux), signal);
       await tmux.waitFor(new RegExp(`EXITED:${status}`));
       assert.equal(tmux.query('#{alternate_on}'), '0');
@@ -89,14 +89,14 @@ for (const [signal, status] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 13
 test('a terminal resized down to one column and back: no crash, the frame fits, q still quits cleanly', async () => {
   const tmux = TmuxSession.start(`${pvlook} demo -n 0.2${afterwards}`, { cwd: root, env: { HOME: '/nonexistent' }, width: 100, height: 30 });
   try {
-    await tmux.waitFor(/│ total /);
+    await tmux.waitFor(/total [\d.]+\/s/);
     tmux.resize(1, 5);
     await new Promise((resolve) => setTimeout(resolve, 700));
     tmux.resize(40, 8);
-    const narrow = await tmux.waitFor(/more lines/);
+    const narrow = await tmux.waitFor(/page 1\/\d/);
     for (const line of narrow.split('\n')) assert.ok([...line].length <= 40, `line wider than the terminal: ${JSON.stringify(line)}`);
     tmux.resize(120, 40);
-    await tmux.waitFor(/│ total .*8 ok, 1 failed/);
+    await tmux.waitFor(/8 ok {2}0 stale {2}✗ 1 failed/);
     tmux.keys('q');
     await tmux.waitFor(/EXITED:0/);
     assert.equal(tmux.query('#{alternate_on}'), '0');

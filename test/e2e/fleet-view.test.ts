@@ -1,0 +1,99 @@
+/**
+ * The fleet view in a real terminal against real sshd hosts: 60 hosts in two
+ * groups fit one screen, sort and filter change what is shown, a resize
+ * reflows the layout, and q leaves a clean shell.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { appendLines, makeLog } from '../helpers/fleet.js';
+import { TmuxSession } from '../helpers/tmux.js';
+
+const root = path.join(import.meta.dirname, '../..');
+const pvlook = `${JSON.stringify(process.execPath)} --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(path.join(root, 'src/bin.ts'))}`;
+
+let sshd: Sshd;
+let writer: NodeJS.Timeout;
+let configFile: string;
+const hosts = Array.from({ length: 60 }, (_, i) => `f${String(i + 1).padStart(2, '0')}`);
+
+before(async () => {
+  sshd = await startSshd({ hostCount: 2 });
+  const slow = makeLog(sshd, 'slow.log');
+  const fast = makeLog(sshd, 'fast.log');
+  writer = setInterval(() => {
+    appendLines(slow, 1);
+    appendLines(fast, 20);
+  }, 20);
+  const sshConfig = path.join(sshd.dir, 'ssh_config.fleet');
+  writeFileSync(sshConfig, `Host f*\n  HostName ${sshd.addresses[0]}\n${readFileSync(sshd.sshConfig, 'utf8')}`);
+  configFile = path.join(sshd.dir, 'fleet.yaml');
+  writeFileSync(configFile, `sshConfig: ${sshConfig}\ninterval: 0.5\ngroups:\n  slow:\n    log: ${slow}\n    hosts: ["f[01-30]"]\n  fast:\n    log: ${fast}\n    hosts: ["f[31-60]"]\n`);
+});
+after(async () => {
+  clearInterval(writer);
+  await sshd?.stop();
+});
+
+const visible = (screen: string) => new Set(screen.match(/\bf\d\d\b/g) ?? []);
+/** The grid reads down, then across: the first host of each body line is the start of the sorted order. */
+const order = (screen: string) =>
+  screen
+    .split('\n')
+    .slice(2)
+    .map((line) => /\bf\d\d\b/.exec(line)?.[0])
+    .filter((host): host is string => host !== undefined);
+
+test('60 hosts fit, sort and filter change the view, resize reflows, q restores the shell', async () => {
+  const tmux = TmuxSession.start(`${pvlook} -w -c ${JSON.stringify(configFile)}; echo "EXITED:$?"; sleep 60`, { cwd: sshd.dir, env: { HOME: sshd.dir }, width: 160, height: 24 });
+  try {
+    let screen = await tmux.waitFor(/60 ok/, 60);
+    screen = await tmux.waitFor(/f60 +\d/);
+    assert.deepEqual([...visible(screen)].sort(), hosts, 'every host visible');
+    assert.ok(screen.split('\n').some((line) => (line.match(/\bf\d\d\b/g) ?? []).length >= 3), 'several hosts per line');
+    assert.match(screen, /── slow ─/);
+    assert.match(screen, /── fast ─/);
+
+    // Ungroup and sort by rate: the fast group's hosts come first.
+    tmux.keys('g', 's');
+    screen = await tmux.waitFor(/sort rate \(largest first\) · ungrouped/);
+    screen = await tmux.waitFor(/f\d\d +\d/);
+    const first = order(screen).slice(0, 10).map((host) => Number(host.slice(1)));
+    assert.ok(first.every((n) => n > 30), `fast hosts first: ${first}`);
+    tmux.keys('r');
+    screen = await tmux.waitFor(/sort rate \(reversed\)/);
+    assert.ok(order(screen).slice(0, 10).every((host) => Number(host.slice(1)) <= 30), 'slow hosts first when reversed');
+
+    // Filter by name.
+    tmux.keys('/', 'f', '0', 'Enter');
+    screen = await tmux.waitFor(/filter "f0"/);
+    assert.deepEqual([...visible(screen)].sort(), hosts.slice(0, 9));
+    tmux.keys('Escape');
+    screen = await tmux.waitFor(/ungrouped · every/);
+
+    // A narrower terminal reflows into more lines; a tiny one pages.
+    tmux.resize(70, 24);
+    screen = await tmux.waitFor(/ungrouped/);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    screen = tmux.screen();
+    assert.deepEqual([...visible(screen)].sort(), hosts, 'every host still visible at 70 columns');
+    for (const line of screen.split('\n')) assert.ok([...line].length <= 70);
+    tmux.resize(40, 8);
+    screen = await tmux.waitFor(/page 1\/\d+/);
+    tmux.keys('PageDown');
+    screen = await tmux.waitFor(/page 2\/\d+/);
+
+    // Help, then quit.
+    tmux.resize(120, 30);
+    tmux.keys('?');
+    await tmux.waitFor(/Keys/);
+    tmux.keys('x', 'q');
+    await tmux.waitFor(/EXITED:0/);
+    assert.equal(tmux.query('#{alternate_on}'), '0');
+    assert.equal(tmux.query('#{cursor_flag}'), '1');
+  } finally {
+    tmux.kill();
+  }
+});
