@@ -10,7 +10,7 @@ import type { Row } from '../core/snapshot.js';
 import type { Section } from './select-rows.js';
 import { sparkline } from './sparkline.js';
 import { formatRate, formatTrend, groupColour, type Style } from './style.js';
-import { fit, stringWidth } from './text.js';
+import { displayWidth, fit } from './text.js';
 
 export interface Size {
   width: number;
@@ -62,7 +62,7 @@ function gridHeight(sections: readonly Section[], columns: number): number {
 export function sectionHeader(section: Section, width: number, style: Style): string {
   const hosts = `${section.rows.length} ${section.rows.length === 1 ? 'log' : 'logs'}`;
   const label = `${style.glyphs.rule}${style.glyphs.rule} ${section.group} ${style.glyphs.rule} ${formatRate(section.subtotal, style.glyphs)}/s · ${hosts} `;
-  const line = fit(label + style.glyphs.rule.repeat(Math.max(0, width - stringWidth(label))), width);
+  const line = fit(label + style.glyphs.rule.repeat(Math.max(0, width - displayWidth(label))), width);
   return groupColour(section.group ?? '', style)(line);
 }
 
@@ -99,23 +99,23 @@ function grid(sections: readonly Section[], columns: number, width: number, name
 export function compactCell(row: Row, width: number, nameWidth: number, style: Style): string {
   const { paint, glyphs } = style;
   const name = fit(row.host, Math.min(nameWidth, width), 'left', 'middle');
-  const rest = width - stringWidth(name) - 1;
+  const rest = width - displayWidth(name) - 1;
   if (rest <= 0) return name;
   if (row.status !== 'ok') {
     const stale = row.status === 'stale';
     const word = `${stale ? glyphs.stale : glyphs.failed} ${row.status}`;
     // The age only where it fits whole: a cut number would mislead.
     const age = row.age !== null && row.age >= 1 ? ` ${Math.round(row.age)}s` : '';
-    const shown = fit(stringWidth(word + age) <= rest ? word + age : word, rest);
+    const shown = fit(displayWidth(word + age) <= rest ? word + age : word, rest);
     return `${paint.bold(name)} ${stale ? paint.yellow(shown) : paint.red.bold(shown)}`;
   }
   const rate = fit(formatRate(row.rate, glyphs), Math.min(5, rest), 'right');
-  const afterRate = rest - stringWidth(rate);
+  const afterRate = rest - displayWidth(rate);
   if (afterRate < 2) return `${name} ${rate}`;
   const trend = formatTrend(row.trend, style, true);
   const sparkWidth = Math.min(12, afterRate - 3);
   const spark = sparkWidth >= 3 ? ` ${paint.cyan(sparkline(row.history, sparkWidth, glyphs))}` : '';
-  const used = stringWidth(rate) + 2 + (spark ? sparkWidth + 1 : 0);
+  const used = displayWidth(rate) + 2 + (spark ? sparkWidth + 1 : 0);
   return `${name} ${rate} ${trend}${spark}${' '.repeat(Math.max(0, rest - used))}`;
 }
 
@@ -160,7 +160,7 @@ function detailedTable(sections: readonly Section[], width: number, style: Style
       );
     }
   }
-  return lines.map((line) => (stringWidth(line) > width ? fit(line, width) : line));
+  return lines.map((line) => (displayWidth(line) > width ? fit(line, width) : line));
 }
 
 function statusText(row: Row, style: Style): string {

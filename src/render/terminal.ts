@@ -4,7 +4,7 @@
  * one idempotent restore() puts everything back however pvlook ends.
  */
 import type { Readable, Writable } from 'node:stream';
-import cliTruncate from 'cli-truncate';
+import { fit } from './text.js';
 
 const ESC = '\u001b[';
 const ALT_SCREEN_ON = `${ESC}?1049h`;
@@ -79,7 +79,8 @@ export class Terminal {
     const columns = Math.max(1, this.out.columns ?? 80);
     let lines = text.split('\n');
     if (lines.length > rows) lines = [...lines.slice(0, rows - 1), `… ${lines.length - rows + 1} more lines (enlarge the terminal)`];
-    const body = lines.map((line) => cliTruncate(line, columns) + CLEAR_LINE_END).join('\n');
+    // Cut lines that are too wide (fit pads too, which is harmless before a clear-to-end).
+    const body = lines.map((line) => fit(line, columns) + CLEAR_LINE_END).join('\n');
     this.out.write(SYNC_BEGIN + HOME + body + CLEAR_BELOW + SYNC_END);
   }
 

@@ -1,15 +1,28 @@
 /**
  * Fixed-width text: pad and cut by display width, not by string length, so
  * columns line up whatever the characters (log paths may be any Unicode).
+ * Measuring is the hot path of a frame, so the common case (ASCII and the
+ * one-cell symbols pvlook draws with) is counted directly; anything else goes
+ * to string-width, which knows wide and combining characters.
  */
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left', position: 'end' | 'start' | 'middle' = 'end'): string {
-  if (width <= 0) return '';
-  const cut = stringWidth(text) > width ? cliTruncate(text, width, { position }) : text;
-  const pad = ' '.repeat(Math.max(0, width - stringWidth(cut)));
-  return align === 'left' ? cut + pad : pad + cut;
+// SGR colour codes: the only escapes pvlook's own text contains.
+// eslint-disable-next-line no-control-regex -- matching escape codes is the point
+const SGR = /\u001b\[[0-9;]*m/g;
+// Printable ASCII, box drawing, block elements, geometric shapes, and · — … ✗: all one cell wide.
+const ONE_CELL = /^[\u0020-\u007e\u00b7\u2014\u2026\u2500-\u25ff\u2717]*$/;
+
+export function displayWidth(text: string): number {
+  const plain = text.includes('\u001b') ? text.replace(SGR, '') : text;
+  return ONE_CELL.test(plain) ? plain.length : stringWidth(text);
 }
 
-export { stringWidth };
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left', position: 'end' | 'start' | 'middle' = 'end'): string {
+  if (width <= 0) return '';
+  const current = displayWidth(text);
+  const cut = current > width ? cliTruncate(text, width, { position }) : text;
+  const pad = ' '.repeat(Math.max(0, width - (cut === text ? current : displayWidth(cut))));
+  return align === 'left' ? cut + pad : pad + cut;
+}
