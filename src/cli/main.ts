@@ -11,6 +11,7 @@ import { Terminal, type InputStream, type OutputStream } from '../render/termina
 import { Sampler } from '../sampler/sampler.js';
 import { SshTransport } from '../transport/ssh-transport.js';
 import { openSshResolver } from '../transport/ssh-settings.js';
+import { fdLimitWarning, openFilesLimit } from '../transport/fd-limit.js';
 import type { Transport } from '../transport/transport.js';
 import { parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
@@ -43,6 +44,8 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };
     if (args.command === 'demo') return await runDemo(args, context, io);
     const config = await resolveConfig(args, context);
+    const warning = fdLimitWarning(config.hosts.length, openFilesLimit());
+    if (warning) io.stderr.write(`pvlook: warning: ${warning}\n`);
     const transport = new SshTransport({
       resolveSettings: openSshResolver(config.sshConfigFile),
       agentSocket: io.env.SSH_AUTH_SOCK,

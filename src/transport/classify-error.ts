@@ -25,6 +25,9 @@ export function classifyConnectError(error: unknown, where: string, user: string
       return new HostError('unreachable', `${where} unreachable (${err.code})`, options);
     case 'ETIMEDOUT':
       return new HostError('timeout', `no answer from ${where}`, options);
+    case 'EMFILE':
+    case 'ENFILE':
+      return tooManyOpenFiles(error);
   }
   if (err.level === 'client-timeout') return new HostError('timeout', `no SSH handshake from ${where} in time`, options);
   if (err.level === 'client-authentication') {
@@ -36,6 +39,16 @@ export function classifyConnectError(error: unknown, where: string, user: string
     return new HostError('unreachable', `${where} closed the connection before the SSH handshake`, options);
   }
   return new HostError('error', `${where}: ${err.message}`, options);
+}
+
+/** Out of file descriptors: the same clear advice wherever it happens (socket, ssh -G, a key file). */
+export function tooManyOpenFiles(cause: unknown): HostError {
+  return new HostError('error', 'too many open files for one more connection: raise the limit (ulimit -n) and restart pvlook', { cause });
+}
+
+export function isOutOfFiles(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EMFILE' || code === 'ENFILE';
 }
 
 function hostKeyError(name: string, key: NonNullable<ReturnType<HostKeyCheck['verdict']>>): HostError {

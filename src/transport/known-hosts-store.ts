@@ -24,9 +24,12 @@ async function readOne(file: string): Promise<KnownHostLine[]> {
     const lines = parseKnownHosts(await readFile(file, 'utf8'));
     cache.set(file, { mtimeMs: info.mtimeMs, size: info.size, lines });
     return lines;
-  } catch {
-    // A missing or unreadable known_hosts file simply lists no keys, as in OpenSSH.
-    return [];
+  } catch (error) {
+    // A missing or unreadable known_hosts file simply lists no keys, as in OpenSSH;
+    // anything else (out of file descriptors) must not pass for "no key on file".
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EISDIR') return [];
+    throw error;
   }
 }
 

@@ -27,7 +27,14 @@ function readKey(file: string): Promise<Buffer | null> {
   if (!cached) {
     cached = readFile(file).then(
       (data) => (ssh2.utils.parseKey(data) instanceof Error ? null : data),
-      () => null,
+      (error: NodeJS.ErrnoException) => {
+        // Out of descriptors is not "no such key": fail the connection, and try again next time.
+        if (error.code === 'EMFILE' || error.code === 'ENFILE') {
+          keyCache.delete(file);
+          throw error;
+        }
+        return null;
+      },
     );
     keyCache.set(file, cached);
   }

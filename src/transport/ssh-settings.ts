@@ -78,6 +78,7 @@ export function openSshResolver(configFile: string | null, home = os.homedir()):
     } catch (error) {
       const err = error as NodeJS.ErrnoException & { stderr?: string };
       if (err.code === 'ENOENT') return fallbackSettings(spec, home);
+      if (err.code === 'EMFILE' || err.code === 'ENFILE') throw error;
       const reason = (err.stderr ?? '').trim().split('\n')[0] || err.message;
       throw new Error(`ssh config: ${reason}`, { cause: error });
     }

@@ -13,6 +13,7 @@ import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
 import { PROBE_COMMAND } from '../core/probe.js';
 import type { Transport } from './transport.js';
 import { handshake } from './ssh-handshake.js';
+import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
 
 export interface SshTransportOptions {
@@ -81,6 +82,7 @@ export class SshTransport implements Transport {
       channel?.close();
       this.drop(host.label, ssh);
       if (error instanceof HostError) throw error;
+      if (isOutOfFiles(error)) throw tooManyOpenFiles(error);
       throw new HostError('unreachable', `connection failed: ${(error as Error).message}`, { cause: error });
     } finally {
       clearTimeout(timer);
@@ -159,6 +161,7 @@ export class SshTransport implements Transport {
     try {
       settings = await this.options.resolveSettings(spec);
     } catch (error) {
+      if (isOutOfFiles(error)) throw tooManyOpenFiles(error);
       throw new HostError('error', (error as Error).message, { cause: error });
     }
     if (settings.proxyCommand !== null) {

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
@@ -127,4 +127,21 @@ test('the pvlook command itself: hosts from a config file group, JSON to a pipe,
   const json = JSON.parse(stdout);
   assert.deepEqual(json.hosts.map((h: { host: string; group: string }) => `${h.host}/${h.group}`), ['h1/web', 'h2/web', 'h3/web']);
   assert.equal(json.total.ok, 3);
+});
+
+test('a fleet larger than the open-files limit: a warning up front, a clear reason on the hosts that cannot connect, no crash', async () => {
+  const aliases = Array.from({ length: 60 }, (_, i) => `fd${i}`);
+  const config = path.join(sshd.dir, 'ssh_config.fd');
+  writeFileSync(config, `Host fd*\n  HostName ${sshd.addresses[0]}\n${readFileSync(sshd.sshConfig, 'utf8')}`);
+  const bin = path.join(import.meta.dirname, '../../src/bin.ts');
+  const command = `ulimit -n 64; exec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(bin)} --json -n 0.3 -F ${JSON.stringify(config)} -l ${JSON.stringify(log)} ${aliases.join(' ')}`;
+  const result = await run('bash', ['-c', command], { cwd: sshd.dir, env: { PATH: process.env.PATH, HOME: sshd.dir } }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+  assert.equal((result as { code?: number }).code, 1);
+  assert.match(result.stderr, /warning: watching 60 hosts needs about 124 open files, but this process may open only 64/);
+  const json = JSON.parse(result.stdout);
+  const statuses = new Set(json.hosts.map((h: { status: string }) => h.status));
+  assert.ok(statuses.has('ok'), 'the hosts that fit are sampled');
+  const failed = json.hosts.filter((h: { status: string }) => h.status !== 'ok');
+  assert.ok(failed.length > 0);
+  for (const host of failed) assert.match(host.error, /too many open files .*ulimit -n/);
 });
