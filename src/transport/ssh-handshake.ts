@@ -21,6 +21,8 @@ export interface HandshakeOptions {
   sock?: Duplex;
   /** called once when the connection errors or closes after it was ready */
   onGone: () => void;
+  /** told about the TCP socket as soon as it exists, so a shutdown can cut a handshake short */
+  onSocket?: (socket: Duplex) => void;
 }
 
 export async function handshake(settings: SshSettings, options: HandshakeOptions): Promise<NodeSSH> {
@@ -32,6 +34,7 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
   }
   const ssh = new NodeSSH();
   const sock = options.sock ?? tcpSocket(settings.hostname, settings.port);
+  options.onSocket?.(sock);
   try {
     await ssh.connect({
       host: settings.hostname,

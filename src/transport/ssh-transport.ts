@@ -41,6 +41,9 @@ export class SshTransport implements Transport {
   private readonly live = new Map<string, NodeSSH>();
   private readonly handshakes: ReturnType<typeof pLimit>;
   private openChannels = 0;
+  /** every socket opened, until it closes: a shutdown destroys them, handshakes under way included */
+  private readonly sockets = new Set<Duplex>();
+  private closed = false;
 
   constructor(private readonly options: SshTransportOptions) {
     this.handshakes = pLimit(options.maxHandshakes ?? 6);
@@ -94,15 +97,25 @@ export class SshTransport implements Transport {
     return { connections: this.live.size, channels: this.openChannels };
   }
 
+  /**
+   * Close every connection now. Handshakes still under way are cut short
+   * rather than awaited: quitting must not wait for a slow host's timeout.
+   */
   async close(): Promise<void> {
-    const pending = [...this.connections.values()];
+    this.closed = true;
+    this.handshakes.clearQueue();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    for (const ssh of this.live.values()) ssh.dispose();
+    // Any connection that still completes is closed as soon as it does.
+    for (const pending of this.connections.values()) pending.then((ssh) => ssh.dispose(), () => undefined);
     this.connections.clear();
     this.live.clear();
-    await Promise.all(pending.map((p) => p.then((ssh) => ssh.dispose(), () => undefined)));
   }
 
   /** The open connection under `key`, or a new one from `open`; a failed open is forgotten. */
   private connection(key: string, open: () => Promise<NodeSSH>): Promise<NodeSSH> {
+    if (this.closed) return Promise.reject(new HostError('error', 'pvlook is shutting down'));
     let pending = this.connections.get(key);
     if (!pending) {
       pending = open().then((ssh) => {
@@ -181,7 +194,15 @@ export class SshTransport implements Transport {
         timeoutMs,
         ...(sock ? { sock } : {}),
         onGone: () => opened && this.drop(key, opened),
-      }).then((ssh) => (opened = ssh)),
+        onSocket: (socket) => {
+          this.sockets.add(socket);
+          socket.once('close', () => this.sockets.delete(socket));
+        },
+      }).then((ssh) => {
+        opened = ssh;
+        if (this.closed) ssh.dispose();
+        return ssh;
+      }),
     );
   }
 

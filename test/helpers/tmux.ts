@@ -37,16 +37,17 @@ export class TmuxSession {
     execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
   }
 
-  /** Wait until the screen matches, or fail with what it showed. */
-  async waitFor(pattern: RegExp, seconds = 30): Promise<string> {
+  /** Wait until the screen matches (a pattern or a test), or fail with what it showed. */
+  async waitFor(expected: RegExp | ((screen: string) => boolean), seconds = 30, what = String(expected)): Promise<string> {
+    const matches = typeof expected === 'function' ? expected : (screen: string) => expected.test(screen);
     const until = Date.now() + seconds * 1000;
     let screen = '';
     while (Date.now() < until) {
       screen = this.screen();
-      if (pattern.test(screen)) return screen;
+      if (matches(screen)) return screen;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`screen never matched ${pattern}:\n${screen}`);
+    throw new Error(`screen never matched ${what}:\n${screen}`);
   }
 
   kill(): void {
