@@ -1,9 +1,11 @@
 /**
  * Rate error against writers of known rate, through the real sampler and SSH
  * transport against a real OpenSSH sshd on loopback (started here, as the
- * tests do). Each writer appends exactly `rate` lines per second.
+ * tests do). Each writer appends exactly `rate` lines per second. With
+ * --jitter-ms J the server waits a random 0..J ms before running each probe,
+ * as a slow or distant host would.
  *
- *   npm run bench:accuracy [-- --rates 10,100,1000 --ticks 15 --interval 1]
+ *   npm run bench:accuracy [-- --rates 10,100,1000 --ticks 15 --interval 1 --jitter-ms 200]
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -12,12 +14,17 @@ import { startSshd } from '../test/helpers/sshd.js';
 import { makeLog, plan, sampler, sshTransport } from '../test/helpers/fleet.js';
 import { median, percentile, round } from './stats.js';
 
-const { values } = parseArgs({ options: { rates: { type: 'string', default: '10,100,1000' }, ticks: { type: 'string', default: '15' }, interval: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { rates: { type: 'string', default: '10,100,1000' }, ticks: { type: 'string', default: '15' }, interval: { type: 'string', default: '1' }, 'jitter-ms': { type: 'string', default: '0' } },
+});
+const jitterMs = Number(values['jitter-ms']);
 const rates = values.rates.split(',').map(Number);
 const ticks = Number(values.ticks);
 const intervalMs = Number(values.interval) * 1000;
 
-const sshd = await startSshd({ hostCount: rates.length });
+// The delay happens on the server before the probe starts, like latency on the way there.
+const jitter = jitterMs > 0 ? ['Match all', `  ForceCommand sleep "$(awk 'BEGIN { srand(); printf "%.3f", rand() * ${jitterMs / 1000} }')"; /bin/sh -c "$SSH_ORIGINAL_COMMAND"`] : [];
+const sshd = await startSshd({ hostCount: rates.length, extraConfig: jitter });
 const logs = rates.map((rate) => makeLog(sshd, `writer-${rate}.log`));
 const writers = rates.map((rate, i) => spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(import.meta.dirname, 'writer.ts'), logs[i]!, String(rate)], { stdio: 'inherit' }));
 const transport = sshTransport(sshd);
@@ -48,7 +55,7 @@ try {
       max_error_pct: round(Math.max(...errors), 2),
     };
   });
-  console.log(JSON.stringify({ interval_s: intervalMs / 1000, ticks, results }, null, 2));
+  console.log(JSON.stringify({ interval_s: intervalMs / 1000, ticks, jitter_ms: jitterMs, results }, null, 2));
 } finally {
   writers.forEach((writer) => writer.kill());
   await transport.close();

@@ -5,7 +5,10 @@
  * alternatives a user would reach for (OpenSSH ControlMaster exec per host per
  * tick, and a fresh ssh connection per host per tick).
  *
- *   npm run bench -- --hosts 100,1000 --ticks 20 --interval 1 [--json] [--no-compare]
+ *   npm run bench -- --hosts 100,1000 --ticks 20 --interval 1 [--runs 3] [--json] [--no-compare]
+ *
+ * With --runs R every measurement is repeated R times and the medians are
+ * reported (each run connects afresh).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,11 +30,12 @@ const { values } = parseArgs({
     hosts: { type: 'string', default: '100,1000' },
     ticks: { type: 'string', default: '20' },
     interval: { type: 'string', default: '1' },
-    parallel: { type: 'string', default: '200' },
+    parallel: { type: 'string', default: '1000' },
     json: { type: 'boolean', default: false },
     'no-compare': { type: 'boolean', default: false },
     'compare-hosts': { type: 'string', default: '20' },
-    'fleet-workers': { type: 'string', default: '2' },
+    'fleet-workers': { type: 'string', default: '1' },
+    runs: { type: 'string', default: '1' },
   },
 });
 const sizes = values.hosts.split(',').map(Number);
@@ -204,22 +208,32 @@ async function runOpenSsh(fleet: Fleet, count: number, mode: 'controlmaster' | '
   return { cpu_ms_per_host_tick: round(cpu / (count * rounds), 3) };
 }
 
+/** Run `measure` R times and take the median of every numeric field. */
+async function medianOf<T extends Record<string, number>>(what: string, measure: () => Promise<T>): Promise<T> {
+  const runs: T[] = [];
+  for (let r = 1; r <= Number(values.runs); r++) {
+    runs.push(await measure());
+    log(`  ${what} run ${r}: ${JSON.stringify(runs.at(-1))}`);
+  }
+  const first = runs[0]!;
+  return Object.fromEntries(Object.keys(first).map((key) => [key, median(runs.map((run) => run[key]!))])) as T;
+}
+
 const results = [];
 for (const count of sizes) {
   log(`${count} hosts: starting the simulated fleet…`);
   const fleet = await startFleet(count);
   try {
     log(`${count} hosts: pvlook, ${ticks} ticks at ${intervalMs / 1000} s…`);
-    const pvlook = await runPvlook(fleet, count);
-    log(`${count} hosts: ${JSON.stringify(pvlook)}`);
+    const pvlook = await medianOf('pvlook', () => runPvlook(fleet, count));
     const row: Record<string, unknown> = { hosts: count, ...pvlook };
     if (!values['no-compare']) {
       log(`${count} hosts: floor (bare ssh2)…`);
-      const floor = await runFloor(fleet, count);
+      const floor = await medianOf('floor', () => runFloor(fleet, count));
       const few = Math.min(count, Number(values['compare-hosts']));
       log(`${few} hosts: OpenSSH ControlMaster and fresh connections…`);
-      const master = await runOpenSsh(fleet, few, 'controlmaster', 3);
-      const fresh = await runOpenSsh(fleet, few, 'fresh', 2);
+      const master = await medianOf('controlmaster', () => runOpenSsh(fleet, few, 'controlmaster', 3));
+      const fresh = await medianOf('fresh connection', () => runOpenSsh(fleet, few, 'fresh', 2));
       row.compare = {
         floor_cpu_ms_per_host_tick: floor.cpu_ms_per_host_tick,
         controlmaster_cpu_ms_per_host_tick: master.cpu_ms_per_host_tick,

@@ -46,7 +46,7 @@ function addOutputOptions(command: Command): Command {
     .option('-n, --interval <seconds>', 'seconds between samples (default 1, fractions allowed)')
     .option('--count <N>', 'with --watch: stop after N ticks')
     .option('--json', 'print JSON (one object per tick, one per line, with --watch)')
-    .option('-p, --parallel <N>', 'SSH commands in flight at once (default 50)')
+    .option('-p, --parallel <N>', 'SSH commands in flight at once, fleet-wide (default 1000)')
     .option('--timeout <seconds>', 'per-host connect and command timeout (default 10)')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))
     .option('--ascii', 'ASCII symbols only, for terminals where box and block characters misalign');

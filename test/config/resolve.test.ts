@@ -22,12 +22,12 @@ function folder(files: Record<string, string> = {}): string {
 const resolve = (argv: string[], cwd: string, env: Record<string, string> = {}, stdoutIsTTY = false) =>
   resolveConfig(argsOf(argv), { env: { HOME: cwd, ...env }, cwd, stdoutIsTTY });
 
-test('defaults: snapshot, 1 s interval, 50 parallel, 10 s timeout, colour only on a terminal', async () => {
+test('defaults: snapshot, 1 s interval, 1000 parallel, 10 s timeout, colour only on a terminal', async () => {
   const dir = folder();
   const config = await resolve(['-l', '/x.log', 'web1'], dir);
   assert.equal(config.mode, 'snapshot');
   assert.equal(config.intervalMs, 1000);
-  assert.equal(config.parallel, 50);
+  assert.equal(config.parallel, 1000);
   assert.equal(config.timeoutMs, 10_000);
   assert.equal(config.color, false);
   assert.equal((await resolve(['-l', '/x.log', 'web1'], dir, {}, true)).color, true);
