@@ -17,7 +17,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import ssh2 from 'ssh2';
-import { parseHostSpec } from '../src/core/host-spec.js';
+import { parseHostSpec, type HostSpec } from '../src/core/host-spec.js';
+import { openSshResolver } from '../src/transport/ssh-settings.js';
 import { buildProbeScript, parseProbeOutput, PROBE_COMMAND } from '../src/core/probe.js';
 import { DEFAULT_TREND } from '../src/core/trend.js';
 import { Sampler } from '../src/sampler/sampler.js';
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     'compare-hosts': { type: 'string', default: '20' },
     'fleet-workers': { type: 'string', default: '1' },
     runs: { type: 'string', default: '1' },
+    // Resolve every host with `ssh -G`, as the CLI does, instead of handing the settings over.
+    'ssh-g': { type: 'boolean', default: false },
   },
 });
 const sizes = values.hosts.split(',').map(Number);
@@ -99,8 +102,12 @@ async function runPvlook(fleet: Fleet, count: number) {
     proxyCommand: null,
     hashKnownHosts: false,
   });
-  const transport = new SshTransport({ resolveSettings: async (spec) => settings(spec.label), agentSocket: undefined });
-  const plans = Array.from({ length: count }, (_, i) => ({ spec: parseHostSpec(hostName(i)), watches: [{ group: 'bench', log: LOG }] }));
+  const sshConfig = path.join(fleet.dir, 'ssh_config.pvlook');
+  writeFileSync(sshConfig, `Host *\n  HostName 127.0.0.1\n  Port ${fleet.port}\n  IdentityFile ${path.join(fleet.dir, 'id_ed25519')}\n  UserKnownHostsFile ${path.join(fleet.dir, 'known_hosts')}\n`);
+  const resolveSettings = values['ssh-g'] ? openSshResolver(sshConfig) : async (spec: HostSpec) => settings(spec.label);
+  const transport = new SshTransport({ resolveSettings, agentSocket: undefined });
+  // user@host: with ssh -G the login name (the simulated host) comes from the spec.
+  const plans = Array.from({ length: count }, (_, i) => ({ spec: parseHostSpec(values['ssh-g'] ? `${hostName(i)}@${hostName(i)}` : hostName(i)), watches: [{ group: 'bench', log: LOG }] }));
   const sampler = new Sampler(plans, transport, { parallel, timeoutMs: 30_000, intervalMs, trend: DEFAULT_TREND });
   const started = Date.now();
   // Connect: tick until every host has answered once.
