@@ -1,15 +1,17 @@
 /**
  * The shape of a pvlook config file, checked with zod. Strict objects, so a
- * misspelt key is an error rather than a silently ignored setting.
+ * misspelt key is an error rather than a silently ignored setting. The same
+ * schema is published as JSON Schema (schema/pvlookrc.schema.json) for editors.
  */
 import { z } from 'zod';
 
 const logPath = z
   .string()
   .min(1, 'a log path cannot be empty')
-  .refine((path) => !path.includes('\0'), 'a log path cannot contain a NUL byte');
+  .refine((path) => !path.includes('\0'), 'a log path cannot contain a NUL byte')
+  .describe('log file on the remote hosts');
 
-const hostList = z.array(z.string().min(1, 'a host cannot be empty'));
+const hostList = z.array(z.string().min(1, 'a host cannot be empty')).describe('hosts as [user@]host[:port] or ssh_config names; ranges like web[01-20] expand');
 
 const seconds = z.number().positive('must be more than 0 seconds').max(86_400, 'must be at most 86400 seconds');
 
@@ -19,25 +21,35 @@ export const groupSchema = z.strictObject({
 });
 
 export const fileConfigSchema = z.strictObject({
-  log: logPath.optional(),
-  hosts: hostList.optional(),
+  $schema: z.string().optional().describe('the JSON Schema this file follows (for editors; ignored by pvlook)'),
+  log: logPath.optional().describe('log path of the default group and of hosts named on the command line'),
+  hosts: hostList.optional().describe('hosts of the default group'),
   groups: z
     .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'group names use letters, digits, "_", "." and "-"'), groupSchema)
-    .optional(),
-  interval: seconds.optional(),
-  timeout: seconds.optional(),
-  parallel: z.int().min(1).max(10_000).optional(),
-  color: z.boolean().optional(),
-  ascii: z.boolean().optional(),
-  sshConfig: z.string().min(1).optional(),
-  acceptNewHostKeys: z.boolean().optional(),
+    .optional()
+    .describe('named groups, each with its own log and hosts; a host may be in several'),
+  interval: seconds.optional().describe('seconds between samples'),
+  timeout: seconds.optional().describe('seconds to wait for a host to connect and for its command to answer'),
+  parallel: z.int().min(1).max(10_000).optional().describe('SSH commands in flight at once, fleet-wide'),
+  color: z.boolean().optional().describe('colour on a terminal (NO_COLOR and --no-color still win)'),
+  ascii: z.boolean().optional().describe('ASCII symbols only'),
+  sshConfig: z.string().min(1).optional().describe('OpenSSH client config file, as ssh -F'),
+  acceptNewHostKeys: z.boolean().optional().describe('record keys of hosts with none on file (StrictHostKeyChecking=accept-new)'),
   trend: z
     .strictObject({
-      window: z.int().min(1).max(1000).optional(),
-      deadband: z.number().min(0).max(10).optional(),
-      minDelta: z.number().min(0).optional(),
+      window: z.int().min(1).max(1000).optional().describe('how many previous rates the trend compares with'),
+      deadband: z.number().min(0).max(10).optional().describe('a change within this fraction of the mean is flat'),
+      minDelta: z.number().min(0).optional().describe('a change within this many lines/s is flat'),
     })
     .optional(),
 });
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
+
+/** The config file's JSON Schema, generated from the schema above. */
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(fileConfigSchema),
+    title: 'pvlook configuration (.pvlookrc)',
+  };
+}

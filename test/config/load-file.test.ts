@@ -93,3 +93,16 @@ test('a JS config file runs only when named explicitly, never when found by sear
   const named = await loadConfigFile('pvlook.config.mjs', dir);
   assert.equal(named?.config.log, '/js.log');
 });
+
+test('the published JSON Schema is the one generated from the config schema, and accepts the example', async () => {
+  const { configJsonSchema } = await import('../../src/config/schema.js');
+  const { readFileSync } = await import('node:fs');
+  const published = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../schema/pvlookrc.schema.json'), 'utf8'));
+  assert.deepEqual(published, JSON.parse(JSON.stringify(configJsonSchema())), 'run npm run schema');
+  assert.equal(published.additionalProperties, false);
+  assert.deepEqual(Object.keys(published.properties).sort(), ['$schema', 'acceptNewHostKeys', 'ascii', 'color', 'groups', 'hosts', 'interval', 'log', 'parallel', 'sshConfig', 'timeout', 'trend']);
+  // An editor pointing at the schema with "$schema" is fine for pvlook too.
+  const dir = fresh();
+  writeFileSync(path.join(dir, '.pvlookrc.json'), JSON.stringify({ $schema: './schema/pvlookrc.schema.json', interval: 3 }));
+  assert.equal((await loadConfigFile(null, dir, dir))?.config.interval, 3);
+});
