@@ -15,6 +15,7 @@ export interface CliArgs {
   sshConfig?: string;
   acceptNew?: boolean;
   group?: string[];
+  shard?: string;
   watch?: boolean;
   interval?: string;
   count?: string;
@@ -64,6 +65,7 @@ export function parseCommandLine(argv: readonly string[], version: string): Pars
     .option('-H, --hosts-file <file>', 'file with one host per line, # comments')
     .option('-F, --ssh-config <file>', 'OpenSSH client config file (as ssh -F)')
     .option('--accept-new', 'record the keys of hosts not yet in known_hosts (like StrictHostKeyChecking=accept-new); changed keys are still refused')
+    .option('--shard <i/n>', 'watch only the i-th of n disjoint parts of the host list (for n pvlook instances)')
     .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .version(version, '-V, --version')
     .helpOption('-h, --help', 'show this help')

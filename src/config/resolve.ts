@@ -8,6 +8,7 @@ import { ConfigError, UsageError, quote } from '../errors.js';
 import { expandHostPattern, HostRangeError } from '../core/host-range.js';
 import { parseHostSpec, HostSpecError } from '../core/host-spec.js';
 import { DEFAULT_TREND } from '../core/trend.js';
+import { inShard, parseShard } from '../core/shard.js';
 import { DEFAULTS, type Config, type HostPlan, type Watch } from './config.js';
 import type { FileConfig } from './schema.js';
 import { readHostsFile } from './hosts-file.js';
@@ -33,7 +34,7 @@ export async function resolveConfig(args: CliArgs, context: ResolveContext): Pro
   const file = loaded?.config ?? {};
   const options = resolveOptions(args, context, file, loaded?.file ?? null);
   const hosts = await resolveHosts(args, context, file, loaded?.file ?? 'config');
-  return { ...options, hosts };
+  return { ...options, hosts: shardOf(hosts, args.shard ?? context.env.PVLOOK_SHARD, args.shard !== undefined ? '--shard' : 'PVLOOK_SHARD') };
 }
 
 /** Everything but the host list: shared by normal runs and the demo. */
@@ -157,6 +158,14 @@ async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileCo
 function checkLogPath(log: string | undefined, source: string): void {
   if (log === undefined) return;
   if (log === '' || log.includes('\0')) throw new UsageError(`${source} ${quote(log)}: expected a file path`);
+}
+
+/** Keep this instance's part of the fleet; an empty part is fine (a small fleet over many instances). */
+function shardOf(hosts: HostPlan[], text: string | undefined, source: string): HostPlan[] {
+  if (text === undefined) return hosts;
+  const shard = parseShard(text);
+  if (shard === null) throw new UsageError(`${source} ${quote(text)}: expected i/n with 1 <= i <= n, like 2/5`);
+  return hosts.filter((host) => inShard(host.spec.label, shard));
 }
 
 /** Expand ranges, parse each host once, and gather every watch of a host onto it. */

@@ -101,3 +101,13 @@ test('--count implies watch; NO_COLOR and --no-color win over a terminal and the
   assert.equal((await resolve(['-l', '/x', '--no-color', 'h'], dir, {}, true)).color, false);
   assert.equal((await resolve(['-l', '/x', 'h'], folder(), { FORCE_COLOR: '1' }, false)).color, true);
 });
+
+test('--shard i/n keeps this instance\'s part of the fleet; the parts cover it exactly once', async () => {
+  const dir = folder();
+  const all = (await resolve(['-l', '/x', 'web[001-200]'], dir)).hosts.map((h) => h.spec.label);
+  const parts = await Promise.all([1, 2, 3].map(async (i) => (await resolve(['-l', '/x', '--shard', `${i}/3`, 'web[001-200]'], dir)).hosts.map((h) => h.spec.label)));
+  assert.deepEqual(parts.flat().sort(), all.sort());
+  assert.ok(parts.every((part) => part.length > 40));
+  assert.deepEqual((await resolve(['-l', '/x', 'web[001-200]'], dir, { PVLOOK_SHARD: '2/3' })).hosts.map((h) => h.spec.label), parts[1]);
+  await assert.rejects(resolve(['-l', '/x', '--shard', '4/3', 'h'], dir), /--shard "4\/3": expected i\/n/);
+});
