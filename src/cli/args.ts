@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 
 export interface CliArgs {
-  command: 'sample' | 'demo';
+  command: 'sample' | 'demo' | 'check';
   hosts: string[];
   log?: string;
   config?: string;
@@ -27,6 +27,11 @@ export interface CliArgs {
   ascii?: boolean;
   /** demo only: simulate this many hosts */
   fleet?: string;
+  /** check only: thresholds and how many samples to take */
+  minRate?: string;
+  maxRate?: string;
+  maxDrop?: string;
+  samples?: string;
 }
 
 /** What parsing produced: arguments to run with, or text already answered (help, version). */
@@ -53,12 +58,9 @@ function addOutputOptions(command: Command): Command {
     .option('--ascii', 'ASCII symbols only, for terminals where box and block characters misalign');
 }
 
-export function parseCommandLine(argv: readonly string[], version: string): ParsedCommandLine {
-  let output = '';
-  let parsed: CliArgs | null = null;
-  const program = new Command('pvlook')
-    .description('Lines per second of each server\'s access log, live, over SSH. Nothing is installed on the servers.')
-    .usage('[options] [host...]')
+/** Which hosts and logs, and how to reach them: the same for sampling and checking. */
+function addHostOptions(command: Command): Command {
+  return command
     .argument('[host...]', 'hosts as [user@]host[:port] or names from ~/.ssh/config; web[01-20] expands')
     .option('-l, --log <path>', 'log file on the remote hosts')
     .option('-c, --config <file>', 'config file (default: search for .pvlookrc)')
@@ -66,7 +68,24 @@ export function parseCommandLine(argv: readonly string[], version: string): Pars
     .option('-F, --ssh-config <file>', 'OpenSSH client config file (as ssh -F)')
     .option('--accept-new', 'record the keys of hosts not yet in known_hosts (like StrictHostKeyChecking=accept-new); changed keys are still refused')
     .option('--shard <i/n>', 'watch only the i-th of n disjoint parts of the host list (for n pvlook instances)')
-    .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value]);
+}
+
+const CHECK_HELP = `
+States (Nagios plugin conventions): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+  CRITICAL  a log's rate is below --min-rate or above --max-rate
+  WARNING   a rate dropped more than --max-drop percent below the mean of the
+            earlier samples of this run, or a host could not be sampled
+  UNKNOWN   no host could be sampled, or a usage or configuration error
+Output: one line "PVLOOK <STATE> - <summary> | <perfdata>" (or JSON with --json).
+Per-group thresholds: "check: { minRate, maxRate, maxDrop }" in a group of the config file.`;
+
+export function parseCommandLine(argv: readonly string[], version: string): ParsedCommandLine {
+  let output = '';
+  let parsed: CliArgs | null = null;
+  const program = new Command('pvlook')
+    .description('Lines per second of each server\'s access log, live, over SSH. Nothing is installed on the servers.')
+    .usage('[options] [host...]')
     .version(version, '-V, --version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)
@@ -78,7 +97,29 @@ export function parseCommandLine(argv: readonly string[], version: string): Pars
     .action((hosts: string[], options: Omit<CliArgs, 'command' | 'hosts'>) => {
       parsed = { command: 'sample', hosts, ...options };
     });
+  addHostOptions(program);
   addOutputOptions(program);
+
+  const check = new Command('check')
+    .description('one check of every log against thresholds, for Nagios, Icinga, cron: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
+    .option('--min-rate <lines/s>', 'CRITICAL below this rate')
+    .option('--max-rate <lines/s>', 'CRITICAL above this rate')
+    .option('--max-drop <percent>', 'WARNING when the rate is this much below the mean of the earlier samples')
+    .option('--samples <N>', 'samples to take, one interval apart (default 4: three rates)')
+    .option('-n, --interval <seconds>', 'seconds between samples (default 1)')
+    .option('--json', 'print the result as JSON')
+    .option('-p, --parallel <N>', 'SSH commands in flight at once')
+    .option('--timeout <seconds>', 'per-host connect and command timeout (default 10)')
+    .addOption(new Option('--no-color', 'no colour'))
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', CHECK_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => (output += text), writeErr: (text) => (output += text) })
+    .action((hosts: string[], options: Omit<CliArgs, 'command' | 'hosts'>) => {
+      parsed = { command: 'check', hosts, ...options };
+    });
+  addHostOptions(check);
+  program.addCommand(check);
 
   const demo = new Command('demo')
     .description('live view of a simulated fleet over a built-in loopback SSH server: no setup needed')

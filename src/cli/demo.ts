@@ -49,7 +49,7 @@ export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO
       hashKnownHosts: false,
     });
     const transport = new SshTransport({ resolveSettings: async (spec) => settingsFor(spec.label), agentSocket: undefined });
-    return await runSession({ ...options, hosts: fleet.plans }, transport, io, 'demo fleet (simulated, loopback SSH)');
+    return await runSession({ ...options, hosts: fleet.plans, thresholdsFor: () => ({}) }, transport, io, 'demo fleet (simulated, loopback SSH)');
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

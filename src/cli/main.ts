@@ -15,6 +15,7 @@ import { fdLimitWarning, openFilesLimit } from '../transport/fd-limit.js';
 import type { Transport } from '../transport/transport.js';
 import { parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
+import { runCheck, unknown } from './check.js';
 import { exitCodeFor, runSnapshot, runWatch } from './run.js';
 import { LiveView } from './live-view.js';
 import { makeStyle } from '../render/style.js';
@@ -43,16 +44,16 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     const { args } = parsed;
     const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };
     if (args.command === 'demo') return await runDemo(args, context, io);
+    const sshTransport = (config: Config) =>
+      new SshTransport({ resolveSettings: openSshResolver(config.sshConfigFile), agentSocket: io.env.SSH_AUTH_SOCK, acceptNewHostKeys: config.acceptNewHostKeys });
+    if (args.command === 'check') return await runCheck(args, context, io, sshTransport);
     const config = await resolveConfig(args, context);
     const warning = fdLimitWarning(config.hosts.length, openFilesLimit());
     if (warning) io.stderr.write(`pvlook: warning: ${warning}\n`);
-    const transport = new SshTransport({
-      resolveSettings: openSshResolver(config.sshConfigFile),
-      agentSocket: io.env.SSH_AUTH_SOCK,
-      acceptNewHostKeys: config.acceptNewHostKeys,
-    });
-    return await runSession(config, transport, io);
+    return await runSession(config, sshTransport(config), io);
   } catch (error) {
+    // A monitoring system reads a check's stdout and exit code, never its stderr.
+    if (argv[0] === 'check' && (error instanceof UsageError || error instanceof ConfigError)) return unknown(io, argv.includes('--json'), error.message);
     return reportError(error, io);
   }
 }

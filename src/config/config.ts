@@ -4,6 +4,7 @@
  */
 import type { HostSpec } from '../core/host-spec.js';
 import type { TrendOptions } from '../core/trend.js';
+import type { Thresholds } from '../core/check.js';
 
 /** One log watched on one host, labelled with the group it came from. */
 export interface Watch {
@@ -24,7 +25,7 @@ export interface Config {
   /** plain ASCII symbols, for terminals where box and block characters misalign */
   ascii: boolean;
   intervalMs: number;
-  /** stop after this many ticks in watch mode; null runs until quit */
+  /** stop after this many ticks in watch mode (for pvlook check: how many samples); null runs until quit */
   count: number | null;
   parallel: number;
   timeoutMs: number;
@@ -36,6 +37,8 @@ export interface Config {
   hosts: HostPlan[];
   /** where the settings came from, for error messages and --help */
   configFile: string | null;
+  /** pvlook check: thresholds for a group (flags > the group's own > the file's top level) */
+  thresholdsFor: (group: string) => Thresholds;
 }
 
 export const DEFAULTS = {

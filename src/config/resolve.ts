@@ -9,6 +9,7 @@ import { expandHostPattern, HostRangeError } from '../core/host-range.js';
 import { parseHostSpec, HostSpecError } from '../core/host-spec.js';
 import { DEFAULT_TREND } from '../core/trend.js';
 import { inShard, parseShard } from '../core/shard.js';
+import type { Thresholds } from '../core/check.js';
 import { DEFAULTS, type Config, type HostPlan, type Watch } from './config.js';
 import type { FileConfig } from './schema.js';
 import { readHostsFile } from './hosts-file.js';
@@ -34,11 +35,15 @@ export async function resolveConfig(args: CliArgs, context: ResolveContext): Pro
   const file = loaded?.config ?? {};
   const options = resolveOptions(args, context, file, loaded?.file ?? null);
   const hosts = await resolveHosts(args, context, file, loaded?.file ?? 'config');
-  return { ...options, hosts: shardOf(hosts, args.shard ?? context.env.PVLOOK_SHARD, args.shard !== undefined ? '--shard' : 'PVLOOK_SHARD') };
+  return {
+    ...options,
+    hosts: shardOf(hosts, args.shard ?? context.env.PVLOOK_SHARD, args.shard !== undefined ? '--shard' : 'PVLOOK_SHARD'),
+    thresholdsFor: thresholdsResolver(args, file),
+  };
 }
 
 /** Everything but the host list: shared by normal runs and the demo. */
-export function resolveOptions(args: CliArgs, context: ResolveContext, file: FileConfig, configFile: string | null): Omit<Config, 'hosts'> {
+export function resolveOptions(args: CliArgs, context: ResolveContext, file: FileConfig, configFile: string | null): Omit<Config, 'hosts' | 'thresholdsFor'> {
   const { env } = context;
   const fileSource = configFile ?? 'config';
   const interval = pick<number>(
@@ -56,7 +61,7 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
     [env.PVLOOK_PARALLEL, 'PVLOOK_PARALLEL', parseCount],
     [file.parallel, `${fileSource}: key "parallel"`],
   ) ?? { value: DEFAULTS.parallel, source: 'default' };
-  const count = pick<number>([args.count, '--count', parseCount]);
+  const count = pick<number>([args.count, '--count', parseCount], [args.samples, '--samples', parseCount]);
   const sshConfig = args.sshConfig ?? env.PVLOOK_SSH_CONFIG ?? file.sshConfig ?? null;
   return {
     mode: args.watch || count !== undefined ? 'watch' : 'snapshot',
@@ -158,6 +163,24 @@ async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileCo
 function checkLogPath(log: string | undefined, source: string): void {
   if (log === undefined) return;
   if (log === '' || log.includes('\0')) throw new UsageError(`${source} ${quote(log)}: expected a file path`);
+}
+
+/** Flags beat a group's own thresholds, which beat the file's top-level ones. */
+function thresholdsResolver(args: CliArgs, file: FileConfig): (group: string) => Thresholds {
+  const flags: Thresholds = {};
+  const number = (text: string | undefined, source: string, max = Infinity): number | undefined => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!/^\s*\d+(\.\d*)?\s*$/.test(text) || value > max) throw new UsageError(`${source} ${quote(text)}: expected a number from 0${max === Infinity ? '' : ` to ${max}`}`);
+    return value;
+  };
+  const minRate = number(args.minRate, '--min-rate');
+  const maxRate = number(args.maxRate, '--max-rate');
+  const maxDrop = number(args.maxDrop, '--max-drop', 100);
+  if (minRate !== undefined) flags.minRate = minRate;
+  if (maxRate !== undefined) flags.maxRate = maxRate;
+  if (maxDrop !== undefined) flags.maxDrop = maxDrop;
+  return (group) => ({ ...file.check, ...file.groups?.[group]?.check, ...flags });
 }
 
 /** Keep this instance's part of the fleet; an empty part is fine (a small fleet over many instances). */

@@ -15,9 +15,18 @@ const hostList = z.array(z.string().min(1, 'a host cannot be empty')).describe('
 
 const seconds = z.number().positive('must be more than 0 seconds').max(86_400, 'must be at most 86400 seconds');
 
+const thresholds = z
+  .strictObject({
+    minRate: z.number().min(0).optional().describe('pvlook check: CRITICAL below this many lines/s'),
+    maxRate: z.number().min(0).optional().describe('pvlook check: CRITICAL above this many lines/s'),
+    maxDrop: z.number().min(0).max(100).optional().describe('pvlook check: WARNING when the rate drops more than this percent below the mean of the earlier samples'),
+  })
+  .describe('thresholds for pvlook check');
+
 export const groupSchema = z.strictObject({
   log: logPath,
   hosts: hostList,
+  check: thresholds.optional(),
 });
 
 export const fileConfigSchema = z.strictObject({
@@ -35,6 +44,7 @@ export const fileConfigSchema = z.strictObject({
   ascii: z.boolean().optional().describe('ASCII symbols only'),
   sshConfig: z.string().min(1).optional().describe('OpenSSH client config file, as ssh -F'),
   acceptNewHostKeys: z.boolean().optional().describe('record keys of hosts with none on file (StrictHostKeyChecking=accept-new)'),
+  check: thresholds.optional().describe('thresholds for pvlook check, for every group (a group\'s own check settings win)'),
   trend: z
     .strictObject({
       window: z.int().min(1).max(1000).optional().describe('how many previous rates the trend compares with'),

@@ -26,7 +26,8 @@ test('the shipped .pvlookrc.example loads and means what it says', async () => {
   assert.equal(loaded.file, path.join(dir, '.pvlookrc'));
   assert.equal(loaded.config.interval, 1);
   assert.equal(loaded.config.log, '/var/log/nginx/access.log');
-  assert.deepEqual(loaded.config.groups?.apache, { log: '/var/log/httpd/access_log', hosts: ['web[01-04]'] });
+  assert.deepEqual(loaded.config.groups?.apache, { log: '/var/log/httpd/access_log', hosts: ['web[01-04]'], check: { minRate: 5, maxRate: 5000 } });
+  assert.deepEqual(loaded.config.check, { minRate: 1, maxDrop: 50 });
   assert.deepEqual(loaded.config.trend, { window: 10, deadband: 0.1, minDelta: 0.5 });
 });
 
@@ -100,7 +101,7 @@ test('the published JSON Schema is the one generated from the config schema, and
   const published = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../schema/pvlookrc.schema.json'), 'utf8'));
   assert.deepEqual(published, JSON.parse(JSON.stringify(configJsonSchema())), 'run npm run schema');
   assert.equal(published.additionalProperties, false);
-  assert.deepEqual(Object.keys(published.properties).sort(), ['$schema', 'acceptNewHostKeys', 'ascii', 'color', 'groups', 'hosts', 'interval', 'log', 'parallel', 'sshConfig', 'timeout', 'trend']);
+  assert.deepEqual(Object.keys(published.properties).sort(), ['$schema', 'acceptNewHostKeys', 'ascii', 'check', 'color', 'groups', 'hosts', 'interval', 'log', 'parallel', 'sshConfig', 'timeout', 'trend']);
   // An editor pointing at the schema with "$schema" is fine for pvlook too.
   const dir = fresh();
   writeFileSync(path.join(dir, '.pvlookrc.json'), JSON.stringify({ $schema: './schema/pvlookrc.schema.json', interval: 3 }));

@@ -1,0 +1,70 @@
+/**
+ * `pvlook check`: sample every log a few times, judge the last sample against
+ * thresholds, print one Nagios status line (or JSON), and exit with the
+ * Nagios state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+ */
+import { judgeFleet, statusLine, STATE_CODE, type CheckResult } from '../core/check.js';
+import { resolveConfig, type ResolveContext } from '../config/resolve.js';
+import { Sampler } from '../sampler/sampler.js';
+import type { Transport } from '../transport/transport.js';
+import type { Config } from '../config/config.js';
+import type { CliArgs } from './args.js';
+import type { MainIO } from './main.js';
+
+/** Three rates: the last is judged, the two before give the mean a drop is measured from. */
+const DEFAULT_SAMPLES = 4;
+
+export async function runCheck(args: CliArgs, context: ResolveContext, io: MainIO, makeTransport: (config: Config) => Transport): Promise<number> {
+  let config: Config;
+  try {
+    config = await resolveConfig(args, context);
+  } catch (error) {
+    return unknown(io, args.json === true, error instanceof Error ? error.message : String(error));
+  }
+  const transport = makeTransport(config);
+  try {
+    const sampler = new Sampler(config.hosts, transport, { parallel: config.parallel, timeoutMs: config.timeoutMs, intervalMs: config.intervalMs, trend: config.trend });
+    const samples = Math.max(2, config.count ?? DEFAULT_SAMPLES);
+    // Wait long enough for a connect and a command to time out on their own.
+    const patience = 2 * config.timeoutMs + 1000;
+    const start = Date.now();
+    let snapshot = await sampler.tick(start + patience);
+    for (let k = 1; k < samples; k++) {
+      const due = start + k * config.intervalMs;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      snapshot = await sampler.tick(Date.now() + patience);
+    }
+    const result = judgeFleet(snapshot.rows, config.thresholdsFor);
+    io.stdout.write((config.json ? JSON.stringify(toJson(result)) : statusLine(result)) + '\n');
+    return STATE_CODE[result.state];
+  } finally {
+    await transport.close();
+  }
+}
+
+/** A check that could not run says so in the plugin's own format, with exit 3. */
+export function unknown(io: MainIO, json: boolean, message: string): number {
+  const oneLine = message.replace(/\s*\n\s*/g, '; ');
+  io.stdout.write(json ? JSON.stringify({ state: 'UNKNOWN', code: 3, summary: oneLine, hosts: [] }) + '\n' : `PVLOOK UNKNOWN - ${oneLine}\n`);
+  return STATE_CODE.UNKNOWN;
+}
+
+function toJson(result: CheckResult) {
+  return {
+    state: result.state,
+    code: STATE_CODE[result.state],
+    summary: result.summary,
+    total: Math.round(result.total * 1000) / 1000,
+    hosts: result.verdicts.map(({ row, state, reasons, drop }) => ({
+      host: row.host,
+      group: row.group,
+      log: row.log,
+      rate: row.rate === null ? null : Math.round(row.rate * 1000) / 1000,
+      status: row.status,
+      error: row.error,
+      drop: drop === null ? null : Math.round(drop * 10) / 10,
+      state,
+      reasons,
+    })),
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Judge one snapshot against thresholds the way a Nagios plugin does: a state
+ * per log, the worst one for the fleet, one status line with performance data.
+ * Pure: rows and thresholds in, verdict out.
+ */
+import type { Row } from './snapshot.js';
+
+export interface Thresholds {
+  /** CRITICAL below this many lines/s */
+  minRate?: number;
+  /** CRITICAL above this many lines/s */
+  maxRate?: number;
+  /** WARNING when the rate is more than this percent below the mean of the earlier rates */
+  maxDrop?: number;
+}
+
+export type CheckState = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
+
+/** Nagios plugin exit codes. */
+export const STATE_CODE: Record<CheckState, number> = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 };
+const SEVERITY: CheckState[] = ['OK', 'WARNING', 'UNKNOWN', 'CRITICAL'];
+
+export interface RowVerdict {
+  row: Row;
+  state: CheckState;
+  reasons: string[];
+  /** percent below the mean of the earlier rates, when there were any */
+  drop: number | null;
+}
+
+export interface CheckResult {
+  state: CheckState;
+  summary: string;
+  perfdata: string;
+  verdicts: RowVerdict[];
+  total: number;
+}
+
+export function judgeRow(row: Row, limits: Thresholds): RowVerdict {
+  const earlier = row.history.slice(0, -1).filter((rate): rate is number => rate !== null);
+  const mean = earlier.length > 0 ? earlier.reduce((sum, rate) => sum + rate, 0) / earlier.length : null;
+  const drop = row.rate !== null && mean !== null && mean > 0 ? ((mean - row.rate) / mean) * 100 : null;
+  if (row.rate === null) {
+    return { row, state: 'WARNING', reasons: [row.error ? `${row.status}: ${row.error}` : 'no rate yet'], drop };
+  }
+  const reasons: string[] = [];
+  let state: CheckState = 'OK';
+  if (limits.minRate !== undefined && row.rate < limits.minRate) {
+    state = 'CRITICAL';
+    reasons.push(`${rate(row.rate)}/s < ${limits.minRate}/s`);
+  }
+  if (limits.maxRate !== undefined && row.rate > limits.maxRate) {
+    state = 'CRITICAL';
+    reasons.push(`${rate(row.rate)}/s > ${limits.maxRate}/s`);
+  }
+  if (limits.maxDrop !== undefined && drop !== null && drop > limits.maxDrop) {
+    if (state === 'OK') state = 'WARNING';
+    reasons.push(`dropped ${drop.toFixed(0)}% (> ${limits.maxDrop}%)`);
+  }
+  return { row, state, reasons, drop };
+}
+
+export function judgeFleet(rows: readonly Row[], limitsFor: (group: string) => Thresholds): CheckResult {
+  const verdicts = rows.map((row) => judgeRow(row, limitsFor(row.group)));
+  const total = rows.reduce((sum, row) => sum + (row.rate ?? 0), 0);
+  const sampled = verdicts.filter((verdict) => verdict.row.rate !== null).length;
+  // Nothing measured at all is not a judgement about traffic: UNKNOWN.
+  const state = rows.length === 0 || sampled === 0 ? 'UNKNOWN' : worst(verdicts.map((verdict) => verdict.state));
+  return { state, summary: summarize(verdicts, sampled, total), perfdata: perfdata(verdicts, limitsFor, total), verdicts, total };
+}
+
+export function statusLine(result: CheckResult): string {
+  return `PVLOOK ${result.state} - ${result.summary} | ${result.perfdata}`;
+}
+
+function worst(states: CheckState[]): CheckState {
+  return states.reduce<CheckState>((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'OK');
+}
+
+function summarize(verdicts: RowVerdict[], sampled: number, total: number): string {
+  if (verdicts.length === 0) return 'no hosts to check';
+  if (sampled === 0) return `no host could be sampled (${verdicts.length} logs)`;
+  const problems = verdicts.filter((verdict) => verdict.state !== 'OK');
+  const head = `${verdicts.length} logs, ${rate(total)} lines/s in total`;
+  if (problems.length === 0) return head;
+  // The worst first, and only a few: the status line must stay one readable line.
+  problems.sort((a, b) => SEVERITY.indexOf(b.state) - SEVERITY.indexOf(a.state));
+  const listed = problems.slice(0, 5).map((verdict) => `${verdict.row.host} (${verdict.row.group}) ${verdict.state}: ${verdict.reasons.join(', ')}`);
+  const more = problems.length > 5 ? `; and ${problems.length - 5} more` : '';
+  return `${head}; ${listed.join('; ')}${more}`;
+}
+
+/** `'label'=value;warn;crit;min;max` per log, plus the total: Nagios plugin perfdata. */
+function perfdata(verdicts: RowVerdict[], limitsFor: (group: string) => Thresholds, total: number): string {
+  const items = verdicts.map(({ row }) => {
+    const limits = limitsFor(row.group);
+    const value = row.rate === null ? 'U' : rate(row.rate);
+    return `${label(`${row.host} ${row.group}`)}=${value};;${range(limits)};0;`;
+  });
+  items.push(`${label('total')}=${rate(total)};;;0;`);
+  return items.join(' ');
+}
+
+/** Nagios range for "alert outside min..max": `min:max`, `min:`, or `~:max`. */
+function range(limits: Thresholds): string {
+  if (limits.minRate !== undefined && limits.maxRate !== undefined) return `${limits.minRate}:${limits.maxRate}`;
+  if (limits.minRate !== undefined) return `${limits.minRate}:`;
+  if (limits.maxRate !== undefined) return `~:${limits.maxRate}`;
+  return '';
+}
+
+/** Perfdata labels are single-quoted; a quote inside is doubled, and '=' is not allowed. */
+function label(text: string): string {
+  return `'${text.replaceAll("'", "''").replaceAll('=', '_')}'`;
+}
+
+function rate(value: number): string {
+  return String(Math.round(value * 1000) / 1000);
+}
