@@ -52,7 +52,7 @@ function time(fn: () => void): number {
 
 const results = sizes.map((hosts) => {
   const rows = fleet(hosts);
-  const snapshot = { time: Date.now(), intervalMs: 1000, tick: 1, rows, total: totalOf(rows) };
+  const snapshot = { time: Date.now(), intervalMs: 1000, tick: 1, roundMs: 0, rows, total: totalOf(rows) };
   const frame = (width: number, height: number, sort: 'name' | 'rate') => () =>
     renderFrame({ snapshot, totals: Array.from({ length: 60 }, (_, i) => i), view: { ...INITIAL_VIEW, sort }, size: { width, height }, style, trend: DEFAULT_TREND });
   return {

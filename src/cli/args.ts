@@ -25,6 +25,8 @@ export interface CliArgs {
   /** false only when --no-color was given */
   color?: boolean;
   ascii?: boolean;
+  listen?: string;
+  textfile?: string;
   /** demo only: simulate this many hosts */
   fleet?: string;
   /** check only: thresholds and how many samples to take */
@@ -55,7 +57,9 @@ function addOutputOptions(command: Command): Command {
     .option('-p, --parallel <N>', 'SSH commands in flight at once, fleet-wide (default 1000)')
     .option('--timeout <seconds>', 'per-host connect and command timeout (default 10)')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))
-    .option('--ascii', 'ASCII symbols only, for terminals where box and block characters misalign');
+    .option('--ascii', 'ASCII symbols only, for terminals where box and block characters misalign')
+    .option('--listen <host:port>', 'serve Prometheus metrics at http://host:port/metrics (implies --watch)')
+    .option('--textfile <path>', 'write Prometheus metrics to this file every tick, for node_exporter (implies --watch)');
 }
 
 /** Which hosts and logs, and how to reach them: the same for sampling and checking. */

@@ -18,6 +18,8 @@ import { runDemo } from './demo.js';
 import { runCheck, unknown } from './check.js';
 import { exitCodeFor, runSnapshot, runWatch } from './run.js';
 import { LiveView } from './live-view.js';
+import { MetricsExporter } from '../export/exporter.js';
+import type { Snapshot } from '../core/snapshot.js';
 import { makeStyle } from '../render/style.js';
 
 export interface MainIO {
@@ -73,7 +75,13 @@ export async function runSession(config: Config, transport: Transport, io: MainI
   signals.forEach((name) => process.on(name, onSignal));
   process.on('exit', restore);
   io.stdout.on('error', stopOnClosedOutput);
+  let exporter: MetricsExporter | null = null;
   try {
+    if (config.listen !== null || config.textfile !== null) {
+      const started = await MetricsExporter.start(config.listen, config.textfile);
+      exporter = started.exporter;
+      if (started.url) io.stderr.write(`pvlook: serving Prometheus metrics at ${started.url}\n`);
+    }
     const sampler = new Sampler(config.hosts, transport, {
       parallel: config.parallel,
       timeoutMs: config.timeoutMs,
@@ -88,7 +96,8 @@ export async function runSession(config: Config, transport: Transport, io: MainI
         live = new LiveView(terminal, makeStyle(config.color, config.ascii), config.trend, () => controller.abort(), title);
         live.start();
       }
-      last = await runWatch({ config, sampler, terminal, signal: controller.signal, ...(live ? { live } : {}) });
+      const onSnapshot = exporter ? (snapshot: Snapshot) => exporter!.update(snapshot) : undefined;
+      last = await runWatch({ config, sampler, terminal, signal: controller.signal, ...(live ? { live } : {}), ...(onSnapshot ? { onSnapshot } : {}) });
     } else {
       last = await runSnapshot({ config, sampler, terminal, signal: controller.signal });
     }
@@ -101,6 +110,7 @@ export async function runSession(config: Config, transport: Transport, io: MainI
     signals.forEach((name) => process.off(name, onSignal));
     process.off('exit', restore);
     io.stdout.off('error', stopOnClosedOutput);
+    await exporter?.close();
     await transport.close();
   }
 }

@@ -20,6 +20,8 @@ export interface RunContext {
   signal: AbortSignal;
   /** the interactive view, when watching on a terminal */
   live?: LiveView;
+  /** called with every snapshot, e.g. to export metrics */
+  onSnapshot?: (snapshot: Snapshot) => Promise<void>;
 }
 
 /** Exit status for a finished run: 1 if the last snapshot has any host not ok. */
@@ -43,8 +45,10 @@ export async function runSnapshot({ config, sampler, terminal, signal }: RunCont
 }
 
 /** Sample every interval on a fixed schedule until --count ticks, q, or a signal. */
-export async function runWatch({ config, sampler, terminal, signal, live }: RunContext): Promise<Snapshot | null> {
+export async function runWatch({ config, sampler, terminal, signal, live, onSnapshot }: RunContext): Promise<Snapshot | null> {
   const style = makeStyle(config.color, config.ascii);
+  // Exporting metrics from a service: no table per tick into its log.
+  const silent = !terminal.isTTY && !config.json && (config.listen !== null || config.textfile !== null);
   const start = Date.now();
   let last: Snapshot | null = null;
   let slot = 0;
@@ -53,9 +57,10 @@ export async function runWatch({ config, sampler, terminal, signal, live }: RunC
     const snapshot = await sampler.tick(deadline, signal);
     if (signal.aborted || terminal.isClosed) break;
     last = snapshot;
+    await onSnapshot?.(snapshot);
     if (config.json) terminal.print(renderJsonLine(snapshot));
     else if (live) live.update(snapshot);
-    else terminal.print(`${new Date(snapshot.time).toISOString()}\n${renderTable(snapshot, style)}\n`);
+    else if (!silent) terminal.print(`${new Date(snapshot.time).toISOString()}\n${renderTable(snapshot, style)}\n`);
     if (config.count !== null && shown + 1 >= config.count) break;
     await sleep(deadline - Date.now(), signal);
     if (signal.aborted) break;

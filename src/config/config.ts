@@ -5,6 +5,7 @@
 import type { HostSpec } from '../core/host-spec.js';
 import type { TrendOptions } from '../core/trend.js';
 import type { Thresholds } from '../core/check.js';
+import type { ListenAddress } from '../export/exporter.js';
 
 /** One log watched on one host, labelled with the group it came from. */
 export interface Watch {
@@ -32,6 +33,10 @@ export interface Config {
   trend: TrendOptions;
   /** -F: an OpenSSH client config to use instead of ~/.ssh/config */
   sshConfigFile: string | null;
+  /** serve Prometheus metrics here (watch mode) */
+  listen: ListenAddress | null;
+  /** write Prometheus metrics to this file every tick */
+  textfile: string | null;
   /** record keys of hosts with none on file; changed keys are refused regardless */
   acceptNewHostKeys: boolean;
   hosts: HostPlan[];

@@ -10,6 +10,7 @@ import { parseHostSpec, HostSpecError } from '../core/host-spec.js';
 import { DEFAULT_TREND } from '../core/trend.js';
 import { inShard, parseShard } from '../core/shard.js';
 import type { Thresholds } from '../core/check.js';
+import { parseListen } from '../export/exporter.js';
 import { DEFAULTS, type Config, type HostPlan, type Watch } from './config.js';
 import type { FileConfig } from './schema.js';
 import { readHostsFile } from './hosts-file.js';
@@ -63,8 +64,12 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
   ) ?? { value: DEFAULTS.parallel, source: 'default' };
   const count = pick<number>([args.count, '--count', parseCount], [args.samples, '--samples', parseCount]);
   const sshConfig = args.sshConfig ?? env.PVLOOK_SSH_CONFIG ?? file.sshConfig ?? null;
+  const listenText = pick<string>([args.listen, '--listen'], [env.PVLOOK_LISTEN, 'PVLOOK_LISTEN'], [file.listen, `${fileSource}: key "listen"`]);
+  const listen = listenText === undefined ? null : parseListen(listenText.value);
+  if (listenText !== undefined && listen === null) throw new UsageError(`${listenText.source} ${quote(listenText.value)}: expected host:port, like 127.0.0.1:9469 or :9469 for every interface`);
+  const textfile = args.textfile ?? env.PVLOOK_TEXTFILE ?? file.textfile ?? null;
   return {
-    mode: args.watch || count !== undefined ? 'watch' : 'snapshot',
+    mode: args.watch || count !== undefined || listen !== null || textfile !== null ? 'watch' : 'snapshot',
     json: args.json ?? false,
     color: resolveColor(args, env, file, context.stdoutIsTTY),
     ascii: args.ascii ?? (env.PVLOOK_ASCII !== undefined && env.PVLOOK_ASCII !== '' && env.PVLOOK_ASCII !== '0' ? true : undefined) ?? file.ascii ?? false,
@@ -75,6 +80,8 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
     trend: { ...DEFAULT_TREND, ...file.trend },
     sshConfigFile: sshConfig === null ? null : path.resolve(context.cwd, expandHome(sshConfig, env.HOME)),
     acceptNewHostKeys: args.acceptNew ?? file.acceptNewHostKeys ?? false,
+    listen,
+    textfile: textfile === null ? null : path.resolve(context.cwd, expandHome(textfile, env.HOME)),
     configFile,
   };
 }

@@ -43,6 +43,8 @@ export const fileConfigSchema = z.strictObject({
   color: z.boolean().optional().describe('colour on a terminal (NO_COLOR and --no-color still win)'),
   ascii: z.boolean().optional().describe('ASCII symbols only'),
   sshConfig: z.string().min(1).optional().describe('OpenSSH client config file, as ssh -F'),
+  listen: z.string().min(1).optional().describe('serve Prometheus metrics at http://host:port/metrics in watch mode'),
+  textfile: z.string().min(1).optional().describe('write Prometheus metrics to this file every tick, for node_exporter\'s textfile collector'),
   acceptNewHostKeys: z.boolean().optional().describe('record keys of hosts with none on file (StrictHostKeyChecking=accept-new)'),
   check: thresholds.optional().describe('thresholds for pvlook check, for every group (a group\'s own check settings win)'),
   trend: z

@@ -32,6 +32,8 @@ export interface Snapshot {
   time: number;
   intervalMs: number;
   tick: number;
+  /** how long this tick's sampling took: until every host answered, or the deadline */
+  roundMs: number;
   rows: Row[];
   total: Total;
 }

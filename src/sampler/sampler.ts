@@ -60,14 +60,14 @@ export class Sampler {
     await Promise.race([Promise.all(launched), deadline]);
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
-    return this.snapshot();
+    return this.snapshot(this.now() - started);
   }
 
   /** The current state as a snapshot, without sampling. */
-  snapshot(): Snapshot {
+  snapshot(roundMs = 0): Snapshot {
     const now = this.now();
     const rows = this.states.flatMap((state) => rowsOf(state, now, this.options.trend));
-    return { time: now, intervalMs: this.options.intervalMs, tick: ++this.ticks, rows, total: totalOf(rows) };
+    return { time: now, intervalMs: this.options.intervalMs, tick: ++this.ticks, roundMs, rows, total: totalOf(rows) };
   }
 
   private launch(state: HostState, startedMs: number): Promise<void> {

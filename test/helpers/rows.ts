@@ -6,5 +6,5 @@ export function row(fields: Partial<Row> & { host: string }): Row {
 }
 
 export function snapshotOf(rows: Row[], time = Date.UTC(2026, 10, 25, 8, 0, 0), intervalMs = 1000): Snapshot {
-  return { time, intervalMs, tick: 1, rows, total: totalOf(rows) };
+  return { time, intervalMs, tick: 1, roundMs: 0, rows, total: totalOf(rows) };
 }
