@@ -107,7 +107,7 @@ async function runPvlook(fleet: Fleet, count: number) {
   const resolveSettings = values['ssh-g'] ? openSshResolver(sshConfig) : async (spec: HostSpec) => settings(spec.label);
   const transport = new SshTransport({ resolveSettings, agentSocket: undefined });
   // user@host: with ssh -G the login name (the simulated host) comes from the spec.
-  const plans = Array.from({ length: count }, (_, i) => ({ spec: parseHostSpec(values['ssh-g'] ? `${hostName(i)}@${hostName(i)}` : hostName(i)), watches: [{ group: 'bench', log: LOG }] }));
+  const plans = Array.from({ length: count }, (_, i) => ({ spec: parseHostSpec(values['ssh-g'] ? `${hostName(i)}@${hostName(i)}` : hostName(i)), watches: [{ group: 'bench', log: LOG, patterns: [] }] }));
   const sampler = new Sampler(plans, transport, { parallel, timeoutMs: 30_000, intervalMs, trend: DEFAULT_TREND });
   const started = Date.now();
   // Connect: tick until every host has answered once.

@@ -35,6 +35,7 @@ function fleet(size: number): Row[] {
     change: ((i * 13) % 50) - 25,
     history: Array.from({ length: 60 }, (_, k) => ((i + k) * 7) % 500),
     age: 0,
+    patterns: null,
     status: i % 97 === 5 ? 'refused' : 'ok',
     error: null,
   }));

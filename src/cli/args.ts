@@ -16,6 +16,7 @@ export interface CliArgs {
   acceptNew?: boolean;
   group?: string[];
   shard?: string;
+  pattern?: string[];
   watch?: boolean;
   interval?: string;
   count?: string;
@@ -72,7 +73,8 @@ function addHostOptions(command: Command): Command {
     .option('-F, --ssh-config <file>', 'OpenSSH client config file (as ssh -F)')
     .option('--accept-new', 'record the keys of hosts not yet in known_hosts (like StrictHostKeyChecking=accept-new); changed keys are still refused')
     .option('--shard <i/n>', 'watch only the i-th of n disjoint parts of the host list (for n pvlook instances)')
-    .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value]);
+    .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--pattern <name=regex>', 'also count new lines matching this POSIX extended regex (repeatable)', (value: string, previous: string[] = []) => [...previous, value]);
 }
 
 const CHECK_HELP = `

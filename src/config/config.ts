@@ -11,6 +11,13 @@ import type { ListenAddress } from '../export/exporter.js';
 export interface Watch {
   group: string;
   log: string;
+  /** named patterns (POSIX EREs) whose matching lines are counted too */
+  patterns: Pattern[];
+}
+
+export interface Pattern {
+  name: string;
+  regex: string;
 }
 
 export interface HostPlan {

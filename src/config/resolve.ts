@@ -11,7 +11,7 @@ import { DEFAULT_TREND } from '../core/trend.js';
 import { inShard, parseShard } from '../core/shard.js';
 import type { Thresholds } from '../core/check.js';
 import { parseListen } from '../export/exporter.js';
-import { DEFAULTS, type Config, type HostPlan, type Watch } from './config.js';
+import { DEFAULTS, type Config, type HostPlan, type Pattern, type Watch } from './config.js';
 import type { FileConfig } from './schema.js';
 import { readHostsFile } from './hosts-file.js';
 import { loadConfigFile } from './load-file.js';
@@ -138,6 +138,7 @@ async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileCo
     }
   }
 
+  const flagPatterns = (args.pattern ?? []).map(parsePatternFlag);
   const hostsFile = args.hostsFile ?? env.PVLOOK_HOSTS_FILE;
   const given = [...args.hosts];
   if (given.length === 0 && env.PVLOOK_HOSTS) given.push(...env.PVLOOK_HOSTS.split(/[\s,]+/).filter(Boolean));
@@ -149,16 +150,19 @@ async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileCo
     const group = chosen.length === 1 ? (chosen[0] as string) : DEFAULTS.group;
     const log = logFlag ?? (chosen.length === 1 ? groups[group]?.log : undefined) ?? file.log;
     if (log === undefined) throw new UsageError('no log path: pass --log <path>, set PVLOOK_LOG, or set "log" in a config file');
-    for (const host of given) pairs.push({ host, watch: { group, log }, source: hostsFile !== undefined && !args.hosts.includes(host) ? hostsFile : 'command line' });
+    const watch = { group, log, patterns: [...patternList(chosen.length === 1 ? groups[group]?.patterns : file.patterns), ...flagPatterns] };
+    for (const host of given) pairs.push({ host, watch, source: hostsFile !== undefined && !args.hosts.includes(host) ? hostsFile : 'command line' });
   } else {
     if (file.hosts !== undefined && (chosen.length === 0 || chosen.includes(DEFAULTS.group))) {
       const log = logFlag ?? file.log;
       if (log === undefined) throw new ConfigError(fileName, ['key "hosts" is set but no "log" path is: add "log", or pass --log']);
-      file.hosts.forEach((host) => pairs.push({ host, watch: { group: DEFAULTS.group, log }, source: `${fileName}: key "hosts"` }));
+      const watch = { group: DEFAULTS.group, log, patterns: [...patternList(file.patterns), ...flagPatterns] };
+      file.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "hosts"` }));
     }
     for (const [name, group] of Object.entries(groups)) {
       if (chosen.length > 0 && !chosen.includes(name)) continue;
-      group.hosts.forEach((host) => pairs.push({ host, watch: { group: name, log: logFlag ?? group.log }, source: `${fileName}: key "groups.${name}.hosts"` }));
+      const watch = { group: name, log: logFlag ?? group.log, patterns: [...patternList(group.patterns), ...flagPatterns] };
+      group.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "groups.${name}.hosts"` }));
     }
   }
   if (pairs.length === 0) {
@@ -170,6 +174,19 @@ async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileCo
 function checkLogPath(log: string | undefined, source: string): void {
   if (log === undefined) return;
   if (log === '' || log.includes('\0')) throw new UsageError(`${source} ${quote(log)}: expected a file path`);
+}
+
+function patternList(patterns: Record<string, string> | undefined): Pattern[] {
+  return Object.entries(patterns ?? {}).map(([name, regex]) => ({ name, regex }));
+}
+
+/** --pattern name=regex */
+function parsePatternFlag(text: string): Pattern {
+  const match = /^([A-Za-z][A-Za-z0-9_]*)=(.+)$/s.exec(text);
+  if (!match || [...match[2]!].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t')) {
+    throw new UsageError(`--pattern ${quote(text)}: expected name=regex, like errors='" 5[0-9][0-9] '`);
+  }
+  return { name: match[1]!, regex: match[2]! };
 }
 
 /** Flags beat a group's own thresholds, which beat the file's top-level ones. */

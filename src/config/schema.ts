@@ -20,12 +20,24 @@ const thresholds = z
     minRate: z.number().min(0).optional().describe('pvlook check: CRITICAL below this many lines/s'),
     maxRate: z.number().min(0).optional().describe('pvlook check: CRITICAL above this many lines/s'),
     maxDrop: z.number().min(0).max(100).optional().describe('pvlook check: WARNING when the rate drops more than this percent below the mean of the earlier samples'),
+    maxShare: z.record(z.string(), z.number().min(0).max(100)).optional().describe('pvlook check: CRITICAL when lines matching the named pattern are more than this percent of the new lines'),
   })
   .describe('thresholds for pvlook check');
+
+const patterns = z
+  .record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'pattern names use letters, digits and "_", starting with a letter'),
+    z
+      .string()
+      .min(1, 'a pattern cannot be empty')
+      .refine((regex) => ![...regex].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t'), 'a pattern cannot contain control characters'),
+  )
+  .describe('named POSIX extended regular expressions; lines matching each are counted among the new lines');
 
 export const groupSchema = z.strictObject({
   log: logPath,
   hosts: hostList,
+  patterns: patterns.optional(),
   check: thresholds.optional(),
 });
 
@@ -33,6 +45,7 @@ export const fileConfigSchema = z.strictObject({
   $schema: z.string().optional().describe('the JSON Schema this file follows (for editors; ignored by pvlook)'),
   log: logPath.optional().describe('log path of the default group and of hosts named on the command line'),
   hosts: hostList.optional().describe('hosts of the default group'),
+  patterns: patterns.optional().describe('patterns of the default group (hosts named on the command line too)'),
   groups: z
     .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'group names use letters, digits, "_", "." and "-"'), groupSchema)
     .optional()

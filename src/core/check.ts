@@ -12,6 +12,8 @@ export interface Thresholds {
   maxRate?: number;
   /** WARNING when the rate is more than this percent below the mean of the earlier rates */
   maxDrop?: number;
+  /** CRITICAL when the lines matching a named pattern are more than this percent of the new lines */
+  maxShare?: Record<string, number>;
 }
 
 export type CheckState = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
@@ -53,6 +55,13 @@ export function judgeRow(row: Row, limits: Thresholds): RowVerdict {
     state = 'CRITICAL';
     reasons.push(`${rate(row.rate)}/s > ${limits.maxRate}/s`);
   }
+  for (const [name, max] of Object.entries(limits.maxShare ?? {})) {
+    const count = row.patterns?.find((p) => p.name === name);
+    if (count && count.share * 100 > max) {
+      state = 'CRITICAL';
+      reasons.push(`${name} ${(count.share * 100).toFixed(1)}% of lines > ${max}%`);
+    }
+  }
   if (limits.maxDrop !== undefined && drop !== null && drop > limits.maxDrop) {
     if (state === 'OK') state = 'WARNING';
     reasons.push(`dropped ${drop.toFixed(0)}% (> ${limits.maxDrop}%)`);
@@ -92,10 +101,11 @@ function summarize(verdicts: RowVerdict[], sampled: number, total: number): stri
 
 /** `'label'=value;warn;crit;min;max` per log, plus the total: Nagios plugin perfdata. */
 function perfdata(verdicts: RowVerdict[], limitsFor: (group: string) => Thresholds, total: number): string {
-  const items = verdicts.map(({ row }) => {
+  const items = verdicts.flatMap(({ row }) => {
     const limits = limitsFor(row.group);
     const value = row.rate === null ? 'U' : rate(row.rate);
-    return `${label(`${row.host} ${row.group}`)}=${value};;${range(limits)};0;`;
+    const shares = (row.patterns ?? []).map((p) => `${label(`${row.host} ${row.group} ${p.name}`)}=${rate(p.share * 100)}%;;${limits.maxShare?.[p.name] ?? ''};0;100`);
+    return [`${label(`${row.host} ${row.group}`)}=${value};;${range(limits)};0;`, ...shares];
   });
   items.push(`${label('total')}=${rate(total)};;;0;`);
   return items.join(' ');

@@ -13,8 +13,8 @@ export interface LogMemory {
 }
 
 export type LogOutcome =
-  /** a rate over the interval since the previous reading */
-  | { kind: 'rate'; rate: number; lines: number; seconds: number }
+  /** a rate over the interval since the previous reading; with patterns, how many new lines matched each */
+  | { kind: 'rate'; rate: number; lines: number; seconds: number; matches?: number[] }
   /** a first reading, or one after rotation/truncation/a clock jump: nothing to compare yet */
   | { kind: 'baseline'; reason: 'first' | 'rotated' | 'truncated' | 'clock' }
   | { kind: 'missing' }
@@ -22,8 +22,8 @@ export type LogOutcome =
 
 export const EMPTY_MEMORY: LogMemory = { last: null, history: [] };
 
-export function probeRequestFor(path: string, memory: LogMemory): ProbeRequest {
-  return { path, previous: memory.last ? { fileId: memory.last.fileId, offset: memory.last.offset } : null };
+export function probeRequestFor(path: string, memory: LogMemory, patterns: readonly string[] = []): ProbeRequest {
+  return { path, previous: memory.last ? { fileId: memory.last.fileId, offset: memory.last.offset } : null, ...(patterns.length > 0 ? { patterns } : {}) };
 }
 
 /**
@@ -36,8 +36,10 @@ export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, h
     // The log is gone or unreadable: start again from scratch when it returns.
     return { memory: { last: null, history: pushBounded(memory.history, null, historyLength) }, outcome: { kind: probe.kind } };
   }
-  const last = { fileId: probe.fileId, offset: probe.size, time };
   const previous = memory.last;
+  // Counting matches stops at the last whole line; the rest is read next time.
+  const continued = previous !== null && previous.fileId === probe.fileId && probe.newLines !== null && probe.next !== undefined;
+  const last = { fileId: probe.fileId, offset: continued ? previous.offset + probe.next! : probe.size, time };
   const baseline = (reason: 'first' | 'rotated' | 'truncated' | 'clock') => ({
     memory: { last, history: memory.history },
     outcome: { kind: 'baseline', reason } as const,
@@ -51,7 +53,7 @@ export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, h
   const rate = probe.newLines / seconds;
   return {
     memory: { last, history: pushBounded(memory.history, rate, historyLength) },
-    outcome: { kind: 'rate', rate, lines: probe.newLines, seconds },
+    outcome: { kind: 'rate', rate, lines: probe.newLines, seconds, ...(probe.matches ? { matches: probe.matches } : {}) },
   };
 }
 

@@ -22,11 +22,17 @@ export interface ProbeRequest {
   path: string;
   /** file identity and size at the previous sample; null on the first sample or after a failure */
   previous: { fileId: string; offset: number } | null;
+  /** POSIX extended regular expressions to count matching lines of, among the new ones */
+  patterns?: readonly string[];
 }
 
 export type LogProbe =
-  /** fileId is "inode:birth-time" (or just the inode where the birth time is unknown) */
-  | { kind: 'ok'; fileId: string; size: number; newLines: number | null }
+  /**
+   * fileId is "inode:birth-time" (or just the inode where the birth time is unknown).
+   * With patterns, only whole lines are counted: `next` is where the next count
+   * starts (after the last newline) and `matches` has one count per pattern.
+   */
+  | { kind: 'ok'; fileId: string; size: number; newLines: number | null; next?: number; matches?: number[] }
   | { kind: 'missing' }
   | { kind: 'unreadable' };
 
@@ -46,18 +52,37 @@ export interface ProbeOptions {
 // The count runs under `timeout` where the host has it: a stuck read (a hung
 // NFS mount, a huge burst) must not pin the channel, and a count cut short is
 // reported as unknown ("-"), never as a smaller number.
-const SCRIPT_BODY = `export LC_ALL=C
+// With patterns, awk counts whole lines only (one still being written is left
+// for the next sample): a marker is appended after the data, and the answer is
+// "lines bytes count1 count2…", bytes ending at the last newline. Patterns
+// reach awk as one -v value (never as program text), split on \037.
+const SCRIPT_BODY = String.raw`export LC_ALL=C
 T=
 command -v timeout >/dev/null 2>&1 && T="timeout $PVLOOK_T"
+COUNT_MATCHES='BEGIN { np = split(pats, pat, "\037") }
+/\001PVLOOK\002$/ { done = 1; exit }
+{ n++; bytes += length($0) + 1; for (i = 1; i <= np; i++) if ($0 ~ pat[i]) c[i]++ }
+END {
+  if (!done) { print "-"; exit }
+  out = (n + 0) " " (bytes + 0)
+  for (i = 1; i <= np; i++) out = out " " (c[i] + 0)
+  print out
+}'
 echo "${MARK} time $(date +%s.%N 2>/dev/null)"
 probe() {
+  m=$#
+  p=$5
   if [ ! -e "$2" ]; then echo "${MARK} $1 missing"; return; fi
   if [ -d "$2" ] || [ ! -r "$2" ]; then echo "${MARK} $1 unreadable"; return; fi
   s=$(stat -L -c '%i:%.9W %s' -- "$2" 2>/dev/null || stat -L -c '%i %s' -- "$2" 2>/dev/null) || { echo "${MARK} $1 unreadable"; return; }
   set -- "$1" "$2" "$3" "$4" $s
   n=-
   if [ "$5" = "$3" ] && [ "$4" != - ] && [ "$6" -ge "$4" ]; then
-    n=$($T sh -c 'tail -c +"$1" -- "$2" | head -c "$3" | wc -l' pvlook $(($4 + 1)) "$2" $(($6 - $4))) || n=-
+    if [ "$m" -gt 4 ]; then
+      n=$($T sh -c '{ tail -c +"$1" -- "$2" | head -c "$3"; printf "\001PVLOOK\002\n"; } | awk -v pats="$4" "$5"' pvlook $(($4 + 1)) "$2" $(($6 - $4)) "$p" "$COUNT_MATCHES") || n=-
+    else
+      n=$($T sh -c 'tail -c +"$1" -- "$2" | head -c "$3" | wc -l' pvlook $(($4 + 1)) "$2" $(($6 - $4))) || n=-
+    fi
   fi
   echo "${MARK} $1 ok $5 $6 $n"
 }
@@ -65,29 +90,44 @@ probe() {
 
 /**
  * Build the script for one host. Arguments to `probe` are: index, quoted path,
- * quoted previous file identity, previous offset (`-` when unknown). The
- * offset is our own integer; everything else is quoted: data never becomes code.
+ * quoted previous file identity, previous offset (`-` when unknown), and the
+ * quoted patterns if any. The offset is our own integer; everything else is
+ * quoted: data never becomes code.
  */
 export function buildProbeScript(requests: readonly ProbeRequest[], options: ProbeOptions = { remoteTimeoutSeconds: 10 }): string {
   const calls = requests.map((request, index) => {
     const fileId = request.previous ? shQuote(request.previous.fileId) : '-';
     const offset = request.previous ? String(Math.max(0, Math.trunc(request.previous.offset))) : '-';
-    return `probe ${index} ${shQuote(request.path)} ${fileId} ${offset}`;
+    const patterns = request.patterns && request.patterns.length > 0 ? ` ${shQuote(awkValue(request.patterns))}` : '';
+    return `probe ${index} ${shQuote(request.path)} ${fileId} ${offset}${patterns}`;
   });
   const seconds = Math.max(1, Math.ceil(options.remoteTimeoutSeconds));
   return `PVLOOK_T=${seconds}\n${SCRIPT_BODY}${calls.join('\n')}\necho "${MARK} end"\n`;
+}
+
+/** awk -v processes backslash escapes in the value: double them so awk sees each pattern as written. */
+function awkValue(patterns: readonly string[]): string {
+  for (const pattern of patterns) {
+    if ([...pattern].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t')) throw new Error(`a pattern cannot contain control characters: ${JSON.stringify(pattern)}`);
+  }
+  return patterns.map((pattern) => pattern.replaceAll('\\', '\\\\')).join('\x1f');
+}
+
+function fromAwkValue(value: string): string[] {
+  return value.split('\x1f').map((pattern) => pattern.replaceAll('\\\\', '\\'));
 }
 
 /** Recover the requests from a script built by buildProbeScript (for simulated hosts). */
 export function parseProbeScript(script: string): ProbeRequest[] {
   const requests: ProbeRequest[] = [];
   const word = "(?:'[^']*'|\\\\')+";
-  const call = new RegExp(`^probe (\\d+) (${word}) (${word}|-) (\\d+|-)$`, 'gm');
+  const call = new RegExp(`^probe (\\d+) (${word}) (${word}|-) (\\d+|-)(?: (${word}))?$`, 'gm');
   for (const match of script.matchAll(call)) {
-    const [, , path, fileId, offset] = match as unknown as [string, string, string, string, string];
+    const [, , path, fileId, offset, patterns] = match as unknown as [string, string, string, string, string, string | undefined];
     requests.push({
       path: shUnquote(path),
       previous: fileId === '-' || offset === '-' ? null : { fileId: shUnquote(fileId), offset: Number(offset) },
+      ...(patterns !== undefined ? { patterns: fromAwkValue(shUnquote(patterns)) } : {}),
     });
   }
   return requests;
@@ -128,10 +168,14 @@ function parseRemoteTime(text: string | undefined): number | null {
 function parseLogLine(kind: string | undefined, rest: string[], rawLine: string): LogProbe {
   if (kind === 'missing') return { kind: 'missing' };
   if (kind === 'unreadable') return { kind: 'unreadable' };
-  const [fileId, size, lines] = rest;
+  const [fileId, size, lines, bytes, ...counts] = rest;
   if (kind === 'ok' && fileId && /^\d+(:[\d.?-]+)?$/.test(fileId) && size && /^\d+$/.test(size) && lines !== undefined) {
-    if (lines === '-') return { kind: 'ok', fileId, size: Number(size), newLines: null };
-    if (/^\d+$/.test(lines)) return { kind: 'ok', fileId, size: Number(size), newLines: Number(lines) };
+    if (lines === '-' && bytes === undefined) return { kind: 'ok', fileId, size: Number(size), newLines: null };
+    if (/^\d+$/.test(lines) && bytes === undefined) return { kind: 'ok', fileId, size: Number(size), newLines: Number(lines) };
+    // With patterns: lines, bytes up to the last newline, then one count per pattern.
+    if (/^\d+$/.test(lines) && bytes !== undefined && /^\d+$/.test(bytes) && counts.every((count) => /^\d+$/.test(count))) {
+      return { kind: 'ok', fileId, size: Number(size), newLines: Number(lines), next: Number(bytes), matches: counts.map(Number) };
+    }
   }
   throw new ProbeOutputError(`malformed line: ${JSON.stringify(rawLine.slice(0, 120))}`);
 }

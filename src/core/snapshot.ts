@@ -23,8 +23,17 @@ export interface Row {
   history: readonly (number | null)[];
   /** seconds since this host last answered, or null if it never has */
   age: number | null;
+  /** per named pattern: new lines that matched, their rate, and their share of the new lines (0..1); null without a rate */
+  patterns: PatternCount[] | null;
   status: RowStatus;
   error: string | null;
+}
+
+export interface PatternCount {
+  name: string;
+  lines: number;
+  rate: number;
+  share: number;
 }
 
 export interface Snapshot {

@@ -66,7 +66,7 @@ function generatedFleet(size: number): DemoHost[] {
 export function demoFleet(size?: number): DemoFleet {
   const hosts = size === undefined ? SMALL_FLEET : generatedFleet(size);
   return {
-    plans: hosts.map((host) => ({ spec: parseHostSpec(host.name), watches: host.logs.map(({ group, log }) => ({ group, log })) })),
+    plans: hosts.map((host) => ({ spec: parseHostSpec(host.name), watches: host.logs.map(({ group, log }) => ({ group, log, patterns: [] })) })),
     simulation: new Map(hosts.filter((host) => !host.down).map((host) => [host.name, { logs: new Map(host.logs.map((log) => [log.log, new SimulatedLog(log.behaviour)])) }])),
     down: new Set(hosts.filter((host) => host.down).map((host) => host.name)),
   };

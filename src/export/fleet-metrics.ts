@@ -20,6 +20,18 @@ export class FleetMetrics {
     labelNames: ['host', 'group', 'log'],
     registers: [this.registry],
   });
+  private readonly patternLines = new Counter({
+    name: 'pvlook_log_pattern_lines_total',
+    help: 'New lines that matched a named pattern.',
+    labelNames: ['host', 'group', 'log', 'pattern'],
+    registers: [this.registry],
+  });
+  private readonly patternRate = new Gauge({
+    name: 'pvlook_log_pattern_lines_per_second',
+    help: 'Lines per second matching a named pattern over the last interval; absent while unknown.',
+    labelNames: ['host', 'group', 'log', 'pattern'],
+    registers: [this.registry],
+  });
   private readonly up = new Gauge({
     name: 'pvlook_host_up',
     help: '1 if the last sample of the host succeeded, else 0.',
@@ -53,6 +65,10 @@ export class FleetMetrics {
       // An unknown rate is left out rather than exported as a number that is not true.
       if (row.rate !== null) this.rate.set(labels, row.rate);
       else this.rate.remove(labels);
+      for (const count of row.patterns ?? []) {
+        this.patternLines.inc({ ...labels, pattern: count.name }, count.lines);
+        this.patternRate.set({ ...labels, pattern: count.name }, count.rate);
+      }
       up.set(row.host, (up.get(row.host) ?? true) && row.status === 'ok');
       if (row.age !== null) this.age.set({ host: row.host }, row.age);
     }

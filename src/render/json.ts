@@ -16,6 +16,8 @@ export interface JsonSnapshot {
     trend: 'up' | 'down' | 'flat' | null;
     status: string;
     error: string | null;
+    /** only for logs with patterns, when they were counted this tick */
+    patterns?: Record<string, { lines: number; rate: number; share: number }>;
   }[];
   total: { rate: number; ok: number; stale: number; failed: number };
 }
@@ -33,6 +35,7 @@ export function toJson(snapshot: Snapshot): JsonSnapshot {
       trend: row.trend,
       status: row.status,
       error: row.error,
+      ...patternsOf(row),
     })),
     total: { ...snapshot.total, rate: round(snapshot.total.rate) ?? 0 },
   };
@@ -40,6 +43,12 @@ export function toJson(snapshot: Snapshot): JsonSnapshot {
 
 export function renderJsonLine(snapshot: Snapshot): string {
   return JSON.stringify(toJson(snapshot));
+}
+
+/** Pattern counts by name, for logs that have them this tick. */
+function patternsOf(row: Snapshot['rows'][number]): { patterns?: Record<string, { lines: number; rate: number; share: number }> } {
+  if (row.patterns === null) return {};
+  return { patterns: Object.fromEntries(row.patterns.map((p) => [p.name, { lines: p.lines, rate: round(p.rate) ?? 0, share: Math.round(p.share * 10_000) / 10_000 }])) };
 }
 
 function round(rate: number | null): number | null {

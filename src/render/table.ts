@@ -7,9 +7,12 @@ import type { Snapshot } from '../core/snapshot.js';
 import { formatRate, formatStatus, formatTrend, type Style } from './style.js';
 
 export function renderTable(snapshot: Snapshot, style: Style): string {
+  // One rate and one share column per named pattern that any log has.
+  const patterns = [...new Set(snapshot.rows.flatMap((row) => (row.patterns ?? []).map((p) => p.name)))];
+  const patternHeads = patterns.flatMap((name) => [`${name}/s`, `${name} %`]);
   const table = new Table({
-    head: ['host', 'group', 'log', 'lines/s', 'trend', 'status'].map((title) => style.paint.bold(title)),
-    colAligns: ['left', 'left', 'left', 'right', 'left', 'left'],
+    head: ['host', 'group', 'log', 'lines/s', ...patternHeads, 'trend', 'status'].map((title) => style.paint.bold(title)),
+    colAligns: ['left', 'left', 'left', 'right', ...patternHeads.map(() => 'right' as const), 'left', 'left'],
     // cli-table3 colours headers and borders by itself unless told not to.
     style: { head: [], border: [] },
     // No rule between rows: a fleet reads better dense.
@@ -17,13 +20,17 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
   });
   for (const row of snapshot.rows) {
     const rate = row.rate === null ? style.paint.dim(formatRate(null)) : formatRate(row.rate);
-    table.push([row.host, row.group, row.log, rate, formatTrend(row.trend, style), formatStatus(row.status, style)]);
+    const counts = patterns.flatMap((name) => {
+      const count = row.patterns?.find((p) => p.name === name);
+      return count ? [formatRate(count.rate, style.glyphs), `${(count.share * 100).toFixed(1)}%`] : [style.paint.dim(style.glyphs.unknown), style.paint.dim(style.glyphs.unknown)];
+    });
+    table.push([row.host, row.group, row.log, rate, ...counts, formatTrend(row.trend, style), formatStatus(row.status, style)]);
   }
   const { total } = snapshot;
   const counts = [`${total.ok} ok`, total.stale > 0 ? `${total.stale} stale` : '', total.failed > 0 ? style.paint.red(`${total.failed} failed`) : '']
     .filter(Boolean)
     .join(', ');
-  table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate)), '', '']);
+  table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate)), ...patternHeads.map(() => ''), '', '']);
 
   const notes = snapshot.rows
     .filter((row) => row.error !== null && row.status !== 'ok')

@@ -8,7 +8,7 @@ import { retryDelayMs } from '../core/backoff.js';
 import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '../core/log-tracker.js';
 import type { ProbeResult } from '../core/probe.js';
 import { trendOf, type TrendOptions } from '../core/trend.js';
-import type { Row } from '../core/snapshot.js';
+import type { PatternCount, Row } from '../core/snapshot.js';
 
 export interface HostState {
   readonly plan: HostPlan;
@@ -66,7 +66,7 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
   const age = state.lastGoodAt === null ? null : Math.max(0, (nowMs - state.lastGoodAt) / 1000);
   return state.plan.watches.map((watch, index) => {
     const history = state.memories[index]?.history ?? [];
-    const row = { host: state.plan.spec.label, group: watch.group, log: watch.log, rate: null, lines: null, trend: null, change: null, history, age };
+    const row = { host: state.plan.spec.label, group: watch.group, log: watch.log, rate: null, lines: null, trend: null, change: null, history, age, patterns: null };
     if (state.failure !== null) {
       // Keep showing the failure while a retry is under way.
       return { ...row, status: state.failure.status, error: state.failure.message };
@@ -85,6 +85,7 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
           lines: outcome.lines,
           trend: trendOf(previous, outcome.rate, trend),
           change: changeFrom(previous.slice(-trend.window), outcome.rate),
+          patterns: outcome.matches ? watch.patterns.map((pattern, i) => patternCount(pattern.name, outcome.matches![i] ?? 0, outcome.lines, outcome.seconds)) : null,
           status: 'ok',
           error: null,
         };
@@ -97,6 +98,10 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
         return { ...row, status: 'ok', error: null };
     }
   });
+}
+
+function patternCount(name: string, lines: number, of: number, seconds: number): PatternCount {
+  return { name, lines, rate: lines / seconds, share: of > 0 ? lines / of : 0 };
 }
 
 /** The current rate minus the mean of the previous known rates, or null without any. */

@@ -78,7 +78,7 @@ export class Sampler {
   }
 
   private async sample(state: HostState): Promise<void> {
-    const requests = state.plan.watches.map((watch, index) => probeRequestFor(watch.log, state.memories[index]!));
+    const requests = state.plan.watches.map((watch, index) => probeRequestFor(watch.log, state.memories[index]!, watch.patterns.map((pattern) => pattern.regex)));
     // The count on the host gives up a little before we do, so its answer can still arrive.
     const script = buildProbeScript(requests, { remoteTimeoutSeconds: (this.options.timeoutMs / 1000) * 0.8 });
     try {

@@ -48,3 +48,10 @@ test('a missing log or a failed sample leaves a gap in the history, not a zero',
   assert.deepEqual(forget(missing.memory, 3), { last: null, history: [10, null, null] });
   assert.deepEqual(forget(forget(missing.memory, 3), 3).history, [null, null, null]);
 });
+
+test('with pattern counts, the next sample starts after the last whole line', () => {
+  const base = advance(EMPTY_MEMORY, ok('7', 100, null), at(100), 11).memory;
+  const counted = advance(base, { kind: 'ok', fileId: '7', size: 160, newLines: 2, next: 50, matches: [1] }, at(101), 11);
+  assert.deepEqual(counted.outcome, { kind: 'rate', rate: 2, lines: 2, seconds: 1, matches: [1] });
+  assert.equal(counted.memory.last?.offset, 150);
+});

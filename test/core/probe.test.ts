@@ -139,3 +139,34 @@ test('non-UTF-8 bytes and very long lines are counted as lines', () => {
   const second = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { fileId: first.fileId, offset: 0 } }]), dir), 1).logs[0];
   assert.deepEqual(second, { kind: 'ok', fileId: first.fileId, size: statSync(log).size, newLines: 3 });
 });
+
+test('patterns: counts whole lines only, leaves a half-written line for the next sample, and keeps regexes as written', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-probe-'));
+  const log = path.join(dir, 'a.log');
+  writeFileSync(log, '');
+  const first = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: null }]), dir), 1).logs[0] as { fileId: string };
+  appendFileSync(log, 'GET / 200\nGET /x 500\nGET /y 503\na.b\naxb\npartial 500');
+  const patterns = [' 5[0-9][0-9]$', 'a\\.b', '^GET'];
+  const request = { path: log, previous: { fileId: first.fileId, offset: 0 }, patterns };
+  assert.deepEqual(parseProbeScript(buildProbeScript([request])), [request]);
+  const second = parseProbeOutput(runLocally(buildProbeScript([request]), dir), 1).logs[0];
+  const complete = 'GET / 200\nGET /x 500\nGET /y 503\na.b\naxb\n'.length;
+  assert.deepEqual(second, { kind: 'ok', fileId: first.fileId, size: statSync(log).size, newLines: 5, next: complete, matches: [2, 1, 3] });
+  // The half line is counted once it is finished.
+  appendFileSync(log, '\n');
+  const third = parseProbeOutput(runLocally(buildProbeScript([{ ...request, previous: { fileId: first.fileId, offset: complete } }]), dir), 1).logs[0];
+  assert.deepEqual(third, { kind: 'ok', fileId: first.fileId, size: statSync(log).size, newLines: 1, next: 'partial 500\n'.length, matches: [1, 0, 0] });
+});
+
+test('patterns with quotes, $(...) and backslashes are data; control characters are refused', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-probe-'));
+  const log = path.join(dir, 'a.log');
+  writeFileSync(log, '');
+  const first = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: null }]), dir), 1).logs[0] as { fileId: string };
+  appendFileSync(log, `it's $(touch pwned) "q" \\ end\n`);
+  const patterns = ["it's", '\\$\\(touch', '"q"', '\\\\ end'];
+  const result = parseProbeOutput(runLocally(buildProbeScript([{ path: log, previous: { fileId: first.fileId, offset: 0 }, patterns }]), dir), 1).logs[0];
+  assert.deepEqual(result?.kind === 'ok' && result.matches, [1, 1, 1, 1]);
+  assert.equal(existsSync(path.join(dir, 'pwned')), false);
+  assert.throws(() => buildProbeScript([{ path: log, previous: null, patterns: ['a\nb'] }]), /control characters/);
+});

@@ -16,7 +16,7 @@ export function sshTransport(sshd: Sshd, sshConfig = sshd.sshConfig): SshTranspo
 }
 
 export function plan(host: string, ...logs: string[]): HostPlan {
-  return { spec: parseHostSpec(host), watches: logs.map((log) => ({ group: 'default', log })) };
+  return { spec: parseHostSpec(host), watches: logs.map((log) => ({ group: 'default', log, patterns: [] })) };
 }
 
 export function sampler(hosts: HostPlan[], transport: SshTransport, timeoutMs = 5000): Sampler {

@@ -8,7 +8,7 @@ import { FakeTransport, type FakeHost } from '../helpers/fake-transport.js';
 
 function setup(hosts: Record<string, FakeHost>, options: { parallel?: number; now?: () => number } = {}) {
   const transport = new FakeTransport(new Map(Object.entries(hosts)));
-  const plans = Object.keys(hosts).map((label) => ({ spec: parseHostSpec(label), watches: [{ group: 'g', log: '/l' }] }));
+  const plans = Object.keys(hosts).map((label) => ({ spec: parseHostSpec(label), watches: [{ group: 'g', log: '/l', patterns: [] }] }));
   const sampler = new Sampler(plans, transport, {
     parallel: options.parallel ?? 10,
     timeoutMs: 1000,
