@@ -26,7 +26,7 @@ test('the shipped .pvlookrc.example loads and means what it says', async () => {
   assert.equal(loaded.file, path.join(dir, '.pvlookrc'));
   assert.equal(loaded.config.interval, 1);
   assert.equal(loaded.config.log, '/var/log/nginx/access.log');
-  assert.deepEqual(loaded.config.groups?.apache, { log: '/var/log/httpd/access_log', hosts: ['web[01-04]'], check: { minRate: 5, maxRate: 5000 } });
+  assert.deepEqual(loaded.config.groups?.apache, { log: '/var/log/httpd/access_log', hosts: ['web[01-04]'], patterns: { errors: '" 5[0-9][0-9] ' }, check: { minRate: 5, maxRate: 5000, maxShare: { errors: 5 } } });
   assert.deepEqual(loaded.config.check, { minRate: 1, maxDrop: 50 });
   assert.deepEqual(loaded.config.trend, { window: 10, deadband: 0.1, minDelta: 0.5 });
 });
