@@ -56,6 +56,9 @@ export interface ProbeOptions {
 // for the next sample): a marker is appended after the data, and the answer is
 // "lines bytes count1 count2…", bytes ending at the last newline. Patterns
 // reach awk as one -v value (never as program text), split on \037.
+// A path with % in it is a strftime template (access_log.%Y%m%d%H), filled in
+// by the host's own date, so hourly files are followed without a symlink; a
+// new hour is a new file, so that sample starts a new baseline.
 const SCRIPT_BODY = String.raw`export LC_ALL=C
 T=
 command -v timeout >/dev/null 2>&1 && T="timeout $PVLOOK_T"
@@ -72,6 +75,7 @@ echo "${MARK} time $(date +%s.%N 2>/dev/null)"
 probe() {
   m=$#
   p=$5
+  case $2 in *%*) set -- "$1" "$(date "+$2")" "$3" "$4" ;; esac
   if [ ! -e "$2" ]; then echo "${MARK} $1 missing"; return; fi
   if [ -d "$2" ] || [ ! -r "$2" ]; then echo "${MARK} $1 unreadable"; return; fi
   s=$(stat -L -c '%i:%.9W %s' -- "$2" 2>/dev/null || stat -L -c '%i %s' -- "$2" 2>/dev/null) || { echo "${MARK} $1 unreadable"; return; }

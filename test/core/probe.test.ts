@@ -170,3 +170,12 @@ test('patterns with quotes, $(...) and backslashes are data; control characters 
   assert.equal(existsSync(path.join(dir, 'pwned')), false);
   assert.throws(() => buildProbeScript([{ path: log, previous: null, patterns: ['a\nb'] }]), /control characters/);
 });
+
+test('a path with % is a strftime template filled in by the host\'s date', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-probe-'));
+  // This hour's file and the next one's, so the test holds even if the hour turns while it runs.
+  for (const when of ['now', '1 hour']) writeFileSync(path.join(dir, `access_log.${execFileSync('date', ['-d', when, '+%Y%m%d%H']).toString().trim()}`), 'a\nb\n');
+  writeFileSync(path.join(dir, '100%'), 'literal\n');
+  const result = parseProbeOutput(runLocally(buildProbeScript([{ path: 'access_log.%Y%m%d%H', previous: null }, { path: '100%%', previous: null }]), dir), 2);
+  assert.deepEqual(result.logs.map((log) => log.kind === 'ok' && log.size), [4, 8]);
+});
