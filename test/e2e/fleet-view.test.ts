@@ -10,9 +10,8 @@ import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, makeLog } from '../helpers/fleet.js';
 import { TmuxSession } from '../helpers/tmux.js';
+import { pvlookCommand as pvlook } from '../helpers/pvlook-command.js';
 
-const root = path.join(import.meta.dirname, '../..');
-const pvlook = `${JSON.stringify(process.execPath)} --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(path.join(root, 'src/bin.ts'))}`;
 
 let sshd: Sshd;
 let writer: NodeJS.Timeout;

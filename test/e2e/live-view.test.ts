@@ -5,13 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, makeLog } from '../helpers/fleet.js';
 import { TmuxSession } from '../helpers/tmux.js';
+import { pvlookCommand as pvlook, repoRoot as root } from '../helpers/pvlook-command.js';
 
-const root = path.join(import.meta.dirname, '../..');
-const pvlook = `${JSON.stringify(process.execPath)} --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(path.join(root, 'src/bin.ts'))}`;
 // The shell prints this after pvlook ends, so the test can read the exit status.
 const afterwards = '; echo "EXITED:$?"; sleep 60';
 
