@@ -17,6 +17,7 @@ export interface CliArgs {
   group?: string[];
   shard?: string;
   pattern?: string[];
+  split?: boolean;
   watch?: boolean;
   interval?: string;
   count?: string;
@@ -74,6 +75,7 @@ function addHostOptions(command: Command): Command {
     .option('--accept-new', 'record the keys of hosts not yet in known_hosts (like StrictHostKeyChecking=accept-new); changed keys are still refused')
     .option('--shard <i/n>', 'watch only the i-th of n disjoint parts of the host list (for n pvlook instances)')
     .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--split', 'when the log is a glob: one row per matched file instead of their sum')
     .option('--pattern <name=regex>', 'also count new lines matching this POSIX extended regex (repeatable)', (value: string, previous: string[] = []) => [...previous, value]);
 }
 

@@ -13,6 +13,8 @@ export interface Watch {
   log: string;
   /** named patterns (POSIX EREs) whose matching lines are counted too */
   patterns: Pattern[];
+  /** for a glob: one row per matched file instead of their sum */
+  split?: boolean;
 }
 
 export interface Pattern {

@@ -150,18 +150,19 @@ async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileCo
     const group = chosen.length === 1 ? (chosen[0] as string) : DEFAULTS.group;
     const log = logFlag ?? (chosen.length === 1 ? groups[group]?.log : undefined) ?? file.log;
     if (log === undefined) throw new UsageError('no log path: pass --log <path>, set PVLOOK_LOG, or set "log" in a config file');
-    const watch = { group, log, patterns: [...patternList(chosen.length === 1 ? groups[group]?.patterns : file.patterns), ...flagPatterns] };
+    const split = args.split ?? (chosen.length === 1 ? groups[group]?.split : file.split) ?? false;
+    const watch = { group, log, patterns: [...patternList(chosen.length === 1 ? groups[group]?.patterns : file.patterns), ...flagPatterns], split };
     for (const host of given) pairs.push({ host, watch, source: hostsFile !== undefined && !args.hosts.includes(host) ? hostsFile : 'command line' });
   } else {
     if (file.hosts !== undefined && (chosen.length === 0 || chosen.includes(DEFAULTS.group))) {
       const log = logFlag ?? file.log;
       if (log === undefined) throw new ConfigError(fileName, ['key "hosts" is set but no "log" path is: add "log", or pass --log']);
-      const watch = { group: DEFAULTS.group, log, patterns: [...patternList(file.patterns), ...flagPatterns] };
+      const watch = { group: DEFAULTS.group, log, patterns: [...patternList(file.patterns), ...flagPatterns], split: args.split ?? file.split ?? false };
       file.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "hosts"` }));
     }
     for (const [name, group] of Object.entries(groups)) {
       if (chosen.length > 0 && !chosen.includes(name)) continue;
-      const watch = { group: name, log: logFlag ?? group.log, patterns: [...patternList(group.patterns), ...flagPatterns] };
+      const watch = { group: name, log: logFlag ?? group.log, patterns: [...patternList(group.patterns), ...flagPatterns], split: args.split ?? group.split ?? false };
       group.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "groups.${name}.hosts"` }));
     }
   }

@@ -34,9 +34,12 @@ const patterns = z
   )
   .describe('named POSIX extended regular expressions; lines matching each are counted among the new lines');
 
+const split = z.boolean().describe('when log is a glob: one row per matched file instead of their sum');
+
 export const groupSchema = z.strictObject({
   log: logPath,
   hosts: hostList,
+  split: split.optional(),
   patterns: patterns.optional(),
   check: thresholds.optional(),
 });
@@ -46,6 +49,7 @@ export const fileConfigSchema = z.strictObject({
   log: logPath.optional().describe('log path of the default group and of hosts named on the command line'),
   hosts: hostList.optional().describe('hosts of the default group'),
   patterns: patterns.optional().describe('patterns of the default group (hosts named on the command line too)'),
+  split: split.optional(),
   groups: z
     .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'group names use letters, digits, "_", "." and "-"'), groupSchema)
     .optional()

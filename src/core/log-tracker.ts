@@ -5,25 +5,42 @@
 import type { LogProbe, ProbeRequest } from './probe.js';
 import { secondsBetween, type ReadingTime } from './reading-time.js';
 
+export interface Reading {
+  fileId: string;
+  offset: number;
+  time: ReadingTime;
+}
+
 export interface LogMemory {
   /** the last good reading: where to continue counting from */
-  last: { fileId: string; offset: number; time: ReadingTime } | null;
+  last: Reading | null;
+  /** for a glob: the last good reading of each file it matched, by path */
+  files?: Record<string, Reading>;
   /** recent rates, oldest first, null for gaps; bounded by the caller's window */
   history: (number | null)[];
 }
 
+/** For a glob, what each file it matched gave. */
+export type FileOutcomes = { path: string; outcome: LogOutcome }[];
+
 export type LogOutcome =
   /** a rate over the interval since the previous reading; with patterns, how many new lines matched each */
-  | { kind: 'rate'; rate: number; lines: number; seconds: number; matches?: number[] }
+  | { kind: 'rate'; rate: number; lines: number; seconds: number; matches?: number[]; files?: FileOutcomes }
   /** a first reading, or one after rotation/truncation/a clock jump: nothing to compare yet */
-  | { kind: 'baseline'; reason: 'first' | 'rotated' | 'truncated' | 'clock' }
+  | { kind: 'baseline'; reason: 'first' | 'rotated' | 'truncated' | 'clock'; files?: FileOutcomes }
   | { kind: 'missing' }
   | { kind: 'unreadable' };
 
 export const EMPTY_MEMORY: LogMemory = { last: null, history: [] };
 
 export function probeRequestFor(path: string, memory: LogMemory, patterns: readonly string[] = []): ProbeRequest {
-  return { path, previous: memory.last ? { fileId: memory.last.fileId, offset: memory.last.offset } : null, ...(patterns.length > 0 ? { patterns } : {}) };
+  const files = Object.entries(memory.files ?? {}).map(([file, reading]) => ({ path: file, fileId: reading.fileId, offset: reading.offset }));
+  return {
+    path,
+    previous: memory.last ? { fileId: memory.last.fileId, offset: memory.last.offset } : null,
+    ...(patterns.length > 0 ? { patterns } : {}),
+    ...(files.length > 0 ? { files } : {}),
+  };
 }
 
 /**
@@ -32,6 +49,7 @@ export function probeRequestFor(path: string, memory: LogMemory, patterns: reado
  * @param historyLength how many rates to keep
  */
 export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, historyLength: number): { memory: LogMemory; outcome: LogOutcome } {
+  if (probe.kind === 'files') return advanceGlob(memory, probe.files, time, historyLength);
   if (probe.kind !== 'ok') {
     // The log is gone or unreadable: start again from scratch when it returns.
     return { memory: { last: null, history: pushBounded(memory.history, null, historyLength) }, outcome: { kind: probe.kind } };
@@ -54,6 +72,32 @@ export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, h
   return {
     memory: { last, history: pushBounded(memory.history, rate, historyLength) },
     outcome: { kind: 'rate', rate, lines: probe.newLines, seconds, ...(probe.matches ? { matches: probe.matches } : {}) },
+  };
+}
+
+/**
+ * A glob's files each advance on their own; the glob's rate is their sum, and
+ * only when every file has a rate: a file that is new, rotated or unreadable
+ * this sample would make the sum too small, so the sum is unknown instead.
+ */
+function advanceGlob(memory: LogMemory, probes: { path: string; probe: LogProbe }[], time: ReadingTime, historyLength: number): { memory: LogMemory; outcome: LogOutcome } {
+  const results = probes.map(({ path, probe }) => ({ path, ...advance({ last: memory.files?.[path] ?? null, history: [] }, probe, time, 1) }));
+  const files: Record<string, Reading> = {};
+  for (const result of results) if (result.memory.last) files[result.path] = result.memory.last;
+  const outcomes: FileOutcomes = results.map(({ path, outcome }) => ({ path, outcome }));
+  if (results.some(({ outcome }) => outcome.kind === 'unreadable')) {
+    return { memory: { last: null, history: pushBounded(memory.history, null, historyLength), files }, outcome: { kind: 'unreadable' } };
+  }
+  const rates = results.map(({ outcome }) => outcome).filter((outcome): outcome is Extract<LogOutcome, { kind: 'rate' }> => outcome.kind === 'rate');
+  if (rates.length !== results.length || rates.length === 0) {
+    return { memory: { last: null, history: memory.history, files }, outcome: { kind: 'baseline', reason: memory.files ? 'rotated' : 'first', files: outcomes } };
+  }
+  const rate = rates.reduce((sum, outcome) => sum + outcome.rate, 0);
+  const lines = rates.reduce((sum, outcome) => sum + outcome.lines, 0);
+  const matches = rates[0]!.matches ? rates[0]!.matches.map((_, i) => rates.reduce((sum, outcome) => sum + (outcome.matches?.[i] ?? 0), 0)) : undefined;
+  return {
+    memory: { last: null, history: pushBounded(memory.history, rate, historyLength), files },
+    outcome: { kind: 'rate', rate, lines, seconds: rates[0]!.seconds, ...(matches ? { matches } : {}), files: outcomes },
   };
 }
 

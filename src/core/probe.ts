@@ -22,6 +22,8 @@ export interface ProbeRequest {
   path: string;
   /** file identity and size at the previous sample; null on the first sample or after a failure */
   previous: { fileId: string; offset: number } | null;
+  /** for a glob: what each file it matched last time was, by path */
+  files?: readonly { path: string; fileId: string; offset: number }[];
   /** POSIX extended regular expressions to count matching lines of, among the new ones */
   patterns?: readonly string[];
 }
@@ -34,7 +36,9 @@ export type LogProbe =
    */
   | { kind: 'ok'; fileId: string; size: number; newLines: number | null; next?: number; matches?: number[] }
   | { kind: 'missing' }
-  | { kind: 'unreadable' };
+  | { kind: 'unreadable' }
+  /** a glob: every file it matched, each probed on its own */
+  | { kind: 'files'; files: { path: string; probe: LogProbe }[] };
 
 export interface ProbeResult {
   /** remote wall clock in seconds, or null when the remote `date` lacks sub-second output */
@@ -57,8 +61,12 @@ export interface ProbeOptions {
 // "lines bytes count1 count2…", bytes ending at the last newline. Patterns
 // reach awk as one -v value (never as program text), split on \037.
 // A path with % in it is a strftime template (access_log.%Y%m%d%H), filled in
-// by the host's own date, so hourly files are followed without a symlink; a
-// new hour is a new file, so that sample starts a new baseline.
+// by the host's own date (probet), so hourly files are followed without a
+// symlink; a new hour is a new file, so that sample starts a new baseline.
+// A path with * ? or [ is a glob (probeglob): expanded by the host's sh with
+// IFS empty, so it is only matched against file names, never split or run;
+// each match is probed on its own, named in hex (names may hold newlines),
+// with its own previous identity and offset looked up from the arguments.
 const SCRIPT_BODY = String.raw`export LC_ALL=C
 T=
 command -v timeout >/dev/null 2>&1 && T="timeout $PVLOOK_T"
@@ -75,7 +83,6 @@ echo "${MARK} time $(date +%s.%N 2>/dev/null)"
 probe() {
   m=$#
   p=$5
-  case $2 in *%*) set -- "$1" "$(date "+$2")" "$3" "$4" ;; esac
   if [ ! -e "$2" ]; then echo "${MARK} $1 missing"; return; fi
   if [ -d "$2" ] || [ ! -r "$2" ]; then echo "${MARK} $1 unreadable"; return; fi
   s=$(stat -L -c '%i:%.9W %s' -- "$2" 2>/dev/null || stat -L -c '%i %s' -- "$2" 2>/dev/null) || { echo "${MARK} $1 unreadable"; return; }
@@ -90,6 +97,44 @@ probe() {
   fi
   echo "${MARK} $1 ok $5 $6 $n"
 }
+probet() {
+  i=$1
+  f=$(date "+$2")
+  shift 2
+  probe "$i" "$f" "$@"
+}
+lookup() {
+  t=$1
+  shift
+  while [ $# -ge 3 ]; do
+    if [ "$1" = "$t" ]; then echo "$2 $3"; return; fi
+    shift 3
+  done
+  echo "- -"
+}
+probeglob() {
+  i=$1
+  g=$2
+  pp=$3
+  shift 3
+  case $g in *%*) g=$(date "+$g") ;; esac
+  found=
+  o=$IFS
+  IFS=
+  for f in $g; do
+    IFS=$o
+    [ -e "$f" ] || continue
+    found=1
+    h=$(printf '%s' "$f" | od -An -v -tx1 | tr -d ' \n')
+    read -r fid off <<END_OF_STATE
+$(lookup "$f" "$@")
+END_OF_STATE
+    if [ -n "$pp" ]; then probe "$i f $h" "$f" "$fid" "$off" "$pp"; else probe "$i f $h" "$f" "$fid" "$off"; fi
+  done
+  IFS=$o
+  [ -n "$found" ] || echo "${MARK} $i missing"
+  echo "${MARK} $i glob"
+}
 `;
 
 /**
@@ -102,11 +147,21 @@ export function buildProbeScript(requests: readonly ProbeRequest[], options: Pro
   const calls = requests.map((request, index) => {
     const fileId = request.previous ? shQuote(request.previous.fileId) : '-';
     const offset = request.previous ? String(Math.max(0, Math.trunc(request.previous.offset))) : '-';
-    const patterns = request.patterns && request.patterns.length > 0 ? ` ${shQuote(awkValue(request.patterns))}` : '';
-    return `probe ${index} ${shQuote(request.path)} ${fileId} ${offset}${patterns}`;
+    const patterns = request.patterns && request.patterns.length > 0 ? shQuote(awkValue(request.patterns)) : '';
+    if (isGlob(request.path)) {
+      const known = (request.files ?? []).map((file) => `${shQuote(file.path)} ${shQuote(file.fileId)} ${Math.max(0, Math.trunc(file.offset))}`);
+      return [`probeglob ${index} ${shQuote(request.path)}`, patterns || "''", ...known].join(' ');
+    }
+    const command = request.path.includes('%') ? 'probet' : 'probe';
+    return `${command} ${index} ${shQuote(request.path)} ${fileId} ${offset}${patterns ? ` ${patterns}` : ''}`;
   });
   const seconds = Math.max(1, Math.ceil(options.remoteTimeoutSeconds));
   return `PVLOOK_T=${seconds}\n${SCRIPT_BODY}${calls.join('\n')}\necho "${MARK} end"\n`;
+}
+
+/** A log path with * ? or [ names several files. */
+export function isGlob(path: string): boolean {
+  return /[*?[]/.test(path);
 }
 
 /** awk -v processes backslash escapes in the value: double them so awk sees each pattern as written. */
@@ -125,7 +180,7 @@ function fromAwkValue(value: string): string[] {
 export function parseProbeScript(script: string): ProbeRequest[] {
   const requests: ProbeRequest[] = [];
   const word = "(?:'[^']*'|\\\\')+";
-  const call = new RegExp(`^probe (\\d+) (${word}) (${word}|-) (\\d+|-)(?: (${word}))?$`, 'gm');
+  const call = new RegExp(`^probet? (\\d+) (${word}) (${word}|-) (\\d+|-)(?: (${word}))?$`, 'gm');
   for (const match of script.matchAll(call)) {
     const [, , path, fileId, offset, patterns] = match as unknown as [string, string, string, string, string, string | undefined];
     requests.push({
@@ -145,6 +200,7 @@ export function parseProbeOutput(stdout: string, expected: number): ProbeResult 
   let remoteTime: number | null = null;
   let ended = false;
   const logs: (LogProbe | undefined)[] = new Array(expected).fill(undefined);
+  const globs = new Map<number, { path: string; probe: LogProbe }[]>();
   for (const rawLine of stdout.split('\n')) {
     const fields = rawLine.trim().split(/\s+/);
     if (fields[0] !== MARK) continue;
@@ -154,7 +210,20 @@ export function parseProbeOutput(stdout: string, expected: number): ProbeResult 
     } else if (what === 'end') {
       ended = true;
     } else if (what !== undefined && /^\d+$/.test(what) && Number(what) < expected) {
-      logs[Number(what)] = parseLogLine(kind, rest, rawLine);
+      const index = Number(what);
+      if (kind === 'f') {
+        // One file a glob matched: "<index> f <hex path> <kind> …".
+        const [hex, fileKind, ...fileRest] = rest;
+        if (hex === undefined || !/^([0-9a-f]{2})+$/.test(hex)) throw new ProbeOutputError(`malformed line: ${JSON.stringify(rawLine.slice(0, 120))}`);
+        const files = globs.get(index) ?? [];
+        files.push({ path: Buffer.from(hex, 'hex').toString('utf8'), probe: parseLogLine(fileKind, fileRest, rawLine) });
+        globs.set(index, files);
+      } else if (kind === 'glob') {
+        const files = globs.get(index) ?? [];
+        logs[index] = files.length === 0 ? { kind: 'missing' } : { kind: 'files', files };
+      } else {
+        logs[index] = parseLogLine(kind, rest, rawLine);
+      }
     }
   }
   if (!ended) throw new ProbeOutputError('output ended early (no end marker)');

@@ -64,7 +64,7 @@ export function applyFailure(state: HostState, error: HostError, nowMs: number, 
 /** The rows this host contributes to a snapshot taken at `nowMs`. */
 export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Row[] {
   const age = state.lastGoodAt === null ? null : Math.max(0, (nowMs - state.lastGoodAt) / 1000);
-  return state.plan.watches.map((watch, index) => {
+  return state.plan.watches.flatMap((watch, index): Row | Row[] => {
     const history = state.memories[index]?.history ?? [];
     const row = { host: state.plan.spec.label, group: watch.group, log: watch.log, rate: null, lines: null, trend: null, change: null, history, age, patterns: null };
     if (state.failure !== null) {
@@ -76,6 +76,19 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
       return { ...row, status: 'stale', error: `waiting for an answer (${waited}s)` };
     }
     const outcome = state.outcomes[index] ?? null;
+    if (watch.split && (outcome?.kind === 'rate' || outcome?.kind === 'baseline') && outcome.files) {
+      // One row per file the glob matched, each with its own rate.
+      return outcome.files.map(({ path, outcome: file }) => ({
+        ...row,
+        log: path,
+        history: [],
+        rate: file.kind === 'rate' ? file.rate : null,
+        lines: file.kind === 'rate' ? file.lines : null,
+        patterns: file.kind === 'rate' && file.matches ? watch.patterns.map((pattern, i) => patternCount(pattern.name, file.matches![i] ?? 0, file.lines, file.seconds)) : null,
+        status: file.kind === 'unreadable' ? 'noperm' : 'ok',
+        error: file.kind === 'unreadable' ? 'log file not readable' : null,
+      }));
+    }
     switch (outcome?.kind) {
       case 'rate': {
         const previous = history.slice(0, -1);

@@ -31,7 +31,7 @@ test('defaults: snapshot, 1 s interval, 1000 parallel, 10 s timeout, colour only
   assert.equal(config.timeoutMs, 10_000);
   assert.equal(config.color, false);
   assert.equal((await resolve(['-l', '/x.log', 'web1'], dir, {}, true)).color, true);
-  assert.deepEqual(config.hosts, [{ spec: { label: 'web1', host: 'web1', user: null, port: null }, watches: [{ group: 'default', log: '/x.log', patterns: [] }] }]);
+  assert.deepEqual(config.hosts, [{ spec: { label: 'web1', host: 'web1', user: null, port: null }, watches: [{ group: 'default', log: '/x.log', patterns: [], split: false }] }]);
 });
 
 test('precedence: config file < PVLOOK_* environment < flags', async () => {
@@ -64,7 +64,7 @@ test('groups: each with its own log; a host in two groups is one host with two l
   assert.deepEqual(ui.hosts.map((h) => h.spec.label), ['w2', 'u1']);
   // Hosts named on the command line with one -g join that group and use its log.
   const adhoc = await resolve(['-g', 'apache', 'w9'], dir);
-  assert.deepEqual(adhoc.hosts, [{ spec: { label: 'w9', host: 'w9', user: null, port: null }, watches: [{ group: 'apache', log: '/a.log', patterns: [] }] }]);
+  assert.deepEqual(adhoc.hosts, [{ spec: { label: 'w9', host: 'w9', user: null, port: null }, watches: [{ group: 'apache', log: '/a.log', patterns: [], split: false }] }]);
   await assert.rejects(resolve(['-g', 'nope'], dir), /--group "nope": no such group .*groups: apache, ui/);
 });
 

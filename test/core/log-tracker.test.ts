@@ -55,3 +55,20 @@ test('with pattern counts, the next sample starts after the last whole line', ()
   assert.deepEqual(counted.outcome, { kind: 'rate', rate: 2, lines: 2, seconds: 1, matches: [1] });
   assert.equal(counted.memory.last?.offset, 150);
 });
+
+test('a glob sums its files, and is unknown for a sample in which any file is new', () => {
+  const file = (path: string, size: number, newLines: number | null) => ({ path, probe: ok(path, size, newLines) });
+  let memory = advance(EMPTY_MEMORY, { kind: 'files', files: [file('a', 10, null), file('b', 20, null)] }, at(100), 11).memory;
+  assert.deepEqual(probeRequestFor('*.log', memory).files, [
+    { path: 'a', fileId: 'a', offset: 10 },
+    { path: 'b', fileId: 'b', offset: 20 },
+  ]);
+  const summed = advance(memory, { kind: 'files', files: [file('a', 30, 4), file('b', 40, 6)] }, at(102), 11);
+  assert.equal(summed.outcome.kind === 'rate' && summed.outcome.rate, 5);
+  assert.equal(summed.outcome.kind === 'rate' && summed.outcome.lines, 10);
+  memory = summed.memory;
+  const grown = advance(memory, { kind: 'files', files: [file('a', 50, 4), file('b', 60, 6), file('c', 5, null)] }, at(103), 11);
+  assert.equal(grown.outcome.kind, 'baseline', 'a new file this sample: the sum would be short, so it is unknown');
+  const again = advance(grown.memory, { kind: 'files', files: [file('a', 51, 1), file('b', 61, 1), file('c', 6, 1)] }, at(104), 11);
+  assert.equal(again.outcome.kind === 'rate' && again.outcome.rate, 3);
+});

@@ -85,7 +85,7 @@ test('counts only the lines appended since the previous offset, with the real sh
 
 test('log paths with every shell-special character are read as data and never run', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-probe-'));
-  const names = ["it's.log", 'a b.log', '$(touch pwned1).log', '`touch pwned2`.log', '-n', '--help', 'semi;touch pwned3', 'new\nline.log', '*', '"dq".log', 'back\\slash.log'];
+  const names = ["it's.log", 'a b.log', '$(touch pwned1).log', '`touch pwned2`.log', '-n', '--help', 'semi;touch pwned3', 'new\nline.log', '"dq".log', 'back\\slash.log'];
   for (const name of names) writeFileSync(path.join(dir, name), 'x\n');
   const first = parseProbeOutput(runLocally(buildProbeScript(names.map((name) => ({ path: name, previous: null }))), dir), names.length);
   const requests = names.map((name, i) => {
@@ -178,4 +178,22 @@ test('a path with % is a strftime template filled in by the host\'s date', () =>
   writeFileSync(path.join(dir, '100%'), 'literal\n');
   const result = parseProbeOutput(runLocally(buildProbeScript([{ path: 'access_log.%Y%m%d%H', previous: null }, { path: '100%%', previous: null }]), dir), 2);
   assert.deepEqual(result.logs.map((log) => log.kind === 'ok' && log.size), [4, 8]);
+});
+
+test('a glob is matched against file names on the host, odd names included, and never run', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-probe-'));
+  const names = ['a.access.log', "it's b.access.log", 'new\nline.access.log', '$(touch pwned).access.log', 'other.log'];
+  for (const name of names) writeFileSync(path.join(dir, name), 'x\n');
+  const first = parseProbeOutput(runLocally(buildProbeScript([{ path: '*.access.log', previous: null }, { path: 'nothing-*', previous: null }]), dir), 2);
+  assert.deepEqual(first.logs[1], { kind: 'missing' });
+  const glob = first.logs[0];
+  assert.ok(glob?.kind === 'files');
+  assert.deepEqual(glob.files.map((file) => file.path).sort(), names.filter((name) => name.endsWith('.access.log')).sort());
+  assert.equal(existsSync(path.join(dir, 'pwned')), false);
+  // Next time each file continues from where it was.
+  for (const name of names) appendFileSync(path.join(dir, name), 'y\nz\n');
+  const files = glob.files.map(({ path: file, probe }) => ({ path: file, fileId: probe.kind === 'ok' ? probe.fileId : '', offset: 2 }));
+  const second = parseProbeOutput(runLocally(buildProbeScript([{ path: '*.access.log', previous: null, files }]), dir), 1).logs[0];
+  assert.ok(second?.kind === 'files');
+  assert.deepEqual(second.files.map((file) => file.probe.kind === 'ok' && file.probe.newLines), [2, 2, 2, 2]);
 });

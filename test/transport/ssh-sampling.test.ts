@@ -121,7 +121,7 @@ test('a 2 GiB log is read from the previous offset only', async () => {
 });
 
 test('log paths with quotes, spaces, $(...), backticks and leading dashes are data, never code', async () => {
-  const names = ["it's a log", '$(touch PWNED1)', '`touch PWNED2`', '-n', '--version', 'a;touch PWNED3', 'line\nbreak', '*'];
+  const names = ["it's a log", '$(touch PWNED1)', '`touch PWNED2`', '-n', '--version', 'a;touch PWNED3', 'line\nbreak'];
   const logs = names.map((name) => makeLog(sshd, name, 1));
   const transport = sshTransport(sshd);
   try {
