@@ -130,14 +130,28 @@ function detailedTable(sections: readonly Section[], width: number, style: Style
   const trendW = 6;
   const statusW = 18;
   const sparkW = width >= 110 ? 20 : width >= 85 ? 12 : 0;
-  const fixed = hostW + (groupW ? groupW + 2 : 0) + rateW + 2 + trendW + 2 + (sparkW ? sparkW + 2 : 0) + statusW + 2;
+  // The share of each named pattern (errors %, …), as far as the width allows.
+  const names = [...new Set(rows.flatMap((row) => (row.patterns ?? []).map((p) => p.name)))];
+  const shareW = (name: string) => Math.max(6, name.length + 2);
+  const fixedBase = hostW + (groupW ? groupW + 2 : 0) + rateW + 2 + trendW + 2 + (sparkW ? sparkW + 2 : 0) + statusW + 2;
+  const shown = names.filter((_, i) => fixedBase + names.slice(0, i + 1).reduce((sum, name) => sum + shareW(name) + 2, 0) + 10 <= width);
+  const fixed = fixedBase + shown.reduce((sum, name) => sum + shareW(name) + 2, 0);
   const logW = Math.min(48, Math.max(0, width - fixed - 2));
-  const cells = (host: string, group: string, log: string, rate: string, trend: string, spark: string, status: string) =>
-    [host, groupW ? group : null, logW >= 8 ? log : null, rate, trend, sparkW ? spark : null, status].filter((cell) => cell !== null).join('  ');
+  const cells = (host: string, group: string, log: string, rate: string, shares: string[], trend: string, spark: string, status: string) =>
+    [host, groupW ? group : null, logW >= 8 ? log : null, rate, ...shares, trend, sparkW ? spark : null, status].filter((cell) => cell !== null).join('  ');
 
   const lines = [
     paint.dim(
-      cells(fit('host', hostW), fit('group', groupW), fit('log', logW), fit('lines/s', rateW, 'right'), fit('trend', trendW), fit('last minute', sparkW), fit('status', statusW)),
+      cells(
+        fit('host', hostW),
+        fit('group', groupW),
+        fit('log', logW),
+        fit('lines/s', rateW, 'right'),
+        shown.map((name) => fit(`${name} %`, shareW(name), 'right')),
+        fit('trend', trendW),
+        fit('last minute', sparkW),
+        fit('status', statusW),
+      ),
     ),
   ];
   for (const section of sections) {
@@ -153,6 +167,10 @@ function detailedTable(sections: readonly Section[], width: number, style: Style
           groupColour(row.group, style)(fit(row.group, groupW)),
           paint.dim(fit(row.log, logW, 'left', 'start')),
           row.rate === null ? paint.dim(rate) : rate,
+          shown.map((name) => {
+            const count = row.patterns?.find((p) => p.name === name);
+            return count ? fit(`${(count.share * 100).toFixed(1)}%`, shareW(name), 'right') : paint.dim(fit(glyphs.unknown, shareW(name), 'right'));
+          }),
           row.trend === 'up' ? paint.green(trendCell) : row.trend === 'down' ? paint.red(trendCell) : paint.dim(trendCell),
           paint.cyan(sparkline(row.history, sparkW, glyphs)),
           row.status === 'ok' ? paint.green(status) : row.status === 'stale' ? paint.yellow(status) : paint.red.bold(status),
