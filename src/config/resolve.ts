@@ -9,6 +9,7 @@ import { expandHostPattern, HostRangeError } from '../core/host-range.js';
 import { parseHostSpec, HostSpecError } from '../core/host-spec.js';
 import { DEFAULT_TREND } from '../core/trend.js';
 import { inShard, parseShard } from '../core/shard.js';
+import { hasControlCharacters } from '../core/probe.js';
 import type { Thresholds } from '../core/check.js';
 import { parseListen } from '../export/exporter.js';
 import { DEFAULTS, type Config, type HostPlan, type Pattern, type Watch } from './config.js';
@@ -184,7 +185,7 @@ function patternList(patterns: Record<string, string> | undefined): Pattern[] {
 /** --pattern name=regex */
 function parsePatternFlag(text: string): Pattern {
   const match = /^([A-Za-z][A-Za-z0-9_]*)=(.+)$/s.exec(text);
-  if (!match || [...match[2]!].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t')) {
+  if (!match || hasControlCharacters(match[2]!)) {
     throw new UsageError(`--pattern ${quote(text)}: expected name=regex, like errors='" 5[0-9][0-9] '`);
   }
   return { name: match[1]!, regex: match[2]! };

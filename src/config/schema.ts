@@ -4,6 +4,7 @@
  * schema is published as JSON Schema (schema/pvlookrc.schema.json) for editors.
  */
 import { z } from 'zod';
+import { hasControlCharacters } from '../core/probe.js';
 
 const logPath = z
   .string()
@@ -30,7 +31,7 @@ const patterns = z
     z
       .string()
       .min(1, 'a pattern cannot be empty')
-      .refine((regex) => ![...regex].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t'), 'a pattern cannot contain control characters'),
+      .refine((regex) => !hasControlCharacters(regex), 'a pattern cannot contain control characters'),
   )
   .describe('named POSIX extended regular expressions; lines matching each are counted among the new lines');
 

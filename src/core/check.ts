@@ -4,6 +4,7 @@
  * Pure: rows and thresholds in, verdict out.
  */
 import type { Row } from './snapshot.js';
+import { meanOfKnown } from './trend.js';
 
 export interface Thresholds {
   /** CRITICAL below this many lines/s */
@@ -39,8 +40,7 @@ export interface CheckResult {
 }
 
 export function judgeRow(row: Row, limits: Thresholds): RowVerdict {
-  const earlier = row.history.slice(0, -1).filter((rate): rate is number => rate !== null);
-  const mean = earlier.length > 0 ? earlier.reduce((sum, rate) => sum + rate, 0) / earlier.length : null;
+  const mean = meanOfKnown(row.history.slice(0, -1));
   const drop = row.rate !== null && mean !== null && mean > 0 ? ((mean - row.rate) / mean) * 100 : null;
   if (row.rate === null) {
     return { row, state: 'WARNING', reasons: [row.error ? `${row.status}: ${row.error}` : 'no rate yet'], drop };

@@ -52,7 +52,7 @@ export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, h
   if (probe.kind === 'files') return advanceGlob(memory, probe.files, time, historyLength);
   if (probe.kind !== 'ok') {
     // The log is gone or unreadable: start again from scratch when it returns.
-    return { memory: { last: null, history: pushBounded(memory.history, null, historyLength) }, outcome: { kind: probe.kind } };
+    return { memory: forget(memory, historyLength), outcome: { kind: probe.kind } };
   }
   const previous = memory.last;
   // Counting matches stops at the last whole line; the rest is read next time.

@@ -159,6 +159,11 @@ export function buildProbeScript(requests: readonly ProbeRequest[], options: Pro
   return `PVLOOK_T=${seconds}\n${SCRIPT_BODY}${calls.join('\n')}\necho "${MARK} end"\n`;
 }
 
+/** Patterns travel as one line-free value, split on \x1f: control characters (tab aside) cannot be in one. */
+export function hasControlCharacters(text: string): boolean {
+  return [...text].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t');
+}
+
 /** A log path with * ? or [ names several files. */
 export function isGlob(path: string): boolean {
   return /[*?[]/.test(path);
@@ -167,7 +172,7 @@ export function isGlob(path: string): boolean {
 /** awk -v processes backslash escapes in the value: double them so awk sees each pattern as written. */
 function awkValue(patterns: readonly string[]): string {
   for (const pattern of patterns) {
-    if ([...pattern].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t')) throw new Error(`a pattern cannot contain control characters: ${JSON.stringify(pattern)}`);
+    if (hasControlCharacters(pattern)) throw new Error(`a pattern cannot contain control characters: ${JSON.stringify(pattern)}`);
   }
   return patterns.map((pattern) => pattern.replaceAll('\\', '\\\\')).join('\x1f');
 }

@@ -15,15 +15,26 @@ export interface TrendOptions {
 
 export const DEFAULT_TREND: TrendOptions = { window: 10, deadband: 0.1, minDelta: 0.5 };
 
+/** The mean of the known values (null marks a gap and is skipped), or null when there are none. */
+export function meanOfKnown(values: readonly (number | null)[]): number | null {
+  let sum = 0;
+  let count = 0;
+  for (const value of values) {
+    if (value === null) continue;
+    sum += value;
+    count++;
+  }
+  return count === 0 ? null : sum / count;
+}
+
 /**
  * @param previous earlier rates, oldest first; null marks a gap (failed sample) and is skipped
  * @returns null when there is no current rate or nothing to compare with
  */
 export function trendOf(previous: readonly (number | null)[], current: number | null, options: TrendOptions): Trend | null {
   if (current === null) return null;
-  const known = previous.slice(-options.window).filter((rate): rate is number => rate !== null);
-  if (known.length === 0) return null;
-  const mean = known.reduce((sum, rate) => sum + rate, 0) / known.length;
+  const mean = meanOfKnown(previous.slice(-options.window));
+  if (mean === null) return null;
   const band = Math.max(mean * options.deadband, options.minDelta);
   if (current > mean + band) return 'up';
   if (current < mean - band) return 'down';

@@ -4,6 +4,7 @@
  * is a gap (space), never drawn as zero.
  */
 import type { Glyphs } from './style.js';
+import { meanOfKnown } from '../core/trend.js';
 
 export function sparkline(values: readonly (number | null)[], width: number, glyphs: Glyphs, ceiling?: number): string {
   if (width <= 0) return '';
@@ -12,8 +13,7 @@ export function sparkline(values: readonly (number | null)[], width: number, gly
   const buckets: (number | null)[] = [];
   // Bucket from the newest end, so the latest sample always has its own place at the right.
   for (let end = values.length; end > 0 && buckets.length < width; end -= per) {
-    const known = values.slice(Math.max(0, end - per), end).filter((value): value is number => value !== null);
-    buckets.unshift(known.length === 0 ? null : known.reduce((sum, value) => sum + value, 0) / known.length);
+    buckets.unshift(meanOfKnown(values.slice(Math.max(0, end - per), end)));
   }
   const max = ceiling ?? Math.max(0, ...buckets.filter((value): value is number => value !== null));
   const top = glyphs.spark.length - 1;

@@ -2,12 +2,12 @@
  * What the sampler keeps per host between ticks, and how one probe result or
  * failure updates it. Pure: the clock and randomness come in as arguments.
  */
-import type { HostPlan } from '../config/config.js';
+import type { HostPlan, Pattern } from '../config/config.js';
 import type { HostError } from '../errors.js';
 import { retryDelayMs } from '../core/backoff.js';
 import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '../core/log-tracker.js';
 import type { ProbeResult } from '../core/probe.js';
-import { trendOf, type TrendOptions } from '../core/trend.js';
+import { meanOfKnown, trendOf, type TrendOptions } from '../core/trend.js';
 import type { PatternCount, Row } from '../core/snapshot.js';
 
 export interface HostState {
@@ -84,7 +84,7 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
         history: [],
         rate: file.kind === 'rate' ? file.rate : null,
         lines: file.kind === 'rate' ? file.lines : null,
-        patterns: file.kind === 'rate' && file.matches ? watch.patterns.map((pattern, i) => patternCount(pattern.name, file.matches![i] ?? 0, file.lines, file.seconds)) : null,
+        patterns: file.kind === 'rate' ? patternCounts(watch.patterns, file) : null,
         status: file.kind === 'unreadable' ? 'noperm' : 'ok',
         error: file.kind === 'unreadable' ? 'log file not readable' : null,
       }));
@@ -97,8 +97,8 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
           rate: outcome.rate,
           lines: outcome.lines,
           trend: trendOf(previous, outcome.rate, trend),
-          change: changeFrom(previous.slice(-trend.window), outcome.rate),
-          patterns: outcome.matches ? watch.patterns.map((pattern, i) => patternCount(pattern.name, outcome.matches![i] ?? 0, outcome.lines, outcome.seconds)) : null,
+          change: changeFrom(meanOfKnown(previous.slice(-trend.window)), outcome.rate),
+          patterns: patternCounts(watch.patterns, outcome),
           status: 'ok',
           error: null,
         };
@@ -113,12 +113,17 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
   });
 }
 
-function patternCount(name: string, lines: number, of: number, seconds: number): PatternCount {
-  return { name, lines, rate: lines / seconds, share: of > 0 ? lines / of : 0 };
+/** Each named pattern's matches as a count, a rate and a share of the new lines; null when not counted. */
+function patternCounts(patterns: readonly Pattern[], outcome: Extract<LogOutcome, { kind: 'rate' }>): PatternCount[] | null {
+  const { matches, lines, seconds } = outcome;
+  if (!matches) return null;
+  return patterns.map((pattern, i) => {
+    const matched = matches[i] ?? 0;
+    return { name: pattern.name, lines: matched, rate: matched / seconds, share: lines > 0 ? matched / lines : 0 };
+  });
 }
 
 /** The current rate minus the mean of the previous known rates, or null without any. */
-function changeFrom(previous: readonly (number | null)[], rate: number): number | null {
-  const known = previous.filter((value): value is number => value !== null);
-  return known.length === 0 ? null : rate - known.reduce((sum, value) => sum + value, 0) / known.length;
+function changeFrom(mean: number | null, rate: number): number | null {
+  return mean === null ? null : rate - mean;
 }

@@ -25,10 +25,8 @@ export function classifyConnectError(error: unknown, where: string, user: string
       return new HostError('unreachable', `${where} unreachable (${err.code})`, options);
     case 'ETIMEDOUT':
       return new HostError('timeout', `no answer from ${where}`, options);
-    case 'EMFILE':
-    case 'ENFILE':
-      return tooManyOpenFiles(error);
   }
+  if (isOutOfFiles(error)) return tooManyOpenFiles(error);
   if (err.level === 'client-timeout') return new HostError('timeout', `no SSH handshake from ${where} in time`, options);
   if (err.level === 'client-authentication') {
     return new HostError('auth', `${user}@${where}: authentication failed (tried ssh-agent and the IdentityFile keys)`, options);

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { AgentAuthMethod, PublicKeyAuthMethod } from 'ssh2';
+import { isOutOfFiles } from './classify-error.js';
 
 export type AuthMethod = AgentAuthMethod | PublicKeyAuthMethod;
 
@@ -29,7 +30,7 @@ function readKey(file: string): Promise<Buffer | null> {
       (data) => (ssh2.utils.parseKey(data) instanceof Error ? null : data),
       (error: NodeJS.ErrnoException) => {
         // Out of descriptors is not "no such key": fail the connection, and try again next time.
-        if (error.code === 'EMFILE' || error.code === 'ENFILE') {
+        if (isOutOfFiles(error)) {
           keyCache.delete(file);
           throw error;
         }

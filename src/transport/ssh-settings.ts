@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pLimit from 'p-limit';
 import type { HostSpec } from '../core/host-spec.js';
+import { isOutOfFiles } from './classify-error.js';
 
 const run = promisify(execFile);
 
@@ -82,7 +83,7 @@ export function openSshResolver(configFile: string | null, home = os.homedir()):
     } catch (error) {
       const err = error as NodeJS.ErrnoException & { stderr?: string };
       if (err.code === 'ENOENT') return fallbackSettings(spec, home);
-      if (err.code === 'EMFILE' || err.code === 'ENFILE') throw error;
+      if (isOutOfFiles(error)) throw error;
       const reason = (err.stderr ?? '').trim().split('\n')[0] || err.message;
       throw new Error(`ssh config: ${reason}`, { cause: error });
     }
