@@ -4,6 +4,7 @@
  * Nagios state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
  */
 import { judgeFleet, statusLine, STATE_CODE, type CheckResult } from '../core/check.js';
+import { roundRate } from '../core/snapshot.js';
 import { resolveConfig, type ResolveContext } from '../config/resolve.js';
 import { Sampler } from '../sampler/sampler.js';
 import type { Transport } from '../transport/transport.js';
@@ -54,12 +55,12 @@ function toJson(result: CheckResult) {
     state: result.state,
     code: STATE_CODE[result.state],
     summary: result.summary,
-    total: Math.round(result.total * 1000) / 1000,
+    total: roundRate(result.total),
     hosts: result.verdicts.map(({ row, state, reasons, drop }) => ({
       host: row.host,
       group: row.group,
       log: row.log,
-      rate: row.rate === null ? null : Math.round(row.rate * 1000) / 1000,
+      rate: row.rate === null ? null : roundRate(row.rate),
       status: row.status,
       error: row.error,
       drop: drop === null ? null : Math.round(drop * 10) / 10,

@@ -3,7 +3,7 @@
  * per log, the worst one for the fleet, one status line with performance data.
  * Pure: rows and thresholds in, verdict out.
  */
-import type { Row } from './snapshot.js';
+import { roundRate, type Row } from './snapshot.js';
 import { meanOfKnown } from './trend.js';
 
 export interface Thresholds {
@@ -125,5 +125,5 @@ function label(text: string): string {
 }
 
 function rate(value: number): string {
-  return String(Math.round(value * 1000) / 1000);
+  return String(roundRate(value));
 }

@@ -55,6 +55,11 @@ export interface Total {
   failed: number;
 }
 
+/** Rates leave pvlook (JSON, check output) with three decimals: more would be noise. */
+export function roundRate(rate: number): number {
+  return Math.round(rate * 1000) / 1000;
+}
+
 export function totalOf(rows: readonly Row[]): Total {
   let rate = 0;
   let ok = 0;

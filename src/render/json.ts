@@ -2,7 +2,7 @@
  * The snapshot as the JSON object documented in the README. One per tick;
  * in watch mode, one per line (NDJSON).
  */
-import type { Snapshot } from '../core/snapshot.js';
+import { roundRate, type Snapshot } from '../core/snapshot.js';
 
 export interface JsonSnapshot {
   time: string;
@@ -30,14 +30,14 @@ export function toJson(snapshot: Snapshot): JsonSnapshot {
       host: row.host,
       group: row.group,
       log: row.log,
-      rate: round(row.rate),
+      rate: row.rate === null ? null : roundRate(row.rate),
       lines: row.lines,
       trend: row.trend,
       status: row.status,
       error: row.error,
       ...patternsOf(row),
     })),
-    total: { ...snapshot.total, rate: round(snapshot.total.rate) ?? 0 },
+    total: { ...snapshot.total, rate: roundRate(snapshot.total.rate) },
   };
 }
 
@@ -48,9 +48,5 @@ export function renderJsonLine(snapshot: Snapshot): string {
 /** Pattern counts by name, for logs that have them this tick. */
 function patternsOf(row: Snapshot['rows'][number]): { patterns?: Record<string, { lines: number; rate: number; share: number }> } {
   if (row.patterns === null) return {};
-  return { patterns: Object.fromEntries(row.patterns.map((p) => [p.name, { lines: p.lines, rate: round(p.rate) ?? 0, share: Math.round(p.share * 10_000) / 10_000 }])) };
-}
-
-function round(rate: number | null): number | null {
-  return rate === null ? null : Math.round(rate * 1000) / 1000;
+  return { patterns: Object.fromEntries(row.patterns.map((p) => [p.name, { lines: p.lines, rate: roundRate(p.rate), share: Math.round(p.share * 10_000) / 10_000 }])) };
 }
