@@ -55,7 +55,7 @@ test('--listen serves /metrics while watching; promtool accepts it; counters, ra
     if (match) urlFound(match[1]!);
   });
   const dead = `${sshd.addresses[0]}:1`;
-  const running = main(['--count', '8', '-n', '0.3', '--listen', '127.0.0.1:0', '-F', sshd.sshConfig, '-l', log, 'h1', 'h2', dead], {
+  const running = main(['--count', '20', '-n', '0.3', '--listen', '127.0.0.1:0', '-F', sshd.sshConfig, '-l', log, 'h1', 'h2', dead], {
     stdout,
     stderr,
     stdin: null,
@@ -64,14 +64,19 @@ test('--listen serves /metrics while watching; promtool accepts it; counters, ra
   });
   const endpoint = await url;
   assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+  const labels = (host: string) => `host="${host}",group="default",log="${log}"`;
+  // Scrape until both hosts have a rate (two samples each); on a loaded machine one host may connect a tick later.
+  const complete = (text: string) =>
+    (sample(text, 'pvlook_log_lines_total', labels('h1')) ?? 0) > 0 && (sample(text, 'pvlook_log_lines_per_second', labels('h2')) ?? 0) > 0;
   let body = '';
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const response = await fetch(endpoint);
+  while (!complete(body)) {
+    const response = await fetch(endpoint).catch((error: unknown) => {
+      throw new Error(`pvlook stopped serving before both hosts had a rate; last scrape:\n${body}`, { cause: error });
+    });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     body = await response.text();
-    if ((sample(body, 'pvlook_log_lines_total', `host="h1",group="default",log="${log}"`) ?? 0) > 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!complete(body)) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.equal((await fetch(endpoint.replace('/metrics', '/other'))).status, 404);
   const code = await running;
@@ -80,7 +85,6 @@ test('--listen serves /metrics while watching; promtool accepts it; counters, ra
 
   const checked = promtool(body);
   assert.ok(checked.ok, checked.output);
-  const labels = (host: string) => `host="${host}",group="default",log="${log}"`;
   assert.ok(sample(body, 'pvlook_log_lines_total', labels('h1'))! > 0);
   assert.ok(sample(body, 'pvlook_log_lines_per_second', labels('h2'))! > 0);
   assert.equal(sample(body, 'pvlook_log_lines_per_second', labels(dead)), undefined, 'no rate is exported for a host without one');

@@ -37,15 +37,23 @@ export class TmuxSession {
     execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
   }
 
-  /** Wait until the screen matches (a pattern or a test), or fail with what it showed. */
+  /**
+   * Wait until the screen matches (a pattern or a test), or fail with what it showed.
+   * A frame can be caught half drawn (tmux before 3.4 ignores synchronized
+   * output, and a big frame reaches it in several reads), so a match counts
+   * only when a second look a moment later shows the very same screen.
+   */
   async waitFor(expected: RegExp | ((screen: string) => boolean), seconds = 30, what = String(expected)): Promise<string> {
     const matches = typeof expected === 'function' ? expected : (screen: string) => expected.test(screen);
     const until = Date.now() + seconds * 1000;
     let screen = '';
     while (Date.now() < until) {
       screen = this.screen();
-      if (matches(screen)) return screen;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (matches(screen)) {
+        await pause(40);
+        if (this.screen() === screen) return screen;
+      }
+      await pause(100);
     }
     throw new Error(`screen never matched ${what}:\n${screen}`);
   }
@@ -58,3 +66,5 @@ export class TmuxSession {
     }
   }
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
