@@ -11,8 +11,8 @@
 import cluster from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { startFleetServer, type SimulatedHost } from '../src/demo/fleet-server.js';
+import { generateKeyPair } from '../src/demo/key-pair.js';
 import { SimulatedLog } from '../src/demo/simulated-log.js';
 
 const [countText, folder, workersText] = process.argv.slice(2);
@@ -22,8 +22,8 @@ if (!(count > 0) || !folder) throw new Error('usage: sim-fleet.ts <hosts> <folde
 const hostKeyFile = path.join(folder, 'host_ed25519');
 
 if (cluster.isPrimary) {
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
-  const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = generateKeyPair();
+  const clientKey = generateKeyPair();
   writeFileSync(hostKeyFile, hostKey.private, { mode: 0o600 });
   writeFileSync(path.join(folder, 'id_ed25519'), clientKey.private, { mode: 0o600 });
   writeFileSync(path.join(folder, 'id_ed25519.pub'), clientKey.public);

@@ -7,12 +7,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import type { CliArgs } from './args.js';
 import { resolveOptions, type ResolveContext } from '../config/resolve.js';
 import { demoFleet } from '../demo/demo-fleet.js';
 import { UsageError, quote } from '../errors.js';
 import { startFleetServer } from '../demo/fleet-server.js';
+import { generateKeyPair } from '../demo/key-pair.js';
 import { SshTransport } from '../transport/ssh-transport.js';
 import type { SshSettings } from '../transport/ssh-settings.js';
 import { runSession, type MainIO } from './main.js';
@@ -21,8 +21,8 @@ export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO
   // The demo ignores config files: it must look the same on every machine.
   const options = resolveOptions({ ...args, watch: args.watch ?? true }, context, {}, null);
   const fleet = demoFleet(fleetSize(args.fleet));
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
-  const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = generateKeyPair();
+  const clientKey = generateKeyPair();
   const begun = Date.now();
   const server = await startFleetServer({
     hostKey: hostKey.private,

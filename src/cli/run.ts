@@ -30,10 +30,12 @@ export function exitCodeFor(snapshot: Snapshot | null): number {
   return snapshot.total.failed + snapshot.total.stale > 0 ? EXIT_HOST_FAILED : EXIT_OK;
 }
 
+/** How long a run's final answer may wait: long enough for a connect and a command to time out on their own. */
+const patienceMs = (config: Config) => 2 * config.timeoutMs + 1000;
+
 /** Two samples one interval apart, then one table or JSON object. */
 export async function runSnapshot({ config, sampler, terminal, signal }: RunContext): Promise<Snapshot | null> {
-  // Wait long enough for a connect and a command to time out on their own.
-  const patience = 2 * config.timeoutMs + 1000;
+  const patience = patienceMs(config);
   const first = Date.now();
   await sampler.tick(first + patience, signal);
   await sleep(first + config.intervalMs - Date.now(), signal);
@@ -54,14 +56,16 @@ export async function runWatch({ config, sampler, terminal, signal, live, onSnap
   let slot = 0;
   for (let shown = 0; config.count === null || shown < config.count; shown++) {
     const deadline = start + (slot + 1) * config.intervalMs;
-    const snapshot = await sampler.tick(deadline, signal);
+    const final = config.count !== null && shown + 1 >= config.count;
+    // The last of --count ticks is the run's answer (and exit status): a slow host gets to answer, as in a snapshot.
+    const snapshot = final ? await sampler.tick(Math.max(deadline, Date.now() + patienceMs(config)), signal, { settle: true }) : await sampler.tick(deadline, signal);
     if (signal.aborted || terminal.isClosed) break;
     last = snapshot;
     await onSnapshot?.(snapshot);
     if (config.json) terminal.print(renderJsonLine(snapshot));
     else if (live) live.update(snapshot);
     else if (!silent) terminal.print(`${new Date(snapshot.time).toISOString()}\n${renderTable(snapshot, style)}\n`);
-    if (config.count !== null && shown + 1 >= config.count) break;
+    if (final) break;
     await sleep(deadline - Date.now(), signal);
     if (signal.aborted) break;
     // If a tick overran (a very slow terminal), skip the slots already missed rather than bunching up.

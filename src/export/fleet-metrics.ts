@@ -34,7 +34,7 @@ export class FleetMetrics {
   });
   private readonly up = new Gauge({
     name: 'pvlook_host_up',
-    help: '1 if the last sample of the host succeeded, else 0.',
+    help: '1 if the host answered its latest sample in time, 0 while it is stale or failing.',
     labelNames: ['host'],
     registers: [this.registry],
   });

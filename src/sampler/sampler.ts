@@ -32,6 +32,7 @@ export class Sampler {
   private readonly random: () => number;
   private readonly historyLength: number;
   private ticks = 0;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     hosts: readonly HostPlan[],
@@ -46,10 +47,14 @@ export class Sampler {
     this.historyLength = Math.max(options.historyLength ?? Math.min(minute, 600), options.trend.window + 1);
   }
 
-  /** Sample every due host; resolve with a snapshot when all answered, at `deadlineMs`, or on abort. */
-  async tick(deadlineMs: number, signal?: AbortSignal): Promise<Snapshot> {
+  /**
+   * Sample every due host; resolve with a snapshot when all answered, at `deadlineMs`, or on abort.
+   * With `settle`, also wait for samples still in flight from earlier ticks (a run's final answer).
+   */
+  async tick(deadlineMs: number, signal?: AbortSignal, { settle = false } = {}): Promise<Snapshot> {
     const started = this.now();
     const launched = this.states.filter((state) => state.busySince === null && state.retryAt <= started).map((state) => this.launch(state, started));
+    const awaited = settle ? [...this.inFlight] : launched;
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -57,7 +62,7 @@ export class Sampler {
       onAbort = () => resolve();
       signal?.addEventListener('abort', onAbort, { once: true });
     });
-    await Promise.race([Promise.all(launched), deadline]);
+    await Promise.race([Promise.all(awaited), deadline]);
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     return this.snapshot(this.now() - started);
@@ -72,9 +77,12 @@ export class Sampler {
 
   private launch(state: HostState, startedMs: number): Promise<void> {
     state.busySince = startedMs;
-    return this.limit(() => this.sample(state)).finally(() => {
+    const sampled: Promise<void> = this.limit(() => this.sample(state)).finally(() => {
       state.busySince = null;
+      this.inFlight.delete(sampled);
     });
+    this.inFlight.add(sampled);
+    return sampled;
   }
 
   private async sample(state: HostState): Promise<void> {

@@ -65,9 +65,12 @@ test('--listen serves /metrics while watching; promtool accepts it; counters, ra
   const endpoint = await url;
   assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
   const labels = (host: string) => `host="${host}",group="default",log="${log}"`;
-  // Scrape until both hosts have a rate (two samples each); on a loaded machine one host may connect a tick later.
+  // Scrape until both hosts answered in time with a rate (two samples each): on a loaded machine a host
+  // may connect a tick later, or be stale (up 0, no rate) at the moment of a scrape.
   const complete = (text: string) =>
-    (sample(text, 'pvlook_log_lines_total', labels('h1')) ?? 0) > 0 && (sample(text, 'pvlook_log_lines_per_second', labels('h2')) ?? 0) > 0;
+    (sample(text, 'pvlook_log_lines_total', labels('h1')) ?? 0) > 0 &&
+    sample(text, 'pvlook_host_up', 'host="h1"') === 1 &&
+    (sample(text, 'pvlook_log_lines_per_second', labels('h2')) ?? 0) > 0;
   let body = '';
   while (!complete(body)) {
     const response = await fetch(endpoint).catch((error: unknown) => {
