@@ -14,8 +14,8 @@ import { Ticker } from '../helpers/ticker.js';
 import { SshTransport } from '../../src/transport/ssh-transport.js';
 import { openSshResolver } from '../../src/transport/ssh-settings.js';
 
-const INTERVAL_MS = 300;
-const TIMEOUT_MS = 1500;
+const INTERVAL_MS = 500;
+const TIMEOUT_MS = 2000;
 
 let healthy: Sshd;
 let victim: Sshd;
