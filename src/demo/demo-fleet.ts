@@ -4,12 +4,16 @@
  * down), so the live view has something to show with zero setup; or a
  * generated fleet of any size, to see how pvlook lays out hundreds of hosts.
  */
-import type { HostPlan } from '../config/config.js';
+import type { HostPlan, Pattern } from '../config/config.js';
 import { parseHostSpec } from '../core/host-spec.js';
 import type { SimulatedHost } from './fleet-server.js';
 import { SimulatedLog, type LogBehaviour } from './simulated-log.js';
 
 const NGINX_LOG = '/var/log/nginx/access.log';
+/** The web servers' logs also count server errors, as a real config would (README: counting errors). */
+const SERVER_ERRORS: Pattern = { name: '5xx', regex: '" 5[0-9][0-9] ' };
+/** About one request in a hundred fails, give or take. */
+const usualErrors = (seed: number) => (t: number) => 0.01 + 0.004 * wobble(t, seed);
 const API_LOG = '/srv/api/logs/access.log';
 const CDN_LOG = '/var/log/cdn/edge.log';
 
@@ -40,7 +44,11 @@ const SMALL_FLEET: DemoHost[] = [
     ],
   },
   { name: 'web03', logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: () => 0 } }] },
-  { name: 'web04', logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: (t) => (t % 15 < 4 ? 450 : 60) + 8 * wobble(t, 4) } }] },
+  {
+    name: 'web04',
+    // A burst every 15 s, and a dead upstream during each: a quarter of the burst fails.
+    logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: (t) => (t % 15 < 4 ? 450 : 60) + 8 * wobble(t, 4), shares: { [SERVER_ERRORS.regex]: (t) => (t % 15 < 4 ? 0.25 : 0.01) } } }],
+  },
   { name: 'web05', logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: (t) => 80 + 10 * wobble(t, 5), rotateEverySeconds: 12 } }] },
   { name: 'web06', down: true, logs: [{ group: 'nginx', log: NGINX_LOG, behaviour: { rate: () => 0 } }] },
   { name: 'api01', logs: [{ group: 'api', log: API_LOG, behaviour: { rate: (t) => 300 + 30 * wobble(t, 6) } }] },
@@ -57,6 +65,7 @@ function generatedFleet(size: number): DemoHost[] {
     const behaviour: LogBehaviour =
       i % 53 === 7 ? { rate: () => 0 } : i % 41 === 3 ? { rate: (t) => (t % 20 < 5 ? base * 4 : base) } : { rate: (t) => base * (1 + 0.3 * Math.sin(t / (6 + (i % 9)) + i)) + 5 * wobble(t, i) };
     if (i % 29 === 11) behaviour.rotateEverySeconds = 15;
+    if (i % 31 === 5) behaviour.shares = { [SERVER_ERRORS.regex]: (t) => 0.12 + 0.05 * wobble(t, i) };
     const group = kind === 'web' ? 'nginx' : kind;
     const log = kind === 'web' ? NGINX_LOG : kind === 'api' ? API_LOG : CDN_LOG;
     return { name, down: i % 97 === 13, logs: [{ group, log, behaviour }] };
@@ -65,9 +74,17 @@ function generatedFleet(size: number): DemoHost[] {
 
 export function demoFleet(size?: number): DemoFleet {
   const hosts = size === undefined ? SMALL_FLEET : generatedFleet(size);
+  const patternsOf = (group: string) => (group === 'nginx' ? [SERVER_ERRORS] : []);
+  const simulated = (behaviour: LogBehaviour, group: string, seed: number) =>
+    new SimulatedLog(group === 'nginx' && !behaviour.shares ? { ...behaviour, shares: { [SERVER_ERRORS.regex]: usualErrors(seed) } } : behaviour);
   return {
-    plans: hosts.map((host) => ({ spec: parseHostSpec(host.name), watches: host.logs.map(({ group, log }) => ({ group, log, patterns: [] })) })),
-    simulation: new Map(hosts.filter((host) => !host.down).map((host) => [host.name, { logs: new Map(host.logs.map((log) => [log.log, new SimulatedLog(log.behaviour)])) }])),
+    plans: hosts.map((host) => ({ spec: parseHostSpec(host.name), watches: host.logs.map(({ group, log }) => ({ group, log, patterns: patternsOf(group) })) })),
+    simulation: new Map(
+      hosts
+        .map((host, seed) => [host, seed] as const)
+        .filter(([host]) => !host.down)
+        .map(([host, seed]) => [host.name, { logs: new Map(host.logs.map((log) => [log.log, simulated(log.behaviour, log.group, seed)])) }]),
+    ),
     down: new Set(hosts.filter((host) => host.down).map((host) => host.name)),
   };
 }

@@ -35,8 +35,10 @@ test('pvlook demo draws a live table on the alternate screen and q restores the 
     assert.match(screen, /web06 .*✗ refused/);
     assert.equal(tmux.query('#{alternate_on}'), '1');
     assert.equal(tmux.query('#{cursor_flag}'), '0');
-    // Wait for real rates, not just the first baseline tick.
+    // Wait for real rates, not just the first baseline tick; the web servers also show their share of 5xx lines.
     await tmux.waitFor(/^api01 .* \d{3} /m);
+    const shares = await tmux.waitFor(/^web01 .* \d+\.\d% /m);
+    assert.match(shares, / 5xx % /);
     tmux.keys('q');
     const after = await tmux.waitFor(/EXITED:0/);
     assert.equal(tmux.query('#{alternate_on}'), '0');
