@@ -39,12 +39,14 @@ test('a glob sums its files; with --split each file is its own row; JSON and tab
     assert.equal(sum[0].log, glob);
     assert.ok(sum[0].rate > 0);
 
-    const split = await runCli(['--json', '-n', '0.4', '--split', '-F', sshd.sshConfig, '-l', glob, 'h1'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
+    const split = await runCli(['--json', '-n', '1', '--split', '-F', sshd.sshConfig, '-l', glob, 'h1'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
     const rows = JSON.parse(split.stdout).hosts;
     assert.deepEqual(rows.map((row: { log: string }) => row.log).sort(), [blog, shop]);
     const rate = (file: string) => rows.find((row: { log: string }) => row.log === file).rate;
-    // shop gets three lines for every one of blog's (each writer tick appends both).
-    assert.ok(Math.abs(rate(shop) / rate(blog) - 3) < 0.35, `${rate(shop)} vs ${rate(blog)}`);
+    // shop gets three lines for every one of blog's (each writer tick appends both). The files are read one
+    // after the other within a sample, so on a loaded machine their windows can differ by a good fraction of
+    // a second: the ratio is checked loosely, enough to show each row counts its own file.
+    assert.ok(rate(shop) / rate(blog) > 2 && rate(shop) / rate(blog) < 4.5, `${rate(shop)} vs ${rate(blog)}`);
 
     const table = await runCli(['-n', '0.4', '--split', '--no-color', '-F', sshd.sshConfig, '-l', glob, 'h1'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
     assert.match(table.stdout, /│ h1 +│ default │ .*blog\.access\.log +│ +[\d.]+ │/);
