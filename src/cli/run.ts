@@ -58,7 +58,8 @@ export async function runWatch({ config, sampler, terminal, signal, live, onSnap
     const deadline = start + (slot + 1) * config.intervalMs;
     const final = config.count !== null && shown + 1 >= config.count;
     // The last of --count ticks is the run's answer (and exit status): a slow host gets to answer, as in a snapshot.
-    const snapshot = final ? await sampler.tick(Math.max(deadline, Date.now() + patienceMs(config)), signal, { settle: true }) : await sampler.tick(deadline, signal);
+    const closeAt = final ? Math.max(deadline, Date.now() + patienceMs(config)) : deadline;
+    const snapshot = await sampler.tick(closeAt, signal, { settle: final });
     if (signal.aborted || terminal.isClosed) break;
     last = snapshot;
     await onSnapshot?.(snapshot);

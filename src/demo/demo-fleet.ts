@@ -10,15 +10,15 @@ import type { SimulatedHost } from './fleet-server.js';
 import { SimulatedLog, type LogBehaviour } from './simulated-log.js';
 
 const NGINX_LOG = '/var/log/nginx/access.log';
-/** The web servers' logs also count server errors, as a real config would (README: counting errors). */
-const SERVER_ERRORS: Pattern = { name: '5xx', regex: '" 5[0-9][0-9] ' };
-/** About one request in a hundred fails, give or take. */
-const usualErrors = (seed: number) => (t: number) => 0.01 + 0.004 * wobble(t, seed);
 const API_LOG = '/srv/api/logs/access.log';
 const CDN_LOG = '/var/log/cdn/edge.log';
+/** The web servers' logs also count server errors, as a real config would (README: counting errors). */
+const SERVER_ERRORS: Pattern = { name: '5xx', regex: '" 5[0-9][0-9] ' };
 
 /** Smooth wobble in [-1, 1] so rates look alive without randomness. */
 const wobble = (t: number, seed: number) => Math.sin(t * 0.7 + seed) * 0.6 + Math.sin(t * 2.3 + seed * 3) * 0.4;
+/** About one request in a hundred fails, give or take. */
+const usualErrors = (seed: number) => (t: number) => 0.01 + 0.004 * wobble(t, seed);
 
 interface DemoHost {
   name: string;
@@ -65,7 +65,7 @@ function generatedFleet(size: number): DemoHost[] {
     const behaviour: LogBehaviour =
       i % 53 === 7 ? { rate: () => 0 } : i % 41 === 3 ? { rate: (t) => (t % 20 < 5 ? base * 4 : base) } : { rate: (t) => base * (1 + 0.3 * Math.sin(t / (6 + (i % 9)) + i)) + 5 * wobble(t, i) };
     if (i % 29 === 11) behaviour.rotateEverySeconds = 15;
-    if (i % 31 === 5) behaviour.shares = { [SERVER_ERRORS.regex]: (t) => 0.12 + 0.05 * wobble(t, i) };
+    if (kind === 'web' && i % 31 === 5) behaviour.shares = { [SERVER_ERRORS.regex]: (t) => 0.12 + 0.05 * wobble(t, i) };
     const group = kind === 'web' ? 'nginx' : kind;
     const log = kind === 'web' ? NGINX_LOG : kind === 'api' ? API_LOG : CDN_LOG;
     return { name, down: i % 97 === 13, logs: [{ group, log, behaviour }] };
