@@ -18,6 +18,7 @@ export interface CliArgs {
   shard?: string;
   pattern?: string[];
   split?: boolean;
+  session?: string;
   watch?: boolean;
   interval?: string;
   count?: string;
@@ -53,7 +54,7 @@ Exit status: 0 every host sampled, 1 one or more hosts failed, 2 usage or config
 function addOutputOptions(command: Command): Command {
   return command
     .option('-w, --watch', 'redraw every interval until q or Ctrl-C')
-    .option('-n, --interval <seconds>', 'seconds between samples (default 1, fractions allowed)')
+    .option('-n, --interval <seconds>', 'seconds between samples (default 1, at least 0.1)')
     .option('--count <N>', 'with --watch: stop after N ticks')
     .option('--json', 'print JSON (one object per tick, one per line, with --watch)')
     .option('-p, --parallel <N>', 'SSH commands in flight at once, fleet-wide (default 1000)')
@@ -76,6 +77,7 @@ function addHostOptions(command: Command): Command {
     .option('--shard <i/n>', 'watch only the i-th of n disjoint parts of the host list (for n pvlook instances)')
     .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--split', 'when the log is a glob: one row per matched file instead of their sum')
+    .option('--session <mode>', 'shell: one long-lived shell per host (default); exec: a new shell for every sample')
     .option('--pattern <name=regex>', 'also count new lines matching this POSIX extended regex (repeatable)', (value: string, previous: string[] = []) => [...previous, value]);
 }
 

@@ -7,7 +7,8 @@ import { judgeFleet, statusLine, STATE_CODE, type CheckResult } from '../core/ch
 import { roundRate } from '../core/snapshot.js';
 import { resolveConfig, type ResolveContext } from '../config/resolve.js';
 import { Sampler } from '../sampler/sampler.js';
-import type { Transport } from '../transport/transport.js';
+import type { Prober } from '../probe/prober.js';
+import { patienceMs } from './run.js';
 import type { Config } from '../config/config.js';
 import type { CliArgs } from './args.js';
 import type { MainIO } from './main.js';
@@ -15,31 +16,23 @@ import type { MainIO } from './main.js';
 /** Three rates: the last is judged, the two before give the mean a drop is measured from. */
 const DEFAULT_SAMPLES = 4;
 
-export async function runCheck(args: CliArgs, context: ResolveContext, io: MainIO, makeTransport: (config: Config) => Transport): Promise<number> {
+export async function runCheck(args: CliArgs, context: ResolveContext, io: MainIO, makeProber: (config: Config) => Prober): Promise<number> {
   let config: Config;
   try {
     config = await resolveConfig(args, context);
   } catch (error) {
     return unknown(io, args.json === true, error instanceof Error ? error.message : String(error));
   }
-  const transport = makeTransport(config);
+  const sampler = new Sampler(config.hosts, makeProber(config), { parallel: config.parallel, timeoutMs: config.timeoutMs, intervalMs: config.intervalMs, trend: config.trend });
   try {
-    const sampler = new Sampler(config.hosts, transport, { parallel: config.parallel, timeoutMs: config.timeoutMs, intervalMs: config.intervalMs, trend: config.trend });
     const samples = Math.max(2, config.count ?? DEFAULT_SAMPLES);
-    // Wait long enough for a connect and a command to time out on their own.
-    const patience = 2 * config.timeoutMs + 1000;
-    const start = Date.now();
-    let snapshot = await sampler.tick(start + patience);
-    for (let k = 1; k < samples; k++) {
-      const due = start + k * config.intervalMs;
-      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
-      snapshot = await sampler.tick(Date.now() + patience);
-    }
-    const result = judgeFleet(snapshot.rows, config.thresholdsFor);
+    sampler.start();
+    await sampler.waitForSamples(samples, Date.now() + (samples - 1) * config.intervalMs + patienceMs(config));
+    const result = judgeFleet(sampler.snapshot(0).rows, config.thresholdsFor);
     io.stdout.write((config.json ? JSON.stringify(toJson(result)) : statusLine(result)) + '\n');
     return STATE_CODE[result.state];
   } finally {
-    await transport.close();
+    await sampler.stop();
   }
 }
 

@@ -11,11 +11,15 @@ import type { CliArgs } from './args.js';
 import { resolveOptions, type ResolveContext } from '../config/resolve.js';
 import { demoFleet } from '../demo/demo-fleet.js';
 import { UsageError, quote } from '../errors.js';
-import { startFleetServer } from '../demo/fleet-server.js';
+import { fleetAddresses, startFleetServer } from '../demo/fleet-server.js';
 import { generateKeyPair } from '../demo/key-pair.js';
 import { SshTransport } from '../transport/ssh-transport.js';
 import type { SshSettings } from '../transport/ssh-settings.js';
-import { runSession, type MainIO } from './main.js';
+import { runSession, shellProber, type MainIO } from './main.js';
+
+/** Simulated hosts per loopback address: like a real fleet, hosts are mostly distinct destinations. */
+const HOSTS_PER_ADDRESS = 4;
+const DEMO_HOST_KEY_ALIAS = 'pvlook-demo-fleet';
 
 export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO): Promise<number> {
   // The demo ignores config files: it must look the same on every machine.
@@ -24,32 +28,36 @@ export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO
   const hostKey = generateKeyPair();
   const clientKey = generateKeyPair();
   const begun = Date.now();
+  const addresses = fleetAddresses(fleet.plans.length, HOSTS_PER_ADDRESS);
   const server = await startFleetServer({
     hostKey: hostKey.private,
     clientPublicKey: clientKey.public,
     hosts: fleet.simulation,
     clock: () => (Date.now() - begun) / 1000,
+    addresses,
   });
+  const addressOf = new Map(fleet.plans.map((plan, i) => [plan.spec.label, addresses[Math.floor(i / HOSTS_PER_ADDRESS)]!]));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pvlook-demo-'));
   try {
     const keyFile = path.join(dir, 'id_ed25519');
     const knownHosts = path.join(dir, 'known_hosts');
     await writeFile(keyFile, clientKey.private, { mode: 0o600 });
-    await writeFile(knownHosts, `[127.0.0.1]:${server.port} ${hostKey.public}\n`);
+    await writeFile(knownHosts, `${DEMO_HOST_KEY_ALIAS} ${hostKey.public}\n`);
     const closedPort = await unusedPort();
     const settingsFor = (label: string): SshSettings => ({
-      hostname: '127.0.0.1',
+      hostname: fleet.down.has(label) ? '127.0.0.1' : (addressOf.get(label) ?? '127.0.0.1'),
       port: fleet.down.has(label) ? closedPort : server.port,
       user: label,
       identityFiles: [keyFile],
       knownHostsFiles: [knownHosts],
-      hostKeyAlias: null,
+      hostKeyAlias: DEMO_HOST_KEY_ALIAS,
       proxyJump: null,
       proxyCommand: null,
       hashKnownHosts: false,
     });
+    const config = { ...options, hosts: fleet.plans, thresholdsFor: () => ({}) };
     const transport = new SshTransport({ resolveSettings: async (spec) => settingsFor(spec.label), agentSocket: undefined });
-    return await runSession({ ...options, hosts: fleet.plans, thresholdsFor: () => ({}) }, transport, io, 'demo fleet (simulated, loopback SSH)');
+    return await runSession(config, shellProber(config, transport), io, 'demo fleet (simulated, loopback SSH)');
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,8 @@ import { Sampler } from '../sampler/sampler.js';
 import { SshTransport } from '../transport/ssh-transport.js';
 import { openSshResolver } from '../transport/ssh-settings.js';
 import { fdLimitWarning, openFilesLimit } from '../transport/fd-limit.js';
-import type { Transport } from '../transport/transport.js';
+import type { Prober } from '../probe/prober.js';
+import { ShellProber } from '../probe/shell-prober.js';
 import { parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
 import { runCheck, unknown } from './check.js';
@@ -46,13 +47,13 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     const { args } = parsed;
     const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };
     if (args.command === 'demo') return await runDemo(args, context, io);
-    const sshTransport = (config: Config) =>
-      new SshTransport({ resolveSettings: openSshResolver(config.sshConfigFile), agentSocket: io.env.SSH_AUTH_SOCK, acceptNewHostKeys: config.acceptNewHostKeys });
-    if (args.command === 'check') return await runCheck(args, context, io, sshTransport);
+    const sshProber = (config: Config) =>
+      shellProber(config, new SshTransport({ resolveSettings: openSshResolver(config.sshConfigFile), agentSocket: io.env.SSH_AUTH_SOCK, acceptNewHostKeys: config.acceptNewHostKeys }));
+    if (args.command === 'check') return await runCheck(args, context, io, sshProber);
     const config = await resolveConfig(args, context);
     const warning = fdLimitWarning(config.hosts.length, openFilesLimit());
     if (warning) io.stderr.write(`pvlook: warning: ${warning}\n`);
-    return await runSession(config, sshTransport(config), io);
+    return await runSession(config, sshProber(config), io);
   } catch (error) {
     // A monitoring system reads a check's stdout and exit code, never its stderr.
     if (argv[0] === 'check' && (error instanceof UsageError || error instanceof ConfigError)) return unknown(io, argv.includes('--json'), error.message);
@@ -60,8 +61,14 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
   }
 }
 
-/** Run the sampler with the config over the transport, owning the terminal and signals meanwhile. */
-export async function runSession(config: Config, transport: Transport, io: MainIO, title?: string): Promise<number> {
+/** The prober for a config: each host's shell kept for good, or started for every sample (`session: exec`). */
+export function shellProber(config: Config, transport: SshTransport): Prober {
+  const modes = new Map(config.hosts.map((host) => [host.spec.label, host.session]));
+  return new ShellProber(transport, (host) => modes.get(host.label) ?? 'shell');
+}
+
+/** Run the sampler with the config through the prober, owning the terminal and signals meanwhile. */
+export async function runSession(config: Config, prober: Prober, io: MainIO, title?: string): Promise<number> {
   const terminal = new Terminal(io.stdout, io.stdin);
   const controller = new AbortController();
   let stoppedBy: string | null = null;
@@ -76,13 +83,14 @@ export async function runSession(config: Config, transport: Transport, io: MainI
   process.on('exit', restore);
   io.stdout.on('error', stopOnClosedOutput);
   let exporter: MetricsExporter | null = null;
+  let sampler: Sampler | null = null;
   try {
     if (config.listen !== null || config.textfile !== null) {
       const started = await MetricsExporter.start(config.listen, config.textfile);
       exporter = started.exporter;
       if (started.url) io.stderr.write(`pvlook: serving Prometheus metrics at ${started.url}\n`);
     }
-    const sampler = new Sampler(config.hosts, transport, {
+    sampler = new Sampler(config.hosts, prober, {
       parallel: config.parallel,
       timeoutMs: config.timeoutMs,
       intervalMs: config.intervalMs,
@@ -111,7 +119,7 @@ export async function runSession(config: Config, transport: Transport, io: MainI
     process.off('exit', restore);
     io.stdout.off('error', stopOnClosedOutput);
     await exporter?.close();
-    await transport.close();
+    await (sampler ? sampler.stop() : prober.close());
   }
 }
 

@@ -30,60 +30,59 @@ export function exitCodeFor(snapshot: Snapshot | null): number {
   return snapshot.total.failed + snapshot.total.stale > 0 ? EXIT_HOST_FAILED : EXIT_OK;
 }
 
-/** How long a run's final answer may wait: long enough for a connect and a command to time out on their own. */
-const patienceMs = (config: Config) => 2 * config.timeoutMs + 1000;
+/** How long a run's final answer may wait beyond the samples it needs: a connect and a command may each time out on their own. */
+export const patienceMs = (config: Pick<Config, 'timeoutMs'>) => 2 * config.timeoutMs + 1000;
 
-/** Two samples one interval apart, then one table or JSON object. */
+/** Two samples of every host, one interval apart on each host's own clock, then one table or JSON object. */
 export async function runSnapshot({ config, sampler, terminal, signal }: RunContext): Promise<Snapshot | null> {
-  const patience = patienceMs(config);
-  const first = Date.now();
-  await sampler.tick(first + patience, signal);
-  await sleep(first + config.intervalMs - Date.now(), signal);
+  sampler.start();
+  await sampler.waitForSamples(2, Date.now() + config.intervalMs + patienceMs(config), signal);
   if (signal.aborted) return null;
-  const snapshot = await sampler.tick(Date.now() + patience, signal);
-  if (signal.aborted) return null;
+  const snapshot = sampler.snapshot(0);
   terminal.print(config.json ? renderJsonLine(snapshot) : renderTable(snapshot, makeStyle(config.color, config.ascii)));
   return snapshot;
 }
 
-/** Sample every interval on a fixed schedule until --count ticks, q, or a signal. */
+/** Show the fleet every interval until --count views, q, or a signal; hosts sample on their own schedules meanwhile. */
 export async function runWatch({ config, sampler, terminal, signal, live, onSnapshot }: RunContext): Promise<Snapshot | null> {
   const style = makeStyle(config.color, config.ascii);
   // Exporting metrics from a service: no table per tick into its log.
   const silent = !terminal.isTTY && !config.json && (config.listen !== null || config.textfile !== null);
+  sampler.start();
   const start = Date.now();
   let last: Snapshot | null = null;
   let slot = 0;
   for (let shown = 0; config.count === null || shown < config.count; shown++) {
-    const deadline = start + (slot + 1) * config.intervalMs;
+    const due = start + (slot + 1) * config.intervalMs;
+    // The first view comes as soon as every host has answered once (or at the first interval).
+    if (shown === 0) await sampler.waitForSamples(1, due, signal);
+    else await sleep(due - Date.now(), signal);
+    if (signal.aborted) break;
     const final = config.count !== null && shown + 1 >= config.count;
-    // The last of --count ticks is the run's answer (and exit status): a slow host gets to answer, as in a snapshot.
-    const closeAt = final ? Math.max(deadline, Date.now() + patienceMs(config)) : deadline;
-    const snapshot = await sampler.tick(closeAt, signal, { settle: final });
+    // The last of --count views is the run's answer (and exit status): a slow host gets to answer, as in a snapshot.
+    if (final) await sampler.settle(Date.now() + patienceMs(config), signal);
     if (signal.aborted || terminal.isClosed) break;
+    const snapshot = sampler.snapshot(final ? 0 : config.intervalMs);
     last = snapshot;
     await onSnapshot?.(snapshot);
     if (config.json) terminal.print(renderJsonLine(snapshot));
     else if (live) live.update(snapshot);
     else if (!silent) terminal.print(`${new Date(snapshot.time).toISOString()}\n${renderTable(snapshot, style)}\n`);
-    if (final) break;
-    await sleep(deadline - Date.now(), signal);
-    if (signal.aborted) break;
-    // If a tick overran (a very slow terminal), skip the slots already missed rather than bunching up.
+    // If drawing overran (a very slow terminal), skip the slots already missed rather than bunching up.
     slot = Math.max(slot + 1, Math.floor((Date.now() - start) / config.intervalMs));
   }
   return last;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    signal?.addEventListener('abort', done, { once: true });
   });
 }

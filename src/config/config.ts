@@ -6,6 +6,7 @@ import type { HostSpec } from '../core/host-spec.js';
 import type { TrendOptions } from '../core/trend.js';
 import type { Thresholds } from '../core/check.js';
 import type { ListenAddress } from '../export/exporter.js';
+import type { SessionMode } from '../probe/prober.js';
 
 /** One log watched on one host, labelled with the group it came from. */
 export interface Watch {
@@ -15,6 +16,8 @@ export interface Watch {
   patterns: Pattern[];
   /** for a glob: one row per matched file instead of their sum */
   split?: boolean;
+  /** how the host's shell runs, as the group or file asks (a flag or PVLOOK_SESSION wins) */
+  session?: SessionMode;
 }
 
 export interface Pattern {
@@ -24,6 +27,8 @@ export interface Pattern {
 
 export interface HostPlan {
   spec: HostSpec;
+  /** one long-lived shell (the default) or a new one per sample; exec if any group of the host asks for it */
+  session: SessionMode;
   /** every log this host is watched for; one remote command covers them all */
   watches: Watch[];
 }
@@ -57,6 +62,9 @@ export interface Config {
 
 export const DEFAULTS = {
   intervalSeconds: 1,
+  /** below this a sampler only spins: the shell, SSH and the terminal each take milliseconds per sample */
+  minIntervalSeconds: 0.1,
+  session: 'shell',
   // Each host has at most one command in flight anyway; the bound smooths bursts on very large fleets.
   // Measured at 1,000 hosts: 50 in flight made a round take the whole second, 1,000 took ~230 ms.
   parallel: 1000,

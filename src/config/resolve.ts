@@ -9,11 +9,12 @@ import { expandHostPattern, HostRangeError } from '../core/host-range.js';
 import { parseHostSpec, HostSpecError } from '../core/host-spec.js';
 import { DEFAULT_TREND } from '../core/trend.js';
 import { inShard, parseShard } from '../core/shard.js';
-import { hasControlCharacters } from '../core/probe.js';
+import { hasControlCharacters } from '../probe/wire.js';
 import type { Thresholds } from '../core/check.js';
 import { parseListen } from '../export/exporter.js';
 import { DEFAULTS, type Config, type HostPlan, type Pattern, type Watch } from './config.js';
 import type { FileConfig } from './schema.js';
+import type { SessionMode } from '../probe/prober.js';
 import { readHostsFile } from './hosts-file.js';
 import { loadConfigFile } from './load-file.js';
 
@@ -53,6 +54,9 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
     [env.PVLOOK_INTERVAL, 'PVLOOK_INTERVAL', parseSeconds],
     [file.interval, `${fileSource}: key "interval"`],
   ) ?? { value: DEFAULTS.intervalSeconds, source: 'default' };
+  if (interval.value < DEFAULTS.minIntervalSeconds) {
+    throw new UsageError(`${interval.source} ${quote(interval.value)}: must be at least ${DEFAULTS.minIntervalSeconds} seconds (pvlook would only spin faster than that)`);
+  }
   const timeout = pick<number>(
     [args.timeout, '--timeout', parseSeconds],
     [env.PVLOOK_TIMEOUT, 'PVLOOK_TIMEOUT', parseSeconds],
@@ -152,25 +156,35 @@ async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileCo
     const log = logFlag ?? (chosen.length === 1 ? groups[group]?.log : undefined) ?? file.log;
     if (log === undefined) throw new UsageError('no log path: pass --log <path>, set PVLOOK_LOG, or set "log" in a config file');
     const split = args.split ?? (chosen.length === 1 ? groups[group]?.split : file.split) ?? false;
-    const watch = { group, log, patterns: [...patternList(chosen.length === 1 ? groups[group]?.patterns : file.patterns), ...flagPatterns], split };
+    const session = (chosen.length === 1 ? groups[group]?.session : undefined) ?? file.session;
+    const watch = { group, log, patterns: [...patternList(chosen.length === 1 ? groups[group]?.patterns : file.patterns), ...flagPatterns], split, ...(session ? { session } : {}) };
     for (const host of given) pairs.push({ host, watch, source: hostsFile !== undefined && !args.hosts.includes(host) ? hostsFile : 'command line' });
   } else {
     if (file.hosts !== undefined && (chosen.length === 0 || chosen.includes(DEFAULTS.group))) {
       const log = logFlag ?? file.log;
       if (log === undefined) throw new ConfigError(fileName, ['key "hosts" is set but no "log" path is: add "log", or pass --log']);
-      const watch = { group: DEFAULTS.group, log, patterns: [...patternList(file.patterns), ...flagPatterns], split: args.split ?? file.split ?? false };
+      const watch = { group: DEFAULTS.group, log, patterns: [...patternList(file.patterns), ...flagPatterns], split: args.split ?? file.split ?? false, ...(file.session ? { session: file.session } : {}) };
       file.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "hosts"` }));
     }
     for (const [name, group] of Object.entries(groups)) {
       if (chosen.length > 0 && !chosen.includes(name)) continue;
-      const watch = { group: name, log: logFlag ?? group.log, patterns: [...patternList(group.patterns), ...flagPatterns], split: args.split ?? group.split ?? false };
+      const session = group.session ?? file.session;
+      const watch = { group: name, log: logFlag ?? group.log, patterns: [...patternList(group.patterns), ...flagPatterns], split: args.split ?? group.split ?? false, ...(session ? { session } : {}) };
       group.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "groups.${name}.hosts"` }));
     }
   }
   if (pairs.length === 0) {
     throw new UsageError('no hosts to watch: name them (pvlook web01 web02), use --hosts-file, or list "hosts" or "groups" in a config file (try pvlook demo)');
   }
-  return planHosts(pairs);
+  return planHosts(pairs, sessionOverride(args.session, env.PVLOOK_SESSION));
+}
+
+/** --session or PVLOOK_SESSION, which beat every config file setting. */
+function sessionOverride(flag: string | undefined, env: string | undefined): SessionMode | null {
+  const [value, source] = flag !== undefined ? [flag, '--session'] : [env, 'PVLOOK_SESSION'];
+  if (value === undefined || value === '') return null;
+  if (value !== 'shell' && value !== 'exec') throw new UsageError(`${source} ${quote(value)}: expected shell or exec`);
+  return value;
 }
 
 function checkLogPath(log: string | undefined, source: string): void {
@@ -218,7 +232,7 @@ function shardOf(hosts: HostPlan[], text: string | undefined, source: string): H
 }
 
 /** Expand ranges, parse each host once, and gather every watch of a host onto it. */
-function planHosts(pairs: readonly { host: string; watch: Watch; source: string }[]): HostPlan[] {
+function planHosts(pairs: readonly { host: string; watch: Watch; source: string }[], session: SessionMode | null): HostPlan[] {
   const byLabel = new Map<string, HostPlan>();
   for (const { host, watch, source } of pairs) {
     let names: string[];
@@ -232,7 +246,7 @@ function planHosts(pairs: readonly { host: string; watch: Watch; source: string 
       let plan = byLabel.get(name);
       if (!plan) {
         try {
-          plan = { spec: parseHostSpec(name), watches: [] };
+          plan = { spec: parseHostSpec(name), session: session ?? DEFAULTS.session, watches: [] };
         } catch (error) {
           if (error instanceof HostSpecError) throw new UsageError(`${source}: ${error.message}`, { cause: error });
           throw error;
@@ -240,6 +254,8 @@ function planHosts(pairs: readonly { host: string; watch: Watch; source: string 
         byLabel.set(name, plan);
       }
       if (!plan.watches.some((w) => w.group === watch.group && w.log === watch.log)) plan.watches.push(watch);
+      // A host is sampled by one shell: if any of its groups wants a new shell per sample, it gets that.
+      if (session === null && watch.session === 'exec') plan.session = 'exec';
     }
   }
   return [...byLabel.values()];

@@ -4,7 +4,7 @@
  * schema is published as JSON Schema (schema/pvlookrc.schema.json) for editors.
  */
 import { z } from 'zod';
-import { hasControlCharacters } from '../core/probe.js';
+import { hasControlCharacters } from '../probe/wire.js';
 
 const logPath = z
   .string()
@@ -37,11 +37,16 @@ const patterns = z
 
 const split = z.boolean().describe('when log is a glob: one row per matched file instead of their sum');
 
+const session = z
+  .enum(['shell', 'exec'])
+  .describe('shell: one long-lived shell per host, one small request per sample (default); exec: a new shell for every sample, for servers where a long-lived channel is unwelcome');
+
 export const groupSchema = z.strictObject({
   log: logPath,
   hosts: hostList,
   split: split.optional(),
   patterns: patterns.optional(),
+  session: session.optional(),
   check: thresholds.optional(),
 });
 
@@ -55,7 +60,8 @@ export const fileConfigSchema = z.strictObject({
     .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'group names use letters, digits, "_", "." and "-"'), groupSchema)
     .optional()
     .describe('named groups, each with its own log and hosts; a host may be in several'),
-  interval: seconds.optional().describe('seconds between samples'),
+  session: session.optional(),
+  interval: seconds.min(0.1, 'must be at least 0.1 seconds').optional().describe('seconds between samples (at least 0.1)'),
   timeout: seconds.optional().describe('seconds to wait for a host to connect and for its command to answer'),
   parallel: z.int().min(1).max(10_000).optional().describe('SSH commands in flight at once, fleet-wide'),
   color: z.boolean().optional().describe('colour on a terminal (NO_COLOR and --no-color still win)'),

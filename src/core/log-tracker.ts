@@ -2,7 +2,7 @@
  * What pvlook remembers about one log on one host between samples, and how a
  * new probe result turns into a rate. Pure: time comes in as arguments.
  */
-import type { LogProbe, ProbeRequest } from './probe.js';
+import type { BaselineReason, LogProbe, ProbeRequest } from '../probe/wire.js';
 import { secondsBetween, type ReadingTime } from './reading-time.js';
 
 export interface Reading {
@@ -27,9 +27,11 @@ export type LogOutcome =
   /** a rate over the interval since the previous reading; with patterns, how many new lines matched each */
   | { kind: 'rate'; rate: number; lines: number; seconds: number; matches?: number[]; files?: FileOutcomes }
   /** a first reading, or one after rotation/truncation/a clock jump: nothing to compare yet */
-  | { kind: 'baseline'; reason: 'first' | 'rotated' | 'truncated' | 'clock'; files?: FileOutcomes }
+  | { kind: 'baseline'; reason: BaselineReason | 'clock'; files?: FileOutcomes }
   | { kind: 'missing' }
-  | { kind: 'unreadable' };
+  | { kind: 'unreadable' }
+  /** the host's tools refused to count (e.g. awk rejected a pattern), in their words */
+  | { kind: 'error'; message: string };
 
 export const EMPTY_MEMORY: LogMemory = { last: null, history: [] };
 
@@ -51,20 +53,19 @@ export function probeRequestFor(path: string, memory: LogMemory, patterns: reado
 export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, historyLength: number): { memory: LogMemory; outcome: LogOutcome } {
   if (probe.kind === 'files') return advanceGlob(memory, probe.files, time, historyLength);
   if (probe.kind !== 'ok') {
-    // The log is gone or unreadable: start again from scratch when it returns.
-    return { memory: forget(memory, historyLength), outcome: { kind: probe.kind } };
+    // The log is gone, unreadable or uncountable: start again from scratch when it returns.
+    return { memory: forget(memory, historyLength), outcome: probe.kind === 'error' ? { kind: 'error', message: probe.message } : { kind: probe.kind } };
   }
   const previous = memory.last;
-  // Counting matches stops at the last whole line; the rest is read next time.
-  const continued = previous !== null && previous.fileId === probe.fileId && probe.newLines !== null && probe.next !== undefined;
-  const last = { fileId: probe.fileId, offset: continued ? previous.offset + probe.next! : probe.size, time };
-  const baseline = (reason: 'first' | 'rotated' | 'truncated' | 'clock') => ({
+  const last = { fileId: probe.fileId, offset: probe.offset, time };
+  const baseline = (reason: BaselineReason | 'clock') => ({
     memory: { last, history: memory.history },
     outcome: { kind: 'baseline', reason } as const,
   });
+  // The host decides rotation and truncation (it holds the file); a count needs our own previous reading too.
+  if (probe.newLines === null) return baseline(probe.reason);
   if (previous === null) return baseline('first');
   if (previous.fileId !== probe.fileId) return baseline('rotated');
-  if (probe.size < previous.offset || probe.newLines === null) return baseline('truncated');
   const seconds = secondsBetween(previous.time, time);
   // A clock that stood still, went backwards or jumped gives no honest rate.
   if (seconds === null) return baseline('clock');
@@ -85,9 +86,8 @@ function advanceGlob(memory: LogMemory, probes: { path: string; probe: LogProbe 
   const files: Record<string, Reading> = {};
   for (const result of results) if (result.memory.last) files[result.path] = result.memory.last;
   const outcomes: FileOutcomes = results.map(({ path, outcome }) => ({ path, outcome }));
-  if (results.some(({ outcome }) => outcome.kind === 'unreadable')) {
-    return { memory: { last: null, history: pushBounded(memory.history, null, historyLength), files }, outcome: { kind: 'unreadable' } };
-  }
+  const failed = results.find(({ outcome }) => outcome.kind === 'unreadable' || outcome.kind === 'error');
+  if (failed) return { memory: { last: null, history: pushBounded(memory.history, null, historyLength), files }, outcome: failed.outcome };
   const rates = results.map(({ outcome }) => outcome).filter((outcome): outcome is Extract<LogOutcome, { kind: 'rate' }> => outcome.kind === 'rate');
   if (rates.length !== results.length || rates.length === 0) {
     return { memory: { last: null, history: memory.history, files }, outcome: { kind: 'baseline', reason: memory.files ? 'rotated' : 'first', files: outcomes } };

@@ -6,7 +6,7 @@
  */
 import type { HostPlan, Pattern } from '../config/config.js';
 import { parseHostSpec } from '../core/host-spec.js';
-import type { SimulatedHost } from './fleet-server.js';
+import type { SimulatedHost } from './simulated-shell.js';
 import { SimulatedLog, type LogBehaviour } from './simulated-log.js';
 
 const NGINX_LOG = '/var/log/nginx/access.log';
@@ -78,7 +78,7 @@ export function demoFleet(size?: number): DemoFleet {
   const simulated = (behaviour: LogBehaviour, group: string, seed: number) =>
     new SimulatedLog(group === 'nginx' && !behaviour.shares ? { ...behaviour, shares: { [SERVER_ERRORS.regex]: usualErrors(seed) } } : behaviour);
   return {
-    plans: hosts.map((host) => ({ spec: parseHostSpec(host.name), watches: host.logs.map(({ group, log }) => ({ group, log, patterns: patternsOf(group) })) })),
+    plans: hosts.map((host) => ({ spec: parseHostSpec(host.name), session: 'shell' as const, watches: host.logs.map(({ group, log }) => ({ group, log, patterns: patternsOf(group) })) })),
     simulation: new Map(
       hosts
         .map((host, seed) => [host, seed] as const)

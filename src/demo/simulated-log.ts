@@ -1,10 +1,10 @@
 /**
  * An access log that exists only as counters: lines grow at a rate that is a
- * function of time, and the file may rotate. It answers pvlook's probe the way
- * the real script would, so the demo and the benchmark exercise the same
- * sampler and SSH path as a real fleet.
+ * function of time, and the file may rotate. It answers pvlook's requests the
+ * way a host's shell would, so the demo and the benchmark exercise the same
+ * sampler, wire format and SSH path as a real fleet.
  */
-import type { LogProbe, ProbeRequest } from '../core/probe.js';
+import type { LogProbe, ProbeRequest } from '../probe/wire.js';
 
 export interface LogBehaviour {
   /** lines per second at time t (seconds since the simulation began) */
@@ -27,18 +27,20 @@ export class SimulatedLog {
 
   constructor(private readonly behaviour: LogBehaviour) {}
 
-  /** Bring the counters up to time t (seconds since start) and answer one probe request. */
+  /** Bring the counters up to time t (seconds since start) and answer one probe request as the host's shell would. */
   probe(request: ProbeRequest, t: number): LogProbe {
     this.advance(t);
+    const fileId = String(this.fileId);
     const size = Math.floor(this.lines) * BYTES_PER_LINE;
     const previous = request.previous;
-    const continues = previous !== null && previous.fileId === String(this.fileId) && previous.offset <= size;
-    const newLines = continues ? Math.floor((size - previous.offset) / BYTES_PER_LINE) : null;
-    const probe = { kind: 'ok', fileId: String(this.fileId), size, newLines } as const;
-    if (!request.patterns?.length || newLines === null) return probe;
-    // As the real script answers with patterns: whole lines up to `next`, then one count per pattern.
-    const matches = request.patterns.map((regex) => this.matching(regex, newLines, t));
-    return { ...probe, next: newLines * BYTES_PER_LINE, matches };
+    if (previous === null) return { kind: 'ok', fileId, offset: size, newLines: null, reason: 'first' };
+    if (previous.fileId !== fileId) return { kind: 'ok', fileId, offset: size, newLines: null, reason: 'rotated' };
+    if (previous.offset > size) return { kind: 'ok', fileId, offset: size, newLines: null, reason: 'truncated' };
+    const newLines = Math.floor((size - previous.offset) / BYTES_PER_LINE);
+    const offset = previous.offset + newLines * BYTES_PER_LINE;
+    if (!request.patterns?.length) return { kind: 'ok', fileId, offset, newLines };
+    // As the real shell answers with patterns: one count per pattern, whole lines only.
+    return { kind: 'ok', fileId, offset, newLines, matches: request.patterns.map((regex) => this.matching(regex, newLines, t)) };
   }
 
   /** Whole matching lines among `newLines`; the fraction left over is carried to the next sample so shares stay true. */
@@ -65,16 +67,4 @@ export class SimulatedLog {
       this.lastT = t;
     }
   }
-}
-
-/** Render probe results exactly as the remote script prints them. */
-export function formatProbeOutput(remoteSeconds: number, logs: readonly LogProbe[]): string {
-  const lines = [`@pvlook1 time ${remoteSeconds.toFixed(9)}`];
-  logs.forEach((log, index) => {
-    if (log.kind === 'ok' && log.matches && log.newLines !== null) lines.push(`@pvlook1 ${index} ok ${log.fileId} ${log.size} ${log.newLines} ${log.next ?? 0} ${log.matches.join(' ')}`);
-    else if (log.kind === 'ok') lines.push(`@pvlook1 ${index} ok ${log.fileId} ${log.size} ${log.newLines ?? '-'}`);
-    else lines.push(`@pvlook1 ${index} ${log.kind}`);
-  });
-  lines.push('@pvlook1 end');
-  return lines.join('\n') + '\n';
 }

@@ -6,9 +6,10 @@ import type { HostPlan, Pattern } from '../config/config.js';
 import type { HostError } from '../errors.js';
 import { retryDelayMs } from '../core/backoff.js';
 import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '../core/log-tracker.js';
-import type { ProbeResult } from '../core/probe.js';
+import type { ProbeResult } from '../probe/wire.js';
 import { meanOfKnown, trendOf, type TrendOptions } from '../core/trend.js';
 import type { PatternCount, Row } from '../core/snapshot.js';
+import { printable } from '../core/printable.js';
 
 export interface HostState {
   readonly plan: HostPlan;
@@ -24,6 +25,10 @@ export interface HostState {
   busySince: number | null;
   /** ms of the last successful sample, or null */
   lastGoodAt: number | null;
+  /** samples finished (answered or failed) since the start */
+  samples: number;
+  /** ms the last finished sample took */
+  lastDurationMs: number;
 }
 
 export function initialState(plan: HostPlan): HostState {
@@ -36,11 +41,13 @@ export function initialState(plan: HostPlan): HostState {
     retryAt: 0,
     busySince: null,
     lastGoodAt: null,
+    samples: 0,
+    lastDurationMs: 0,
   };
 }
 
 export function applyProbe(state: HostState, result: ProbeResult, sent: { sentAt: number; receivedAt: number }, historyLength: number): void {
-  const time = { remote: result.remoteTime, ...sent };
+  const time = { remote: result.remoteTime, clock: result.clock, ...sent };
   result.logs.forEach((probe, index) => {
     const memory = state.memories[index] ?? EMPTY_MEMORY;
     const next = advance(memory, probe, time, historyLength);
@@ -61,8 +68,12 @@ export function applyFailure(state: HostState, error: HostError, nowMs: number, 
   state.retryAt = nowMs + retryDelayMs(state.failures, random);
 }
 
-/** The rows this host contributes to a snapshot taken at `nowMs`. */
-export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Row[] {
+/**
+ * The rows this host contributes to a snapshot taken at `nowMs`. A sample in
+ * flight for longer than `staleAfterMs` makes the host stale: its numbers are
+ * older than they should be.
+ */
+export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, staleAfterMs: number): Row[] {
   const age = state.lastGoodAt === null ? null : Math.max(0, (nowMs - state.lastGoodAt) / 1000);
   return state.plan.watches.flatMap((watch, index): Row | Row[] => {
     const history = state.memories[index]?.history ?? [];
@@ -71,9 +82,9 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
       // Keep showing the failure while a retry is under way.
       return { ...row, status: state.failure.status, error: state.failure.message };
     }
-    if (state.busySince !== null) {
+    if (state.busySince !== null && nowMs - state.busySince >= staleAfterMs) {
       const waited = ((nowMs - state.busySince) / 1000).toFixed(1);
-      return { ...row, status: 'stale', error: `waiting for an answer (${waited}s)` };
+      return { ...row, status: 'stale', error: `${state.lastGoodAt === null ? 'connecting' : 'waiting for an answer'} (${waited}s)` };
     }
     const outcome = state.outcomes[index] ?? null;
     if (watch.split && (outcome?.kind === 'rate' || outcome?.kind === 'baseline') && outcome.files) {
@@ -85,8 +96,8 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
         rate: file.kind === 'rate' ? file.rate : null,
         lines: file.kind === 'rate' ? file.lines : null,
         patterns: file.kind === 'rate' ? patternCounts(watch.patterns, file) : null,
-        status: file.kind === 'unreadable' ? 'noperm' : 'ok',
-        error: file.kind === 'unreadable' ? 'log file not readable' : null,
+        status: file.kind === 'unreadable' ? 'noperm' : file.kind === 'error' ? 'error' : 'ok',
+        error: file.kind === 'unreadable' ? 'log file not readable' : file.kind === 'error' ? countFailed(watch.patterns, file.message) : null,
       }));
     }
     switch (outcome?.kind) {
@@ -107,6 +118,8 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions): Ro
         return { ...row, status: 'nolog', error: 'log file not found' };
       case 'unreadable':
         return { ...row, status: 'noperm', error: 'log file not readable' };
+      case 'error':
+        return { ...row, status: 'error', error: countFailed(watch.patterns, outcome.message) };
       default:
         return { ...row, status: 'ok', error: null };
     }
@@ -126,4 +139,12 @@ function patternCounts(patterns: readonly Pattern[], outcome: Extract<LogOutcome
 /** The current rate minus the mean of the previous known rates, or null without any. */
 function changeFrom(mean: number | null, rate: number): number | null {
   return mean === null ? null : rate - mean;
+}
+
+/** Why the host could not count: with patterns, almost always its awk refusing one of them. */
+function countFailed(patterns: readonly Pattern[], message: string): string {
+  const said = printable(message.split('\n')[0] ?? '').slice(0, 160);
+  if (patterns.length === 0) return `the host could not count lines: ${said}`;
+  const names = patterns.map((pattern) => `${pattern.name}=${JSON.stringify(pattern.regex)}`).join(', ');
+  return `the host's awk refused a pattern (${names}): ${said}`;
 }

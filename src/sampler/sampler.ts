@@ -1,17 +1,22 @@
 /**
- * The sampler: each tick, one probe per host that is idle and due, at most
- * `parallel` in flight, every host with its own timeout and backoff. A tick
- * closes when every probe has answered or its deadline passes, whichever is
- * first; a host still busy then is reported stale and is not queued again.
+ * The sampling driver: every host runs on its own schedule. A host's next
+ * sample is due one interval after its previous one started, whatever the
+ * rest of the fleet does, so every rate covers about one interval of its own;
+ * a failed host waits for its backoff instead. Each sample has its own
+ * deadline covering everything (settings, connecting, jump hosts, the
+ * answer), and a slow or dead host never delays another.
+ *
+ * Renderers ask for a snapshot whenever they draw; runs that need an answer
+ * (a snapshot, `check`, the last of `--count`) wait until every host has
+ * finished enough samples.
  */
 import pLimit from 'p-limit';
 import type { HostPlan } from '../config/config.js';
 import { HostError } from '../errors.js';
 import { probeRequestFor } from '../core/log-tracker.js';
-import { buildProbeScript, parseProbeOutput, ProbeOutputError } from '../core/probe.js';
 import { totalOf, type Snapshot } from '../core/snapshot.js';
 import type { TrendOptions } from '../core/trend.js';
-import type { Transport } from '../transport/transport.js';
+import type { Prober } from '../probe/prober.js';
 import { applyFailure, applyProbe, initialState, rowsOf, type HostState } from './host-state.js';
 
 export interface SamplerOptions {
@@ -31,12 +36,16 @@ export class Sampler {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly historyLength: number;
-  private ticks = 0;
+  private readonly timers = new Map<HostState, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** checked after every finished sample */
+  private readonly waiters = new Set<() => void>();
+  private readonly stopping = new AbortController();
+  private ticks = 0;
 
   constructor(
     hosts: readonly HostPlan[],
-    private readonly transport: Transport,
+    private readonly prober: Prober,
     private readonly options: SamplerOptions,
   ) {
     this.states = hosts.map(initialState);
@@ -47,61 +56,116 @@ export class Sampler {
     this.historyLength = Math.max(options.historyLength ?? Math.min(minute, 600), options.trend.window + 1);
   }
 
-  /**
-   * Sample every due host; resolve with a snapshot when all answered, at `deadlineMs`, or on abort.
-   * With `settle`, also wait for samples still in flight from earlier ticks (a run's final answer).
-   */
-  async tick(deadlineMs: number, signal?: AbortSignal, { settle = false } = {}): Promise<Snapshot> {
-    const started = this.now();
-    const launched = this.states.filter((state) => state.busySince === null && state.retryAt <= started).map((state) => this.launch(state, started));
-    const awaited = settle ? [...this.inFlight] : launched;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadlineMs - started));
-      onAbort = () => resolve();
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    await Promise.race([Promise.all(awaited), deadline]);
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-    return this.snapshot(this.now() - started);
+  /** Start every host's schedule: each samples now, then one interval after each sample began. */
+  start(): void {
+    for (const state of this.states) this.schedule(state, 0);
   }
 
-  /** The current state as a snapshot, without sampling. */
-  snapshot(roundMs = 0): Snapshot {
+  /** Stop scheduling, give up on samples in flight, and close every session. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.stopping.abort(new HostError('error', 'pvlook is shutting down'));
+    await Promise.allSettled([...this.inFlight]);
+    await this.prober.close();
+  }
+
+  /**
+   * The current state as a snapshot. A host whose sample has been in flight
+   * for `staleAfterMs` or more is shown stale (default: one interval, so a
+   * host is stale when its numbers are older than they should be; a run's
+   * final answer passes 0: a host still busy then has not answered).
+   */
+  snapshot(staleAfterMs = this.options.intervalMs): Snapshot {
     const now = this.now();
-    const rows = this.states.flatMap((state) => rowsOf(state, now, this.options.trend));
+    const rows = this.states.flatMap((state) => rowsOf(state, now, this.options.trend, staleAfterMs));
+    const roundMs = this.states.reduce((slowest, state) => Math.max(slowest, state.lastDurationMs), 0);
     return { time: now, intervalMs: this.options.intervalMs, tick: ++this.ticks, roundMs, rows, total: totalOf(rows) };
   }
 
-  private launch(state: HostState, startedMs: number): Promise<void> {
-    state.busySince = startedMs;
-    const sampled: Promise<void> = this.limit(() => this.sample(state)).finally(() => {
+  /** Resolve once every host has finished `count` samples (answered or failed), or at `deadlineMs`, or on abort. */
+  waitForSamples(count: number, deadlineMs: number, signal?: AbortSignal): Promise<void> {
+    return this.waitUntil(() => this.states.every((state) => state.samples >= count), deadlineMs, signal);
+  }
+
+  /** Resolve once every sample in flight now has finished, or at `deadlineMs`, or on abort. */
+  settle(deadlineMs: number, signal?: AbortSignal): Promise<void> {
+    const pending = this.states.filter((state) => state.busySince !== null).map((state) => [state, state.samples + 1] as const);
+    return this.waitUntil(() => pending.every(([state, count]) => state.samples >= count), deadlineMs, signal);
+  }
+
+  private waitUntil(done: () => boolean, deadlineMs: number, signal?: AbortSignal): Promise<void> {
+    if (done() || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        signal?.removeEventListener('abort', finish);
+        resolve();
+      };
+      const check = () => {
+        if (done()) finish();
+      };
+      const timer = setTimeout(finish, Math.max(0, deadlineMs - this.now()));
+      this.waiters.add(check);
+      signal?.addEventListener('abort', finish, { once: true });
+    });
+  }
+
+  private schedule(state: HostState, delayMs: number): void {
+    if (this.stopping.signal.aborted) return;
+    this.timers.set(
+      state,
+      setTimeout(() => {
+        this.timers.delete(state);
+        this.launch(state);
+      }, Math.max(0, delayMs)),
+    );
+  }
+
+  private launch(state: HostState): void {
+    state.busySince = this.now();
+    let began = state.busySince;
+    // Without an answer last time, this sample connects first: its reading comes late in it.
+    const connects = state.lastGoodAt === null || state.failure !== null;
+    const sampled: Promise<void> = this.limit(async () => {
+      began = this.now();
+      await this.sample(state);
+    }).finally(() => {
+      const finished = this.now();
       state.busySince = null;
+      state.samples++;
+      state.lastDurationMs = finished - began;
       this.inFlight.delete(sampled);
+      // Due one interval after this sample's reading: after it began, or after it ended if it had to
+      // connect first (the reading came at its end); after a failure, when its backoff ends.
+      const due = state.failure !== null ? state.retryAt : (connects ? finished : began) + this.options.intervalMs;
+      this.schedule(state, due - finished);
+      for (const check of [...this.waiters]) check();
     });
     this.inFlight.add(sampled);
-    return sampled;
   }
 
   private async sample(state: HostState): Promise<void> {
-    const requests = state.plan.watches.map((watch, index) => probeRequestFor(watch.log, state.memories[index]!, watch.patterns.map((pattern) => pattern.regex)));
-    // The count on the host gives up a little before we do, so its answer can still arrive.
-    const script = buildProbeScript(requests, { remoteTimeoutSeconds: (this.options.timeoutMs / 1000) * 0.8 });
+    // One deadline for everything this sample does: settings, connecting, jump hosts, the answer.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new HostError('timeout', `no answer within ${this.options.timeoutMs / 1000}s`)), this.options.timeoutMs);
+    const signal = AbortSignal.any([deadline.signal, this.stopping.signal]);
     try {
+      const requests = state.plan.watches.map((watch, index) => probeRequestFor(watch.log, state.memories[index]!, watch.patterns.map((pattern) => pattern.regex)));
       const sentAt = this.now() / 1000;
-      const stdout = await this.transport.exec(state.plan.spec, script, this.options.timeoutMs);
-      const result = parseProbeOutput(stdout, requests.length);
+      const result = await this.prober.sample(state.plan.spec, requests, signal);
       applyProbe(state, result, { sentAt, receivedAt: this.now() / 1000 }, this.historyLength);
     } catch (error) {
+      if (this.stopping.signal.aborted) return;
       applyFailure(state, asHostError(error), this.now(), this.random(), this.historyLength);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
 
 function asHostError(error: unknown): HostError {
   if (error instanceof HostError) return error;
-  if (error instanceof ProbeOutputError) return new HostError('badoutput', `unexpected output from the host: ${error.message}`, { cause: error });
   return new HostError('error', error instanceof Error ? error.message : String(error), { cause: error });
 }

@@ -17,6 +17,8 @@ export interface HandshakeOptions {
   acceptNewHostKeys: boolean;
   keepaliveMs: number;
   timeoutMs: number;
+  /** aborting it cuts the handshake short (the sample's deadline passed) */
+  signal?: AbortSignal;
   /** a stream through a jump host, instead of a TCP connection */
   sock?: Duplex;
   /** called once when the connection errors or closes after it was ready */
@@ -35,6 +37,8 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
   const ssh = new NodeSSH();
   const sock = options.sock ?? tcpSocket(settings.hostname, settings.port);
   options.onSocket?.(sock);
+  const abort = () => sock.destroy();
+  options.signal?.addEventListener('abort', abort, { once: true });
   try {
     await ssh.connect({
       host: settings.hostname,
@@ -51,7 +55,10 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
   } catch (error) {
     ssh.dispose();
     sock.destroy();
+    if (options.signal?.aborted) throw new HostError('timeout', `no SSH handshake with ${where} in time`, { cause: error });
     throw classifyConnectError(error, where, settings.user, keys);
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
   }
   // node-ssh removes its own error listener after connecting; without ours a
   // keepalive timeout on an idle connection would crash the process.

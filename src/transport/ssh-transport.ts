@@ -1,8 +1,9 @@
 /**
- * The SSH edge: one persistent connection per host, reused across ticks;
- * jump hosts (ProxyJump, chained) shared by every host behind them; host keys
- * checked on every hop; handshakes capped so a fleet starting up does not trip
- * OpenSSH's MaxStartups on a bastion.
+ * The SSH edge: one persistent connection per host, reused across samples,
+ * with pvlook's shell running as a channel on it; jump hosts (ProxyJump,
+ * chained) shared by every host behind them; host keys checked on every hop;
+ * handshakes limited per destination (OpenSSH's MaxStartups is per server)
+ * and, more loosely, fleet-wide (what one client CPU can do at once).
  */
 import type { Duplex } from 'node:stream';
 import type { NodeSSH } from 'node-ssh';
@@ -10,8 +11,8 @@ import pLimit from 'p-limit';
 import type { ClientChannel } from 'ssh2';
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
-import { PROBE_COMMAND } from '../core/probe.js';
-import type { Transport } from './transport.js';
+import { SHELL_COMMAND } from '../probe/wire.js';
+import type { RemoteShell, ShellListeners, Transport } from './transport.js';
 import { handshake } from './ssh-handshake.js';
 import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
@@ -24,21 +25,38 @@ export interface SshTransportOptions {
   acceptNewHostKeys?: boolean;
   /** ms between keepalives on idle connections */
   keepaliveMs?: number;
-  /** SSH handshakes in progress at once: OpenSSH's MaxStartups starts dropping at 10, and sshd counts a login as unfinished a little after it has finished */
+  /**
+   * Handshakes in progress at once to one destination (an sshd address and
+   * port, or a jump host for everything behind it). OpenSSH's MaxStartups
+   * starts dropping at 10, and sshd counts a login as unfinished a little
+   * after it has finished.
+   */
+  handshakesPerDestination?: number;
+  /** Handshakes in progress at once, fleet-wide: bounds the client's CPU and memory at start-up. */
   maxHandshakes?: number;
+  /** ms a handshake may take before ssh2 gives up on its own (the sample's own deadline usually comes first) */
+  readyTimeoutMs?: number;
 }
 
-/** The probe prints a line or two per log; a server sending more than this is broken or hostile. */
-const MAX_OUTPUT_BYTES = 1 << 20;
+export const DEFAULT_HANDSHAKES_PER_DESTINATION = 8;
+/** Measured (BENCHMARKS.md): at 1,000 hosts on 2 cores, more at once no longer connects the fleet sooner. */
+export const DEFAULT_MAX_HANDSHAKES = 64;
 
 /** Jump hosts within jump hosts: as deep as any sane setup goes. */
 const MAX_JUMP_DEPTH = 8;
 
+interface Connection {
+  ssh: NodeSSH;
+  /** shells open on it, told when the connection goes */
+  shells: Set<ShellListeners>;
+}
+
 export class SshTransport implements Transport {
   /** connections being opened or open: targets by host label, jump hosts by "jump:" + chain */
-  private readonly connections = new Map<string, Promise<NodeSSH>>();
+  private readonly connections = new Map<string, Promise<Connection>>();
   /** the open ones, so a dead connection can be told from its replacement */
-  private readonly live = new Map<string, NodeSSH>();
+  private readonly live = new Map<string, Connection>();
+  private readonly perDestination = new Map<string, ReturnType<typeof pLimit>>();
   private readonly handshakes: ReturnType<typeof pLimit>;
   private openChannels = 0;
   /** every socket opened, until it closes: a shutdown destroys them, handshakes under way included */
@@ -46,50 +64,57 @@ export class SshTransport implements Transport {
   private closed = false;
 
   constructor(private readonly options: SshTransportOptions) {
-    this.handshakes = pLimit(options.maxHandshakes ?? 6);
+    this.handshakes = pLimit(options.maxHandshakes ?? DEFAULT_MAX_HANDSHAKES);
   }
 
-  async exec(host: HostSpec, script: string, timeoutMs: number): Promise<string> {
-    const ssh = await this.connection(host.label, () => this.openTarget(host, timeoutMs));
-    let channel: ClientChannel | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HostError('timeout', `no answer within ${timeoutMs / 1000}s`)), timeoutMs);
-    });
-    const onChannel = (opened: ClientChannel) => {
-      channel = opened;
-      this.openChannels++;
-      opened.once('close', () => this.openChannels--);
-    };
-    let received = 0;
-    let flooded = false;
-    const onStdout = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_OUTPUT_BYTES && !flooded) {
-        flooded = true;
-        channel?.close();
-      }
-    };
+  async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal): Promise<RemoteShell> {
+    const key = host.label;
+    const connection = await this.connection(key, () => this.openTarget(host, signal));
+    let channel: ClientChannel;
     try {
-      const result = await Promise.race([ssh.execCommand(PROBE_COMMAND, { stdin: script, onChannel, onStdout }), timeout]);
-      if (flooded) throw new HostError('badoutput', `more than ${MAX_OUTPUT_BYTES >> 20} MiB of output: not pvlook's probe answering`);
-      // node-ssh resolves with code null when the connection dropped mid-command.
-      if (result.code === null) throw new HostError('unreachable', 'connection lost during the command');
-      if (result.code !== 0) {
-        const reason = result.stderr.split('\n').find((line) => line.trim() !== '') ?? `exit status ${result.code}`;
-        throw new HostError('error', `remote command failed: ${reason.slice(0, 200)}`);
-      }
-      return result.stdout;
+      channel = await execShell(connection.ssh);
     } catch (error) {
-      // After a timeout or a lost connection nothing about this connection can be trusted.
-      channel?.close();
-      this.drop(host.label, ssh);
-      if (error instanceof HostError) throw error;
+      // A connection that cannot open a channel is of no further use.
+      this.drop(key, connection);
       if (isOutOfFiles(error)) throw tooManyOpenFiles(error);
-      throw new HostError('unreachable', `connection failed: ${(error as Error).message}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
+      throw new HostError('unreachable', `cannot start a shell: ${(error as Error).message}`, { cause: error });
     }
+    this.openChannels++;
+    let exit = '';
+    let gone = false;
+    const watcher: ShellListeners = {
+      ...listeners,
+      closed: (reason) => {
+        if (gone) return;
+        gone = true;
+        connection.shells.delete(watcher);
+        listeners.closed(reason);
+      },
+    };
+    connection.shells.add(watcher);
+    channel.on('data', (chunk: Buffer) => listeners.stdout(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => listeners.stderr(chunk));
+    channel.on('exit', (code: number | null, signalName?: string) => {
+      exit = code !== null && code !== undefined ? `exit status ${code}` : `killed by ${signalName ?? 'a signal'}`;
+    });
+    channel.on('error', () => undefined);
+    channel.once('close', () => {
+      this.openChannels--;
+      watcher.closed(new HostError('unreachable', `the remote shell ended${exit ? ` (${exit})` : ''}`));
+    });
+    return {
+      write: (text) => {
+        channel.write(text);
+      },
+      end: () => {
+        channel.end();
+      },
+      abandon: () => {
+        channel.close();
+        // After a timeout or a broken answer nothing about this connection can be trusted.
+        this.drop(key, connection);
+      },
+    };
   }
 
   /** Open connections and channels right now, for soak tests and benchmarks. */
@@ -104,23 +129,25 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     this.closed = true;
     this.handshakes.clearQueue();
+    for (const limit of this.perDestination.values()) limit.clearQueue();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    for (const ssh of this.live.values()) ssh.dispose();
+    for (const connection of this.live.values()) connection.ssh.dispose();
     // Any connection that still completes is closed as soon as it does.
-    for (const pending of this.connections.values()) pending.then((ssh) => ssh.dispose(), () => undefined);
+    for (const pending of this.connections.values()) pending.then((connection) => connection.ssh.dispose(), () => undefined);
     this.connections.clear();
     this.live.clear();
   }
 
   /** The open connection under `key`, or a new one from `open`; a failed open is forgotten. */
-  private connection(key: string, open: () => Promise<NodeSSH>): Promise<NodeSSH> {
+  private connection(key: string, open: () => Promise<NodeSSH>): Promise<Connection> {
     if (this.closed) return Promise.reject(new HostError('error', 'pvlook is shutting down'));
     let pending = this.connections.get(key);
     if (!pending) {
       pending = open().then((ssh) => {
-        this.live.set(key, ssh);
-        return ssh;
+        const connection = { ssh, shells: new Set<ShellListeners>() };
+        this.live.set(key, connection);
+        return connection;
       });
       this.connections.set(key, pending);
       pending.catch(() => {
@@ -130,27 +157,34 @@ export class SshTransport implements Transport {
     return pending;
   }
 
-  private async openTarget(host: HostSpec, timeoutMs: number): Promise<NodeSSH> {
+  /** Settings, jump hosts and the handshake: all within the sample's deadline (`signal`). */
+  private async openTarget(host: HostSpec, signal: AbortSignal): Promise<NodeSSH> {
     const settings = await this.settingsFor(host);
-    const sock = settings.proxyJump ? await this.tunnelTo(settings, timeoutMs, 0) : undefined;
-    return this.handshake(host.label, settings, timeoutMs, sock);
+    signal.throwIfAborted();
+    if (settings.proxyJump) {
+      const { chain, sock } = await this.tunnelTo(settings, 0);
+      signal.throwIfAborted();
+      return this.handshake(host.label, chain, settings, sock, signal);
+    }
+    return this.handshake(host.label, `${settings.hostname}:${settings.port}`, settings, undefined, signal);
   }
 
   /** A stream to the target's SSH port through its chain of jump hosts, each hop one shared connection. */
-  private async tunnelTo(target: SshSettings, timeoutMs: number, depth: number): Promise<Duplex> {
+  private async tunnelTo(target: SshSettings, depth: number): Promise<{ chain: string; sock: Duplex }> {
     if (depth >= MAX_JUMP_DEPTH) throw new HostError('error', `ProxyJump nests more than ${MAX_JUMP_DEPTH} deep; is there a loop?`);
-    let via: NodeSSH | null = null;
+    let via: Connection | null = null;
     let chain = 'jump:';
     for (const hop of (target.proxyJump ?? '').split(',').map((text) => text.trim()).filter(Boolean)) {
       chain += `${hop}>`;
-      const previous: NodeSSH | null = via;
-      via = await this.connection(chain, () => this.openJumpHost(chain, hop, previous, timeoutMs, depth));
+      const previous: Connection | null = via;
+      const key = chain;
+      via = await this.connection(key, () => this.openJumpHost(key, hop, previous, depth));
     }
     if (via === null) throw new HostError('error', `empty ProxyJump for ${target.hostname}`);
-    return forward(via, target.hostname, target.port, 'jump host');
+    return { chain, sock: await forward(via.ssh, target.hostname, target.port, 'jump host') };
   }
 
-  private async openJumpHost(key: string, hop: string, via: NodeSSH | null, timeoutMs: number, depth: number): Promise<NodeSSH> {
+  private async openJumpHost(key: string, hop: string, via: Connection | null, depth: number): Promise<NodeSSH> {
     try {
       let spec: HostSpec;
       try {
@@ -160,9 +194,11 @@ export class SshTransport implements Transport {
       }
       const settings = await this.settingsFor(spec);
       let sock: Duplex | undefined;
-      if (via) sock = await forward(via, settings.hostname, settings.port, 'previous jump host');
-      else if (settings.proxyJump) sock = await this.tunnelTo(settings, timeoutMs, depth + 1);
-      return await this.handshake(key, settings, timeoutMs, sock);
+      let destination = `${settings.hostname}:${settings.port}`;
+      if (via) sock = await forward(via.ssh, settings.hostname, settings.port, 'previous jump host');
+      else if (settings.proxyJump) ({ chain: destination, sock } = await this.tunnelTo(settings, depth + 1));
+      // A jump host is shared by every host behind it: no one sample's deadline may cut it short.
+      return await this.handshake(key, destination, settings, sock, new AbortController().signal);
     } catch (error) {
       if (error instanceof HostError) throw new HostError(error.status, `jump host ${hop}: ${error.message}`, { cause: error });
       throw error;
@@ -184,36 +220,58 @@ export class SshTransport implements Transport {
     return settings;
   }
 
-  private handshake(key: string, settings: SshSettings, timeoutMs: number, sock: Duplex | undefined): Promise<NodeSSH> {
-    let opened: NodeSSH | undefined;
-    return this.handshakes(() =>
-      handshake(settings, {
-        agentSocket: this.options.agentSocket,
-        acceptNewHostKeys: this.options.acceptNewHostKeys ?? false,
-        keepaliveMs: this.options.keepaliveMs ?? 15_000,
-        timeoutMs,
-        ...(sock ? { sock } : {}),
-        onGone: () => opened && this.drop(key, opened),
-        onSocket: (socket) => {
-          this.sockets.add(socket);
-          socket.once('close', () => this.sockets.delete(socket));
-        },
-      }).then((ssh) => {
-        opened = ssh;
+  /** One handshake, queued behind others to the same destination and under the fleet-wide limit. */
+  private handshake(key: string, destination: string, settings: SshSettings, sock: Duplex | undefined, signal: AbortSignal): Promise<NodeSSH> {
+    let limit = this.perDestination.get(destination);
+    if (!limit) {
+      limit = pLimit(this.options.handshakesPerDestination ?? DEFAULT_HANDSHAKES_PER_DESTINATION);
+      this.perDestination.set(destination, limit);
+    }
+    let opened: Connection | undefined;
+    return limit(() =>
+      this.handshakes(async () => {
+        signal.throwIfAborted();
+        const ssh = await handshake(settings, {
+          agentSocket: this.options.agentSocket,
+          acceptNewHostKeys: this.options.acceptNewHostKeys ?? false,
+          keepaliveMs: this.options.keepaliveMs ?? 15_000,
+          timeoutMs: this.options.readyTimeoutMs ?? 20_000,
+          signal,
+          ...(sock ? { sock } : {}),
+          onGone: () => {
+            opened = this.live.get(key);
+            if (opened?.ssh === ssh) this.drop(key, opened);
+          },
+          onSocket: (socket) => {
+            this.sockets.add(socket);
+            socket.once('close', () => this.sockets.delete(socket));
+          },
+        });
         if (this.closed) ssh.dispose();
         return ssh;
       }),
     );
   }
 
-  /** Forget a connection (only if it is still the current one under its key) and close it. */
-  private drop(key: string, ssh: NodeSSH): void {
-    if (this.live.get(key) === ssh) {
+  /** Forget a connection (only if it is still the current one under its key), close it, and tell its shells. */
+  private drop(key: string, connection: Connection): void {
+    if (this.live.get(key) === connection) {
       this.live.delete(key);
       this.connections.delete(key);
     }
-    ssh.dispose();
+    connection.ssh.dispose();
+    for (const shell of [...connection.shells]) shell.closed(new HostError('unreachable', 'connection lost'));
+    connection.shells.clear();
   }
+}
+
+/** `/bin/sh -s` as a channel on the connection. */
+function execShell(ssh: NodeSSH): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    const client = ssh.connection;
+    if (!client) return reject(new Error('connection is closed'));
+    client.exec(SHELL_COMMAND, (error, channel) => (error ? reject(error) : resolve(channel)));
+  });
 }
 
 /** A direct-tcpip channel through `via` to host:port, as `ssh -W` makes. */
@@ -225,8 +283,7 @@ function forward(via: NodeSSH, host: string, port: number, what: string): Promis
       if (error) {
         const status = /refused/i.test(error.message) ? 'refused' : 'unreachable';
         reject(new HostError(status, `${what} cannot reach ${host}:${port}: ${error.message}`, { cause: error }));
-      }
-      else resolve(stream);
+      } else resolve(stream);
     });
   });
 }

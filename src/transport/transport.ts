@@ -1,16 +1,33 @@
 /**
- * What the sampler needs from the network: run the probe script on a host and
- * hand back its output. The real implementation speaks SSH; tests and the
+ * What pvlook needs from the network: a `/bin/sh -s` running on a host, to
+ * write requests to and read answers from. The SSH implementation keeps one
+ * connection per host and opens the shell as a channel on it; tests and the
  * demo can pass anything with this shape.
  */
+import type { HostError } from '../errors.js';
 import type { HostSpec } from '../core/host-spec.js';
+
+export interface ShellListeners {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  /** called once when the shell, its channel or its connection is gone */
+  closed(reason: HostError): void;
+}
+
+export interface RemoteShell {
+  write(text: string): void;
+  /** end the shell's stdin: it exits after what it has been sent */
+  end(): void;
+  /** give up on this shell now, and on the connection under it: after a timeout or a broken answer neither can be trusted */
+  abandon(): void;
+}
 
 export interface Transport {
   /**
-   * Run `script` with /bin/sh on the host and resolve with its stdout.
-   * Rejects with a HostError whose status says what went wrong.
+   * Start the shell on the host, connecting first if need be. Rejects with a
+   * HostError whose status says what went wrong; gives up when `signal` aborts.
    */
-  exec(host: HostSpec, script: string, timeoutMs: number): Promise<string>;
+  openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal): Promise<RemoteShell>;
   /** Close every connection. */
   close(): Promise<void>;
 }

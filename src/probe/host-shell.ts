@@ -1,0 +1,140 @@
+/**
+ * One running `/bin/sh -s` on one host, as pvlook uses it: the shell
+ * functions are sent once, when it starts; each request is a line, and its
+ * answer is what the shell prints up to the request's own end line. Output
+ * that belongs to no request (login banners, rc-file chatter) is dropped.
+ */
+import { HostError } from '../errors.js';
+import type { HostSpec } from '../core/host-spec.js';
+import type { RemoteShell, Transport } from '../transport/transport.js';
+import { SHELL_PRELUDE } from './shell-prelude.js';
+import { answerEnd } from './wire.js';
+import { printable } from '../core/printable.js';
+
+/** An answer is a line or two per log; a host sending more than this is broken or hostile. */
+export const MAX_ANSWER_BYTES = 1 << 20;
+/** How much of the shell's stderr is kept to explain a failure. */
+const STDERR_KEPT = 2048;
+
+interface Waiter {
+  tag: string;
+  resolve: (text: string) => void;
+  reject: (error: HostError) => void;
+}
+
+export class HostShell {
+  private shell: Promise<RemoteShell> | null = null;
+  /** stdout not yet consumed, as latin1 (one char per byte: nothing is lost or merged) */
+  private output = '';
+  private stderr = '';
+  private waiter: Waiter | null = null;
+  /** why the shell is gone, once it is */
+  private ended: HostError | null = null;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly host: HostSpec,
+  ) {}
+
+  get alive(): boolean {
+    return this.ended === null;
+  }
+
+  /**
+   * Send one request line and resolve with the output up to its end line.
+   * With `last`, stdin is closed after it, so the shell exits (exec mode).
+   */
+  async ask(tag: string, line: string, signal: AbortSignal, { last = false } = {}): Promise<string> {
+    const shell = await untilAborted(this.start(signal), signal, 'connecting');
+    const answer = new Promise<string>((resolve, reject) => {
+      if (this.ended) return reject(this.ended);
+      this.waiter = { tag, resolve, reject };
+      shell.write(line);
+      if (last) shell.end();
+      this.consume();
+    });
+    try {
+      return await untilAborted(answer, signal, 'waiting for the answer');
+    } finally {
+      this.waiter = null;
+    }
+  }
+
+  /** Give up on the shell and its connection (after a timeout or an answer that did not parse). */
+  abandon(reason: HostError): void {
+    this.finish(reason);
+    void this.shell?.then((shell) => shell.abandon(), () => undefined);
+  }
+
+  /** The last line the shell wrote on stderr, made safe to show. */
+  lastError(): string {
+    const line = this.stderr.split('\n').map((text) => text.trim()).filter(Boolean).at(-1) ?? '';
+    return printable(line).slice(0, 200);
+  }
+
+  private start(signal: AbortSignal): Promise<RemoteShell> {
+    if (this.ended) return Promise.reject(this.ended);
+    this.shell ??= this.transport
+      .openShell(
+        this.host,
+        {
+          stdout: (chunk) => {
+            this.output += chunk.toString('latin1');
+            this.consume();
+          },
+          stderr: (chunk) => {
+            this.stderr = (this.stderr + chunk.toString('utf8')).slice(-STDERR_KEPT);
+          },
+          closed: (reason) => {
+            const said = this.lastError();
+            this.finish(said ? new HostError(reason.status, `${reason.message}: ${said}`, { cause: reason }) : reason);
+          },
+        },
+        signal,
+      )
+      .then((shell) => {
+        shell.write(SHELL_PRELUDE);
+        return shell;
+      });
+    this.shell.catch((error: unknown) => this.finish(error instanceof HostError ? error : new HostError('error', String(error))));
+    return this.shell;
+  }
+
+  /** Hand a complete answer to its waiter; keep nothing that no request asked for. */
+  private consume(): void {
+    if (this.output.length > MAX_ANSWER_BYTES) {
+      this.abandon(new HostError('badoutput', `more than ${MAX_ANSWER_BYTES >> 20} MiB of output: not pvlook's shell answering`));
+      return;
+    }
+    if (this.waiter === null) {
+      this.output = this.output.slice(this.output.lastIndexOf('\n') + 1);
+      return;
+    }
+    const end = answerEnd(this.output, this.waiter.tag);
+    if (end === -1) return;
+    const text = this.output.slice(0, end);
+    this.output = this.output.slice(end);
+    this.waiter.resolve(text);
+  }
+
+  private finish(reason: HostError): void {
+    if (this.ended) return;
+    this.ended = reason;
+    this.output = '';
+    this.waiter?.reject(reason);
+  }
+}
+
+/** Settle with `work`, or reject with the signal's reason (a HostError), naming what was under way. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, phase: string): Promise<T> {
+  const reason = (): HostError => {
+    const why = signal.reason instanceof HostError ? signal.reason : new HostError('timeout', 'no answer in time');
+    return new HostError(why.status, `${why.message} (${phase})`, { cause: why });
+  };
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * What the sampler asks of a host: one sample of its logs, as structured
+ * requests and results. The shell prober speaks the wire format over a
+ * transport; tests pass their own.
+ */
+import type { HostSpec } from '../core/host-spec.js';
+import type { ProbeRequest, ProbeResult } from './wire.js';
+
+export interface Prober {
+  /**
+   * Sample every log in `requests` on `host`. Rejects with a HostError; gives
+   * up as soon as `signal` aborts (its reason says why: a deadline or a shutdown).
+   */
+  sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal): Promise<ProbeResult>;
+  /** Close every session. */
+  close(): Promise<void>;
+}
+
+/**
+ * How a host runs pvlook's shell: `shell` keeps one long-lived shell per
+ * host and sends it one request per sample; `exec` starts a new one for
+ * every sample (a new channel, session and login shell on the server each
+ * time), for servers where a long-lived channel is unwelcome.
+ */
+export type SessionMode = 'shell' | 'exec';

@@ -1,0 +1,180 @@
+/**
+ * The shell functions a host runs for pvlook. They are sent once to a
+ * long-lived `/bin/sh -s` (or once per command in exec mode); each sample is
+ * then one line calling them (see wire.ts, which owns the request and answer
+ * formats).
+ *
+ * Why this shape:
+ * - Processes are what a sample costs the server, so the steady state forks
+ *   one: the log stays open on a descriptor of the long-lived shell
+ *   (3 + index, for the first seven logs), `[ path -ef /dev/fd/N ]` (a shell
+ *   builtin) proves the path still names that file, and `wc -lc` reads only
+ *   what was appended since the last sample. The time comes from
+ *   /proc/uptime through the `read` builtin (10 ms steps, never stepped by
+ *   NTP) where there is one, else `date +%s.%N`, else nothing (pvlook then
+ *   times the sample itself).
+ * - Without an open descriptor (exec mode, a new session, globs, an eighth
+ *   log, a host without /dev/fd) pvlook sends back the file identity and
+ *   offset it was given last time, and the functions stat the file and
+ *   `tail -c +N` from there: the cost never grows with the log's size.
+ * - What the host's tools can do (stat's birth time, date's nanoseconds,
+ *   /dev/fd, /proc/uptime) is found out once, when the functions are defined.
+ * - Nothing from a log reaches the output: only counts, identities and
+ *   hex-encoded names or error texts. Pattern counts end at a sentinel that
+ *   holds the request's random tag, which no log line can know in advance.
+ * - Everything is POSIX sh (dash, BusyBox ash, bash); eval only ever sees
+ *   pvlook's own integers (descriptor numbers and indexes), never data.
+ */
+
+export const SHELL_PRELUDE = String.raw`export LC_ALL=C
+pvlook_idfmt='%i:%.9W %s'
+case $(stat -L -c "$pvlook_idfmt" / 2>/dev/null) in
+  [0-9]*:[0-9?-]*' '[0-9]*) ;;
+  *) pvlook_idfmt='%i %s' ;;
+esac
+pvlook_clock=none
+if read -r pvlook_t _ </proc/uptime 2>/dev/null; then
+  pvlook_clock=up
+else
+  case $(date +%s.%N 2>/dev/null) in
+    *[0-9].[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]) pvlook_clock=wall ;;
+  esac
+fi
+pvlook_fds=
+if exec 9</dev/null && [ /dev/null -ef /dev/fd/9 ]; then pvlook_fds=1; fi
+exec 9<&-
+pvlook_COUNT='BEGIN {
+  np = split(pats, pat, "\037"); s = sprintf("%c%s%c", 1, tag, 2); ls = length(s)
+  for (i = 1; i <= np; i++) if ("" ~ pat[i]) z = 1
+}
+length($0) >= ls && substr($0, length($0) - ls + 1) == s { rest = length($0) - ls; done = 1; exit }
+{ n++; bytes += length($0) + 1; for (i = 1; i <= np; i++) if ($0 ~ pat[i]) c[i]++ }
+END {
+  if (!done) { print "-"; exit }
+  out = (n + 0) " " (bytes + 0) " " (bytes + rest)
+  for (i = 1; i <= np; i++) out = out " " (c[i] + 0)
+  print out
+}'
+pvlook_begin() {
+  R=$1
+  case $pvlook_clock in
+    up) read -r pvlook_t _ </proc/uptime ;;
+    wall) pvlook_t=$(date +%s.%N) ;;
+    *) pvlook_t=- ;;
+  esac
+  echo "@pvlook2 $R time $pvlook_clock $pvlook_t"
+}
+pvlook_end() {
+  echo "@pvlook2 $R end"
+}
+pvlook_hex() {
+  printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'
+}
+pvlook_drop() {
+  [ -n "$pvlook_fd" ] || return 0
+  eval "pvlook_h$pvlook_slot="
+  eval "exec $pvlook_fd<&-"
+}
+pvlook_fail() {
+  pvlook_drop
+  echo "@pvlook2 $R $pvlook_out $1"
+}
+pvlook_count() {
+  if [ -n "$pvlook_pats" ]; then
+    pvlook_n=$({ tail -c +"$((pvlook_pos + 1))" -- "$pvlook_file"; printf '\001%s\002\n' "$R"; } | awk -v pats="$pvlook_pats" -v tag="$R" "$pvlook_COUNT" 2>&1)
+  elif [ "$1" = held ]; then
+    pvlook_n=$(wc -lc <&"$pvlook_fd" 2>&1)
+  elif [ "$1" = fresh ]; then
+    pvlook_n=$(tail -c +"$((pvlook_pos + 1))" <&"$pvlook_fd" | wc -lc 2>&1)
+  else
+    pvlook_n=$(tail -c +"$((pvlook_pos + 1))" -- "$pvlook_file" | wc -lc 2>&1)
+  fi
+  case $pvlook_n in
+    *[!0-9' '-]* | '') pvlook_fail "error $(pvlook_hex "$pvlook_n")"; return 1 ;;
+  esac
+  set -- $pvlook_n
+  case $# in
+    1) pvlook_lines=- pvlook_next=0 pvlook_read=0 pvlook_m= ;;
+    2) pvlook_lines=$1 pvlook_next=$2 pvlook_read=$2 pvlook_m= ;;
+    *) pvlook_lines=$1 pvlook_next=$2 pvlook_read=$3; shift 3; pvlook_m=" $*" ;;
+  esac
+}
+pvlook_done() {
+  [ "$pvlook_lines" = - ] && [ -z "$pvlook_why" ] && pvlook_why=partial
+  pvlook_pos=$((pvlook_pos + pvlook_next))
+  [ -n "$pvlook_fd" ] && eval "pvlook_h$pvlook_slot=\$pvlook_id pvlook_p$pvlook_slot=\$pvlook_pos"
+  if [ -n "$pvlook_why" ]; then
+    echo "@pvlook2 $R $pvlook_out ok $pvlook_id $pvlook_pos $pvlook_why"
+  else
+    echo "@pvlook2 $R $pvlook_out ok $pvlook_id $pvlook_pos $pvlook_lines$pvlook_m"
+  fi
+}
+pvlook_log() {
+  pvlook_out=$1 pvlook_slot=$2 pvlook_f=$3 pvlook_pid=$4 pvlook_pos=$5 pvlook_pats=$6 pvlook_why= pvlook_fd=
+  if [ "$pvlook_slot" != - ] && [ -n "$pvlook_fds" ]; then pvlook_fd=$((pvlook_slot + 3)); fi
+  if [ ! -e "$pvlook_f" ]; then pvlook_fail missing; return; fi
+  if [ -d "$pvlook_f" ] || [ ! -r "$pvlook_f" ]; then pvlook_fail unreadable; return; fi
+  if [ -n "$pvlook_fd" ] && eval "[ -n \"\${pvlook_h$pvlook_slot-}\" ]" && [ "$pvlook_f" -ef "/dev/fd/$pvlook_fd" ]; then
+    eval "pvlook_id=\$pvlook_h$pvlook_slot pvlook_pos=\$pvlook_p$pvlook_slot"
+    pvlook_file=/dev/fd/$pvlook_fd
+    pvlook_count held || return
+    # Nothing new: was the file truncated under us (copytruncate)? Only then is a stat worth its process.
+    if [ "$pvlook_read" = 0 ]; then
+      pvlook_s=$(stat -L -c %s -- "$pvlook_file" 2>/dev/null) || pvlook_s=0
+      [ "$pvlook_s" -lt "$pvlook_pos" ] && pvlook_why=truncated
+    fi
+    if [ -z "$pvlook_why" ]; then pvlook_done; return; fi
+  fi
+  if [ -n "$pvlook_fd" ]; then
+    { command exec 9<"$pvlook_f"; } 2>/dev/null || { pvlook_fail unreadable; return; }
+    eval "exec $pvlook_fd<&9 9<&-"
+    pvlook_file=/dev/fd/$pvlook_fd pvlook_how=fresh
+  else
+    pvlook_file=$pvlook_f pvlook_how=path
+  fi
+  pvlook_s=$(stat -L -c "$pvlook_idfmt" -- "$pvlook_file" 2>/dev/null) || { pvlook_fail unreadable; return; }
+  set -- $pvlook_s
+  pvlook_id=$1
+  if [ -n "$pvlook_why" ]; then pvlook_pos=$2
+  elif [ "$pvlook_pid" = - ] || [ "$pvlook_pos" = - ]; then pvlook_why=first pvlook_pos=$2
+  elif [ "$pvlook_pid" != "$1" ]; then pvlook_why=rotated pvlook_pos=$2
+  elif [ "$2" -lt "$pvlook_pos" ]; then pvlook_why=truncated pvlook_pos=$2
+  fi
+  pvlook_count "$pvlook_how" || return
+  pvlook_done
+}
+pvlook_tpl() {
+  pvlook_log "$1" "$2" "$(date "+$3")" "$4" "$5" "$6"
+}
+pvlook_lookup() {
+  pvlook_want=$1
+  shift
+  while [ $# -ge 3 ]; do
+    if [ "$1" = "$pvlook_want" ]; then echo "$2 $3"; return; fi
+    shift 3
+  done
+  echo "- -"
+}
+pvlook_glob() {
+  pvlook_gi=$1
+  pvlook_g=$2
+  pvlook_gp=$3
+  shift 3
+  case $pvlook_g in *%*) pvlook_g=$(date "+$pvlook_g") ;; esac
+  pvlook_found=
+  pvlook_ifs=$IFS
+  IFS=
+  for pvlook_gf in $pvlook_g; do
+    IFS=$pvlook_ifs
+    [ -e "$pvlook_gf" ] || continue
+    pvlook_found=1
+    read -r pvlook_gid pvlook_goff <<PVLOOK_STATE
+$(pvlook_lookup "$pvlook_gf" "$@")
+PVLOOK_STATE
+    pvlook_log "$pvlook_gi f $(pvlook_hex "$pvlook_gf")" - "$pvlook_gf" "$pvlook_gid" "$pvlook_goff" "$pvlook_gp"
+  done
+  IFS=$pvlook_ifs
+  [ -n "$pvlook_found" ] || echo "@pvlook2 $R $pvlook_gi missing"
+  echo "@pvlook2 $R $pvlook_gi glob"
+}
+`;

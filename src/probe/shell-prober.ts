@@ -1,0 +1,55 @@
+/**
+ * The prober pvlook uses: the wire format over a transport's shells. In
+ * `shell` mode each host keeps one long-lived shell, so the login shell and
+ * its rc files run once per connection and a sample is one small request and
+ * one framed answer; in `exec` mode every sample starts a new shell.
+ */
+import { HostError } from '../errors.js';
+import type { HostSpec } from '../core/host-spec.js';
+import type { Transport } from '../transport/transport.js';
+import { HostShell } from './host-shell.js';
+import type { Prober, SessionMode } from './prober.js';
+import { decodeAnswer, encodeRequest, newTag, ProbeOutputError, type ProbeRequest, type ProbeResult } from './wire.js';
+
+export class ShellProber implements Prober {
+  private readonly shells = new Map<string, HostShell>();
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly mode: (host: HostSpec) => SessionMode = () => 'shell',
+  ) {}
+
+  async sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal): Promise<ProbeResult> {
+    const tag = newTag();
+    const line = encodeRequest(tag, requests);
+    const once = this.mode(host) === 'exec';
+    let shell = once ? undefined : this.shells.get(host.label);
+    if (shell === undefined || !shell.alive) {
+      shell = new HostShell(this.transport, host);
+      if (!once) this.shells.set(host.label, shell);
+    }
+    try {
+      const text = await shell.ask(tag, line, signal, { last: once });
+      return decodeAnswer(text, tag, requests.length);
+    } catch (error) {
+      const failure = asHostError(error, shell);
+      shell.abandon(failure);
+      throw failure;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const shell of this.shells.values()) shell.abandon(new HostError('error', 'pvlook is shutting down'));
+    this.shells.clear();
+    await this.transport.close();
+  }
+}
+
+function asHostError(error: unknown, shell: HostShell): HostError {
+  if (error instanceof HostError) return error;
+  if (error instanceof ProbeOutputError) {
+    const said = shell.lastError();
+    return new HostError('badoutput', `unexpected output from the host: ${error.message}${said ? ` (stderr: ${said})` : ''}`, { cause: error });
+  }
+  return new HostError('error', error instanceof Error ? error.message : String(error), { cause: error });
+}

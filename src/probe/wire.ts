@@ -1,0 +1,264 @@
+/**
+ * pvlook's wire format, both directions, in one place: the request line a
+ * host's shell runs (after the functions of shell-prelude.ts are defined) and
+ * the tagged answer it prints. The client encodes requests and decodes
+ * answers; simulated hosts (the demo, the benchmark, tests) decode requests
+ * and encode answers with the same functions.
+ *
+ * A request is one line:
+ *   pvlook_begin TAG; pvlook_log OUT SLOT 'path' 'file-id' OFFSET 'patterns'; …; pvlook_end
+ * and its answer is every line starting with "@pvlook2 TAG", up to
+ * "@pvlook2 TAG end". TAG is fresh and random for every request, so a late
+ * answer is never taken for the next one, and neither banners, rc-file chatter
+ * nor anything in a log (no log text is ever printed) can end an answer early
+ * or fake a number.
+ */
+import { randomBytes } from 'node:crypto';
+import { shQuote, shUnquote } from './shell-quote.js';
+
+/** The one command pvlook runs on a host; the functions and requests arrive on stdin. */
+export const SHELL_COMMAND = '/bin/sh -s';
+const MARK = '@pvlook2';
+/** Logs that keep an open descriptor in a long-lived shell: fds 3..9, the digits every sh can redirect. */
+export const HELD_SLOTS = 7;
+
+/** One log to probe, with where pvlook's last reading of it ended (if anywhere). */
+export interface ProbeRequest {
+  path: string;
+  /** file identity and offset of the previous reading; null on the first sample or after a failure */
+  previous: { fileId: string; offset: number } | null;
+  /** for a glob: where the previous reading of each file it matched ended, by path */
+  files?: readonly { path: string; fileId: string; offset: number }[];
+  /** POSIX extended regular expressions to count matching lines of, among the new ones */
+  patterns?: readonly string[];
+}
+
+/** Why a reading has no count: nothing to compare with yet, or the count could not be trusted. */
+export type BaselineReason = 'first' | 'rotated' | 'truncated' | 'partial';
+
+export type LogProbe =
+  /**
+   * The file (identity "inode:birth-time", or the inode where the host cannot
+   * tell the birth time) and where the next count starts. `newLines` counts
+   * the lines appended since the previous reading, or is null with a reason.
+   * With patterns, `matches` holds one count per pattern (whole lines only).
+   */
+  | { kind: 'ok'; fileId: string; offset: number; newLines: number; matches?: number[] }
+  | { kind: 'ok'; fileId: string; offset: number; newLines: null; reason: BaselineReason }
+  | { kind: 'missing' }
+  | { kind: 'unreadable' }
+  /** the host's tools refused (e.g. awk rejected a pattern): their own words */
+  | { kind: 'error'; message: string }
+  /** a glob: every file it matched, each probed on its own */
+  | { kind: 'files'; files: { path: string; probe: LogProbe }[] };
+
+/** Which clock the host read: its uptime (monotonic), its wall clock, or none (pvlook times the sample). */
+export type RemoteClock = 'up' | 'wall';
+
+export interface ProbeResult {
+  /** seconds on the host's clock, or null when it has neither /proc/uptime nor a sub-second `date` */
+  remoteTime: number | null;
+  clock: RemoteClock | null;
+  logs: LogProbe[];
+}
+
+export class ProbeOutputError extends Error {
+  override name = 'ProbeOutputError';
+}
+
+/** A fresh tag for one request: 64 random bits, hex. */
+export function newTag(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** A log path with * ? or [ names several files. */
+export function isGlob(path: string): boolean {
+  return /[*?[]/.test(path);
+}
+
+/** Patterns travel as one line-free value, split on \x1f: control characters (tab aside) cannot be in one. */
+export function hasControlCharacters(text: string): boolean {
+  return [...text].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t');
+}
+
+// ---------------------------------------------------------------- requests
+
+/**
+ * The request line for one sample. Paths, identities and patterns are single
+ * quoted (data never becomes code); indexes, slots and offsets are our own
+ * integers. Throws only on input the config step already refuses (a NUL byte,
+ * a pattern with control characters); glob files whose names cannot be sent
+ * back are left out (they start a new baseline instead).
+ */
+export function encodeRequest(tag: string, requests: readonly ProbeRequest[]): string {
+  let slot = 0;
+  const calls = requests.map((request, index) => {
+    const patterns = shQuote(request.patterns && request.patterns.length > 0 ? awkValue(request.patterns) : '');
+    if (isGlob(request.path)) {
+      const known = (request.files ?? []).filter((file) => !file.path.includes('\0')).map((file) => `${shQuote(file.path)} ${shQuote(file.fileId)} ${offsetWord(file.offset)}`);
+      return ['pvlook_glob', index, shQuote(request.path), patterns, ...known].join(' ');
+    }
+    const held = slot < HELD_SLOTS ? String(slot++) : '-';
+    const fileId = request.previous ? shQuote(request.previous.fileId) : '-';
+    const offset = request.previous ? offsetWord(request.previous.offset) : '-';
+    return [request.path.includes('%') ? 'pvlook_tpl' : 'pvlook_log', index, held, shQuote(request.path), fileId, offset, patterns].join(' ');
+  });
+  return [`pvlook_begin ${tag}`, ...calls, 'pvlook_end'].join('; ') + '\n';
+}
+
+/** Recover the tag and requests from a request line (simulated hosts); null for any other line. */
+export function decodeRequest(line: string): { tag: string; requests: ProbeRequest[] } | null {
+  const calls = splitCalls(line.trim());
+  const [begin, ...rest] = calls;
+  if (begin?.[0] !== 'pvlook_begin' || begin[1] === undefined || rest.at(-1)?.[0] !== 'pvlook_end') return null;
+  const requests: ProbeRequest[] = [];
+  for (const call of rest.slice(0, -1)) {
+    const [name, , ...args] = call;
+    if (name === 'pvlook_glob') {
+      const [path = '', patterns = '', ...known] = args;
+      const files = [];
+      for (let i = 0; i + 2 < known.length; i += 3) files.push({ path: known[i]!, fileId: known[i + 1]!, offset: Number(known[i + 2]) });
+      requests.push({ path, previous: null, ...patternsOf(patterns), ...(files.length > 0 ? { files } : {}) });
+    } else if (name === 'pvlook_log' || name === 'pvlook_tpl') {
+      const [, path = '', fileId = '-', offset = '-', patterns = ''] = args;
+      requests.push({ path, previous: fileId === '-' || offset === '-' ? null : { fileId, offset: Number(offset) }, ...patternsOf(patterns) });
+    } else {
+      return null;
+    }
+  }
+  return { tag: begin[1], requests };
+}
+
+function offsetWord(offset: number): string {
+  return String(Math.max(0, Math.trunc(offset)));
+}
+
+/** awk -v processes backslash escapes in the value: double them so awk sees each pattern as written. */
+function awkValue(patterns: readonly string[]): string {
+  for (const pattern of patterns) {
+    if (hasControlCharacters(pattern)) throw new Error(`a pattern cannot contain control characters: ${JSON.stringify(pattern)}`);
+  }
+  return patterns.map((pattern) => pattern.replaceAll('\\', '\\\\')).join('\x1f');
+}
+
+function patternsOf(value: string): { patterns?: string[] } {
+  return value === '' ? {} : { patterns: value.split('\x1f').map((pattern) => pattern.replaceAll('\\\\', '\\')) };
+}
+
+/** Split a request line into calls of words, undoing our own quoting (bare words, '…' and \'). */
+function splitCalls(line: string): string[][] {
+  const calls: string[][] = [[]];
+  const token = /\s*(?:(;)|((?:'[^']*'|\\')+)|([^\s;']+))/y;
+  let match: RegExpExecArray | null;
+  while (token.lastIndex < line.length && (match = token.exec(line)) !== null) {
+    if (match[1]) calls.push([]);
+    else calls.at(-1)!.push(match[2] !== undefined ? shUnquote(match[2]) : match[3]!);
+  }
+  return calls.filter((call) => call.length > 0);
+}
+
+// ---------------------------------------------------------------- answers
+
+/** The answer as the shell functions print it (simulated hosts). */
+export function encodeAnswer(tag: string, result: ProbeResult): string {
+  const prefix = `${MARK} ${tag}`;
+  const time = result.remoteTime === null || result.clock === null ? 'none -' : `${result.clock} ${result.remoteTime.toFixed(result.clock === 'up' ? 2 : 9)}`;
+  const lines = [`${prefix} time ${time}`];
+  result.logs.forEach((log, index) => {
+    if (log.kind === 'files') {
+      for (const file of log.files) lines.push(`${prefix} ${index} f ${Buffer.from(file.path).toString('hex')} ${logWords(file.probe)}`);
+      if (log.files.length === 0) lines.push(`${prefix} ${index} missing`);
+      lines.push(`${prefix} ${index} glob`);
+    } else {
+      lines.push(`${prefix} ${index} ${logWords(log)}`);
+    }
+  });
+  lines.push(`${prefix} end`);
+  return lines.join('\n') + '\n';
+}
+
+function logWords(log: LogProbe): string {
+  switch (log.kind) {
+    case 'ok':
+      return log.newLines === null ? `ok ${log.fileId} ${log.offset} ${log.reason}` : ['ok', log.fileId, log.offset, log.newLines, ...(log.matches ?? [])].join(' ');
+    case 'error':
+      return `error ${Buffer.from(log.message).toString('hex')}`;
+    case 'files':
+      throw new Error('a glob cannot match a glob');
+    default:
+      return log.kind;
+  }
+}
+
+/** Where the answer to `tag` ends in `text` (just past its end line), or -1 while it is incomplete. */
+export function answerEnd(text: string, tag: string): number {
+  const end = `${MARK} ${tag} end\n`;
+  const at = text.indexOf(end);
+  return at === -1 ? -1 : at + end.length;
+}
+
+/** Read the answer to `tag` out of the shell's output; every other line is ignored. */
+export function decodeAnswer(text: string, tag: string, expected: number): ProbeResult {
+  let remoteTime: number | null = null;
+  let clock: RemoteClock | null = null;
+  let ended = false;
+  const logs: (LogProbe | undefined)[] = new Array<LogProbe | undefined>(expected).fill(undefined);
+  const globs = new Map<number, { path: string; probe: LogProbe }[]>();
+  for (const rawLine of text.split('\n')) {
+    const fields = rawLine.trim().split(/\s+/);
+    if (fields[0] !== MARK || fields[1] !== tag) continue;
+    const [, , what, kind, ...rest] = fields;
+    if (what === 'time') {
+      [remoteTime, clock] = parseTime(kind, rest[0]);
+    } else if (what === 'end') {
+      ended = true;
+      break;
+    } else if (what !== undefined && /^\d+$/.test(what) && Number(what) < expected) {
+      const index = Number(what);
+      if (kind === 'f') {
+        // One file a glob matched: "<index> f <hex path> <kind> …".
+        const [hex, fileKind, ...fileRest] = rest;
+        if (hex === undefined || !/^([0-9a-f]{2})+$/.test(hex)) throw malformed(rawLine);
+        const files = globs.get(index) ?? [];
+        files.push({ path: Buffer.from(hex, 'hex').toString('utf8'), probe: parseLog(fileKind, fileRest, rawLine) });
+        globs.set(index, files);
+      } else if (kind === 'glob') {
+        const files = globs.get(index) ?? [];
+        const fileError = files.find((file) => file.probe.kind === 'error');
+        logs[index] = fileError ? fileError.probe : files.length === 0 ? { kind: 'missing' } : { kind: 'files', files };
+      } else {
+        logs[index] = parseLog(kind, rest, rawLine);
+      }
+    }
+  }
+  if (!ended) throw new ProbeOutputError('the answer ended early (no end line)');
+  const missingIndex = logs.findIndex((log) => log === undefined);
+  if (missingIndex !== -1) throw new ProbeOutputError(`no result for log #${missingIndex}`);
+  return { remoteTime, clock, logs: logs as LogProbe[] };
+}
+
+function parseTime(clock: string | undefined, value: string | undefined): [number | null, RemoteClock | null] {
+  if ((clock === 'up' || clock === 'wall') && value !== undefined && /^\d+\.\d+$/.test(value)) return [Number(value), clock];
+  return [null, null];
+}
+
+const NUMBER = /^\d+$/;
+const REASONS: readonly string[] = ['first', 'rotated', 'truncated', 'partial'] satisfies BaselineReason[];
+
+function parseLog(kind: string | undefined, rest: string[], rawLine: string): LogProbe {
+  if (kind === 'missing' && rest.length === 0) return { kind: 'missing' };
+  if (kind === 'unreadable' && rest.length === 0) return { kind: 'unreadable' };
+  if (kind === 'error' && rest.length <= 1) return { kind: 'error', message: Buffer.from(rest[0] ?? '', 'hex').toString('utf8').trim() };
+  const [fileId, offset, count, ...matches] = rest;
+  if (kind === 'ok' && fileId && /^\d+(:[\d.?-]+)?$/.test(fileId) && offset && NUMBER.test(offset) && count !== undefined) {
+    if (REASONS.includes(count) && matches.length === 0) return { kind: 'ok', fileId, offset: Number(offset), newLines: null, reason: count as BaselineReason };
+    if (NUMBER.test(count) && matches.every((match) => NUMBER.test(match))) {
+      return { kind: 'ok', fileId, offset: Number(offset), newLines: Number(count), ...(matches.length > 0 ? { matches: matches.map(Number) } : {}) };
+    }
+  }
+  throw malformed(rawLine);
+}
+
+function malformed(rawLine: string): ProbeOutputError {
+  return new ProbeOutputError(`malformed line: ${JSON.stringify(rawLine.slice(0, 120))}`);
+}
