@@ -83,6 +83,21 @@ export class Sampler {
     return { time: now, intervalMs: this.options.intervalMs, tick: ++this.ticks, roundMs, rows, total: totalOf(rows) };
   }
 
+  /**
+   * Sample every idle host once (unless it is backing off after a failure),
+   * now, outside any schedule, and resolve with a
+   * snapshot when all have answered or at `deadlineMs` (hosts still busy then
+   * are stale). For driving the sampler by hand: tests, benchmarks, tools.
+   */
+  async tick(deadlineMs: number, signal?: AbortSignal): Promise<Snapshot> {
+    const now = this.now();
+    const idle = this.states.filter((state) => state.busySince === null && state.retryAt <= now);
+    const wanted = idle.map((state) => [state, state.samples + 1] as const);
+    for (const state of idle) this.launch(state, false);
+    await this.waitUntil(() => wanted.every(([state, count]) => state.samples >= count), deadlineMs, signal);
+    return this.snapshot(0);
+  }
+
   /** Resolve once every host has finished `count` samples (answered or failed), or at `deadlineMs`, or on abort. */
   waitForSamples(count: number, deadlineMs: number, signal?: AbortSignal): Promise<void> {
     return this.waitUntil(() => this.states.every((state) => state.samples >= count), deadlineMs, signal);
@@ -118,12 +133,12 @@ export class Sampler {
       state,
       setTimeout(() => {
         this.timers.delete(state);
-        this.launch(state);
+        this.launch(state, true);
       }, Math.max(0, delayMs)),
     );
   }
 
-  private launch(state: HostState): void {
+  private launch(state: HostState, scheduled = true): void {
     state.busySince = this.now();
     let began = state.busySince;
     // Without an answer last time, this sample connects first: its reading comes late in it.
@@ -140,7 +155,7 @@ export class Sampler {
       // Due one interval after this sample's reading: after it began, or after it ended if it had to
       // connect first (the reading came at its end); after a failure, when its backoff ends.
       const due = state.failure !== null ? state.retryAt : (connects ? finished : began) + this.options.intervalMs;
-      this.schedule(state, due - finished);
+      if (scheduled) this.schedule(state, due - finished);
       for (const check of [...this.waiters]) check();
     });
     this.inFlight.add(sampled);

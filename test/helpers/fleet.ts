@@ -8,6 +8,8 @@ import { parseHostSpec } from '../../src/core/host-spec.js';
 import { DEFAULT_TREND } from '../../src/core/trend.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import { SshTransport } from '../../src/transport/ssh-transport.js';
+import { ShellProber } from '../../src/probe/shell-prober.js';
+import type { Prober, SessionMode } from '../../src/probe/prober.js';
 import { openSshResolver } from '../../src/transport/ssh-settings.js';
 import type { Sshd } from './sshd.js';
 
@@ -15,12 +17,17 @@ export function sshTransport(sshd: Sshd, sshConfig = sshd.sshConfig): SshTranspo
   return new SshTransport({ resolveSettings: openSshResolver(sshConfig, sshd.dir), agentSocket: undefined });
 }
 
-export function plan(host: string, ...logs: string[]): HostPlan {
-  return { spec: parseHostSpec(host), watches: logs.map((log) => ({ group: 'default', log, patterns: [] })) };
+/** pvlook's prober over real SSH to the fixture's sshd: a long-lived shell per host, or a new one per sample. */
+export function sshProber(sshd: Sshd, { sshConfig = sshd.sshConfig, session = 'shell' as SessionMode, transport = sshTransport(sshd, sshConfig) } = {}): ShellProber {
+  return new ShellProber(transport, () => session);
 }
 
-export function sampler(hosts: HostPlan[], transport: SshTransport, timeoutMs = 5000): Sampler {
-  return new Sampler(hosts, transport, { parallel: 10, timeoutMs, intervalMs: 1000, trend: DEFAULT_TREND, random: () => 0 });
+export function plan(host: string, ...logs: string[]): HostPlan {
+  return { spec: parseHostSpec(host), session: 'shell', watches: logs.map((log) => ({ group: 'default', log, patterns: [] })) };
+}
+
+export function sampler(hosts: HostPlan[], prober: Prober, timeoutMs = 5000): Sampler {
+  return new Sampler(hosts, prober, { parallel: 10, timeoutMs, intervalMs: 1000, trend: DEFAULT_TREND, random: () => 0 });
 }
 
 /** A log file the test user can read, in the sshd fixture's log folder. */

@@ -1,17 +1,17 @@
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostError } from '../../src/errors.js';
 import { parseHostSpec } from '../../src/core/host-spec.js';
 import { DEFAULT_TREND } from '../../src/core/trend.js';
 import { Sampler } from '../../src/sampler/sampler.js';
-import { FakeTransport, type FakeHost } from '../helpers/fake-transport.js';
+import { FakeProber, type FakeHost } from '../helpers/fake-prober.js';
 
-function setup(hosts: Record<string, FakeHost>, options: { parallel?: number; now?: () => number } = {}) {
-  const transport = new FakeTransport(new Map(Object.entries(hosts)));
-  const plans = Object.keys(hosts).map((label) => ({ spec: parseHostSpec(label), watches: [{ group: 'g', log: '/l', patterns: [] }] }));
+function setup(hosts: Record<string, FakeHost>, options: { parallel?: number; now?: () => number; timeoutMs?: number } = {}) {
+  const transport = new FakeProber(new Map(Object.entries(hosts)));
+  const plans = Object.keys(hosts).map((label) => ({ spec: parseHostSpec(label), session: 'shell' as const, watches: [{ group: 'g', log: '/l', patterns: [] }] }));
   const sampler = new Sampler(plans, transport, {
     parallel: options.parallel ?? 10,
-    timeoutMs: 1000,
+    timeoutMs: options.timeoutMs ?? 1000,
     intervalMs: 1000,
     trend: DEFAULT_TREND,
     random: () => 0,
@@ -90,13 +90,12 @@ test('a failure is shown on its row, counted, retried after backoff, and leaves 
   assert.equal(transport.calls.filter((host) => host === 'bad').length, 2);
 });
 
-test('garbage from a host is a badoutput failure for that host only', async () => {
+test('an error from one host fails that host only, with its message', async () => {
   const { sampler, transport } = setup({ a: { lines: 0 }, b: { lines: 0 } });
-  const original = transport.exec.bind(transport);
-  transport.exec = async (host, script) => (host.label === 'a' ? 'Last login: yesterday\n@pvlook1 0 ok 12' : original(host, script));
+  const original = transport.sample.bind(transport);
+  transport.sample = async (host, requests, signal) => (host.label === 'a' ? Promise.reject(new Error('boom')) : original(host, requests, signal));
   const rows = (await sampler.tick(soon())).rows;
-  assert.deepEqual(rows.map((row) => row.status), ['badoutput', 'ok']);
-  assert.match(rows[0]?.error ?? '', /unexpected output/);
+  assert.deepEqual(rows.map((row) => [row.status, row.error]), [['error', 'boom'], ['ok', null]]);
 });
 
 test('never more than `parallel` probes in flight across the fleet', async () => {
@@ -104,14 +103,14 @@ test('never more than `parallel` probes in flight across the fleet', async () =>
   for (let i = 0; i < 20; i++) hosts[`h${i}`] = { lines: 0 };
   const { sampler, transport } = setup(hosts, { parallel: 3 });
   let peak = 0;
-  const original = transport.exec.bind(transport);
+  const original = transport.sample.bind(transport);
   let active = 0;
-  transport.exec = async (host, script) => {
+  transport.sample = async (host, requests, signal) => {
     active++;
     peak = Math.max(peak, active);
     await new Promise((resolve) => setImmediate(resolve));
     try {
-      return await original(host, script);
+      return await original(host, requests, signal);
     } finally {
       active--;
     }
@@ -119,4 +118,69 @@ test('never more than `parallel` probes in flight across the fleet', async () =>
   const snapshot = await sampler.tick(soon());
   assert.equal(snapshot.total.ok, 20);
   assert.equal(peak, 3);
+});
+
+/** Run the mocked clock forward in small steps, letting answers and timers interleave as they would. */
+async function runFor(ms: number, step = 50): Promise<void> {
+  for (let passed = 0; passed < ms; passed += step) {
+    mock.timers.tick(step);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test('every host keeps its own schedule: a slow host never delays the others, and each rate covers one interval of its own', async (t) => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+  t.after(() => mock.timers.reset());
+  const fast: FakeHost = { lines: 0 };
+  const slow: FakeHost = { lines: 0, delayMs: 600 };
+  const { sampler, transport } = setup({ fast, slow });
+  const started = new Map<string, number[]>();
+  const original = transport.sample.bind(transport);
+  transport.sample = (host, requests, signal) => {
+    started.set(host.label, [...(started.get(host.label) ?? []), Date.now() - 1_000_000]);
+    return original(host, requests, signal);
+  };
+  sampler.start();
+  const snapshots = [];
+  for (let second = 1; second <= 5; second++) {
+    fast.lines += 100;
+    slow.lines += 100;
+    await runFor(1000);
+    snapshots.push(sampler.snapshot());
+  }
+  await sampler.stop();
+  // The fast host samples every second from the start; the slow one one interval after its first
+  // answer (it had to connect), then every second: neither waits for the other.
+  const gaps = (label: string) => (started.get(label) ?? []).map((at, i, all) => at - (all[i - 1] ?? at)).slice(1);
+  assert.deepEqual(gaps('fast'), [1000, 1000, 1000, 1000]);
+  assert.deepEqual(gaps('slow'), [1600, 1000, 1000, 1000]);
+  // Neither is ever stale (600 ms is within an interval), and each rate is lines over its own window.
+  for (const snapshot of snapshots.slice(3)) {
+    assert.deepEqual(snapshot.rows.map((row) => row.status), ['ok', 'ok']);
+    assert.deepEqual(snapshot.rows.map((row) => row.rate), [100, 100]);
+  }
+});
+
+test('a host that never answers turns stale after one interval, fails at its timeout, and waiting for samples ends at the deadline', async (t) => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 2_000_000 });
+  t.after(() => mock.timers.reset());
+  const stuck: FakeHost = { lines: 0, hold: new Promise(() => undefined) };
+  const fine: FakeHost = { lines: 0 };
+  const { sampler } = setup({ stuck, fine }, { timeoutMs: 2000 });
+  sampler.start();
+  let waited = false;
+  void sampler.waitForSamples(2, Date.now() + 3000).then(() => (waited = true));
+  await runFor(500);
+  assert.deepEqual(sampler.snapshot().rows.map((row) => row.status), ['ok', 'ok'], 'busy, but not for an interval yet');
+  assert.deepEqual(sampler.snapshot(0).rows.map((row) => row.status), ['stale', 'ok'], 'a final answer counts any unanswered host');
+  await runFor(600);
+  const late = sampler.snapshot().rows[0]!;
+  assert.equal(late.status, 'stale');
+  assert.match(late.error ?? '', /^connecting \(1\.1s\)$/);
+  await runFor(1000);
+  assert.equal(sampler.snapshot().rows[0]?.status, 'timeout', 'the 2 s timeout covers connecting too');
+  assert.equal(waited, false);
+  await runFor(1000);
+  assert.equal(waited, true, 'the wait gives up at its deadline');
+  await sampler.stop();
 });
