@@ -7,13 +7,13 @@
  * Why this shape:
  * - Processes are what a sample costs the server, so the steady state forks
  *   one: the log stays open on a descriptor of the long-lived shell
- *   (3 + index, for the first seven logs), `[ path -ef /dev/fd/N ]` (a shell
+ *   (3 + index, for the first six logs), `[ path -ef /dev/fd/N ]` (a shell
  *   builtin) proves the path still names that file, and `wc -lc` reads only
  *   what was appended since the last sample. The time comes from
  *   /proc/uptime through the `read` builtin (10 ms steps, never stepped by
  *   NTP) where there is one, else `date +%s.%N`, else nothing (pvlook then
  *   times the sample itself).
- * - Without an open descriptor (exec mode, a new session, globs, an eighth
+ * - Without an open descriptor (exec mode, a new session, globs, a seventh
  *   log, a host without /dev/fd) pvlook sends back the file identity and
  *   offset it was given last time, and the functions stat the file and
  *   `tail -c +N` from there: the cost never grows with the log's size.

@@ -19,8 +19,8 @@ import { shQuote, shUnquote } from './shell-quote.js';
 /** The one command pvlook runs on a host; the functions and requests arrive on stdin. */
 export const SHELL_COMMAND = '/bin/sh -s';
 const MARK = '@pvlook2';
-/** Logs that keep an open descriptor in a long-lived shell: fds 3..9, the digits every sh can redirect. */
-export const HELD_SLOTS = 7;
+/** Logs that keep an open descriptor in a long-lived shell: fds 3..8 (single digits, all any sh can redirect; 9 is for opening). */
+export const HELD_SLOTS = 6;
 
 /** One log to probe, with where pvlook's last reading of it ended (if anywhere). */
 export interface ProbeRequest {

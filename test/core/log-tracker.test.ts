@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { advance, EMPTY_MEMORY, forget, probeRequestFor } from '../../src/core/log-tracker.js';
 
-const ok = (fileId: string, size: number, newLines: number | null) => ({ kind: 'ok' as const, fileId, size, newLines });
+import type { BaselineReason, LogProbe } from '../../src/probe/wire.js';
+
+/** What the host's shell answers: where the next count starts, and the new lines or why there is no count. */
+const ok = (fileId: string, offset: number, newLines: number | null, reason: BaselineReason = 'first'): LogProbe =>
+  newLines === null ? { kind: 'ok', fileId, offset, newLines, reason } : { kind: 'ok', fileId, offset, newLines };
 /** A reading whose remote time is t, sent and answered within 10 ms either side on a clock 1000 s behind. */
 const at = (t: number) => ({ remote: t, sentAt: t - 1000 - 0.01, receivedAt: t - 1000 + 0.01 });
 
@@ -15,12 +19,24 @@ test('rate is new lines over the time between the two readings', () => {
   assert.deepEqual(second.memory.history, [25]);
 });
 
-test('rotation and truncation start a new baseline instead of a negative or inflated rate', () => {
+test('rotation and truncation, as the host reports them, start a new baseline instead of a negative or inflated rate', () => {
   const base = advance(EMPTY_MEMORY, ok('7', 1000, null), at(100), 11).memory;
-  assert.deepEqual(advance(base, ok('8', 50_000, null), at(101), 11).outcome, { kind: 'baseline', reason: 'rotated' });
-  assert.deepEqual(advance(base, ok('7', 10, null), at(101), 11).outcome, { kind: 'baseline', reason: 'truncated' });
-  const afterRotation = advance(base, ok('8', 200, null), at(101), 11).memory;
+  assert.deepEqual(advance(base, ok('8', 50_000, null, 'rotated'), at(101), 11).outcome, { kind: 'baseline', reason: 'rotated' });
+  assert.deepEqual(advance(base, ok('7', 10, null, 'truncated'), at(101), 11).outcome, { kind: 'baseline', reason: 'truncated' });
+  // A count for another file than ours is never used.
+  assert.deepEqual(advance(base, ok('9', 1010, 10), at(101), 11).outcome, { kind: 'baseline', reason: 'rotated' });
+  const afterRotation = advance(base, ok('8', 200, null, 'rotated'), at(101), 11).memory;
   assert.deepEqual(probeRequestFor('/l', afterRotation).previous, { fileId: '8', offset: 200 });
+});
+
+test('a count without a previous reading of ours is a baseline: a rate needs two readings', () => {
+  assert.deepEqual(advance(EMPTY_MEMORY, ok('7', 1000, 25), at(100), 11).outcome, { kind: 'baseline', reason: 'first' });
+});
+
+test('readings of different clocks are not compared: the local times give the interval', () => {
+  const first = advance(EMPTY_MEMORY, ok('7', 0, null), { remote: 500, clock: 'up', sentAt: 10, receivedAt: 10.2 }, 11).memory;
+  const second = advance(first, ok('7', 100, 40), { remote: 1_764_000_000, clock: 'wall', sentAt: 14, receivedAt: 14.2 }, 11);
+  assert.deepEqual(second.outcome, { kind: 'rate', rate: 10, lines: 40, seconds: 4 });
 });
 
 test('a remote clock that jumped gives no rate; a wrong but steady one is fine', () => {
@@ -49,9 +65,9 @@ test('a missing log or a failed sample leaves a gap in the history, not a zero',
   assert.deepEqual(forget(forget(missing.memory, 3), 3).history, [null, null, null]);
 });
 
-test('with pattern counts, the next sample starts after the last whole line', () => {
+test('with pattern counts, the next sample starts where the host says (after the last whole line)', () => {
   const base = advance(EMPTY_MEMORY, ok('7', 100, null), at(100), 11).memory;
-  const counted = advance(base, { kind: 'ok', fileId: '7', size: 160, newLines: 2, next: 50, matches: [1] }, at(101), 11);
+  const counted = advance(base, { kind: 'ok', fileId: '7', offset: 150, newLines: 2, matches: [1] }, at(101), 11);
   assert.deepEqual(counted.outcome, { kind: 'rate', rate: 2, lines: 2, seconds: 1, matches: [1] });
   assert.equal(counted.memory.last?.offset, 150);
 });

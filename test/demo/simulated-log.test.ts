@@ -1,34 +1,56 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseProbeOutput, type LogProbe } from '../../src/core/probe.js';
-import { formatProbeOutput, SimulatedLog } from '../../src/demo/simulated-log.js';
+import { decodeAnswer, encodeRequest, newTag, type LogProbe, type ProbeRequest } from '../../src/probe/wire.js';
+import { SimulatedLog } from '../../src/demo/simulated-log.js';
+import { SimulatedShell } from '../../src/demo/simulated-shell.js';
+import { SHELL_PRELUDE } from '../../src/probe/shell-prelude.js';
 
 const FIVE_XX = '" 5[0-9][0-9] ';
 const GETS = '"GET ';
+const PATH = '/var/log/access.log';
 
-test('a simulated log counts pattern matches as the real script reports them, and its shares hold over time', () => {
+test('a simulated host answers through the wire format as a real shell does, and its pattern shares hold over time', () => {
   const log = new SimulatedLog({ rate: () => 73, shares: { [FIVE_XX]: () => 0.03 } });
-  let previous: { fileId: string; offset: number } | null = null;
+  let t = 0;
+  let output = '';
+  const shell = new SimulatedShell({ logs: new Map([[PATH, log]]) }, () => t, (text) => (output += text));
+  // The shell functions arrive first, as pvlook sends them; a simulated host has nothing to define.
+  shell.feed(SHELL_PRELUDE);
+  assert.equal(output, '');
+  let previous: ProbeRequest['previous'] = null;
   let lines = 0;
   let errors = 0;
-  for (let t = 0; t <= 60; t += 0.5) {
-    const answer = log.probe({ path: '/var/log/access.log', previous, patterns: [FIVE_XX, GETS] }, t);
-    // Through the wire format and back, exactly as the sampler reads a real host.
-    const [parsed] = parseProbeOutput(formatProbeOutput(1e9 + t, [answer]), 1).logs as [LogProbe];
-    assert.equal(parsed.kind, 'ok');
-    if (parsed.kind !== 'ok') return;
+  for (t = 0; t <= 60; t += 0.5) {
+    const tag = newTag();
+    const line = encodeRequest(tag, [{ path: PATH, previous, patterns: [FIVE_XX, GETS] }, { path: '/nope', previous: null }]);
+    // Requests may arrive in pieces.
+    shell.feed(line.slice(0, 10));
+    shell.feed(line.slice(10));
+    const [answer, missing]: LogProbe[] = decodeAnswer(output, tag, 2).logs;
+    output = '';
+    assert.deepEqual(missing, { kind: 'missing' });
+    assert.ok(answer?.kind === 'ok');
     if (previous === null) {
-      assert.equal(parsed.newLines, null, 'the first sample is a baseline');
-      assert.equal(parsed.matches, undefined);
+      assert.deepEqual([answer.newLines, answer.newLines === null && answer.reason], [null, 'first']);
     } else {
-      assert.ok(parsed.newLines !== null && parsed.matches !== undefined && parsed.next !== undefined);
-      assert.equal(parsed.matches[1], 0, 'a pattern the simulation does not know matches nothing');
-      assert.ok(parsed.matches[0]! <= parsed.newLines!);
-      lines += parsed.newLines!;
-      errors += parsed.matches[0]!;
+      assert.ok(answer.newLines !== null && answer.matches !== undefined);
+      assert.equal(answer.matches[1], 0, 'a pattern the simulation does not know matches nothing');
+      assert.ok(answer.matches[0]! <= answer.newLines);
+      lines += answer.newLines;
+      errors += answer.matches[0]!;
     }
-    previous = { fileId: parsed.fileId, offset: previous === null ? parsed.size : previous.offset + (parsed.next ?? 0) };
+    previous = { fileId: answer.fileId, offset: answer.offset };
   }
   assert.ok(Math.abs(lines - 73 * 60) <= 1, `${lines} lines`);
   assert.ok(Math.abs(errors - 0.03 * lines) < 1, `${errors} errors in ${lines} lines`);
+});
+
+test('a simulated log rotates into a new file, reported as the real shell reports it', () => {
+  const log = new SimulatedLog({ rate: () => 10, rotateEverySeconds: 5 });
+  const first = log.probe({ path: PATH, previous: null }, 1);
+  assert.ok(first.kind === 'ok');
+  const second = log.probe({ path: PATH, previous: { fileId: first.fileId, offset: first.offset } }, 2);
+  assert.deepEqual(second.kind === 'ok' && second.newLines, 10);
+  const rotated = log.probe({ path: PATH, previous: { fileId: first.fileId, offset: first.offset } }, 6);
+  assert.deepEqual(rotated.kind === 'ok' && rotated.newLines === null && rotated.reason, 'rotated');
 });

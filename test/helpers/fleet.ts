@@ -26,7 +26,9 @@ export function plan(host: string, ...logs: string[]): HostPlan {
   return { spec: parseHostSpec(host), session: 'shell', watches: logs.map((log) => ({ group: 'default', log, patterns: [] })) };
 }
 
-export function sampler(hosts: HostPlan[], prober: Prober, timeoutMs = 5000): Sampler {
+/** The real sampler; given a transport, through pvlook's shell prober (long-lived shells). */
+export function sampler(hosts: HostPlan[], through: Prober | SshTransport, timeoutMs = 5000): Sampler {
+  const prober = through instanceof SshTransport ? new ShellProber(through) : through;
   return new Sampler(hosts, prober, { parallel: 10, timeoutMs, intervalMs: 1000, trend: DEFAULT_TREND, random: () => 0 });
 }
 

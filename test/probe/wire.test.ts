@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { answerEnd, decodeAnswer, decodeRequest, encodeAnswer, encodeRequest, newTag, ProbeOutputError, type ProbeResult } from '../../src/probe/wire.js';
+
+const TAG = '0123456789abcdef';
+
+test('an answer is read from its own tagged lines only: banners, rc-file chatter and other tags are ignored', () => {
+  const text = [
+    'Welcome to web01!',
+    `@pvlook2 ${TAG} time up 1234.56`,
+    'some rc file says hello',
+    `@pvlook2 fedcba9876543210 0 ok 1 2 999`,
+    `@pvlook2 ${TAG} 0 ok 1234:1795596366.237689613 5678 42`,
+    `@pvlook2 ${TAG} 1 missing`,
+    `@pvlook2 ${TAG} 2 unreadable`,
+    `@pvlook2 ${TAG} 3 ok 99 10 rotated`,
+    `@pvlook2 ${TAG} 4 ok 99 10 7 3 0`,
+    `@pvlook2 ${TAG} 5 error ${Buffer.from("awk: syntax error at 'a('").toString('hex')}`,
+    `@pvlook2 ${TAG} end`,
+    'logout',
+  ].join('\n');
+  assert.deepEqual(decodeAnswer(text, TAG, 6), {
+    remoteTime: 1234.56,
+    clock: 'up',
+    logs: [
+      { kind: 'ok', fileId: '1234:1795596366.237689613', offset: 5678, newLines: 42 },
+      { kind: 'missing' },
+      { kind: 'unreadable' },
+      { kind: 'ok', fileId: '99', offset: 10, newLines: null, reason: 'rotated' },
+      { kind: 'ok', fileId: '99', offset: 10, newLines: 7, matches: [3, 0] },
+      { kind: 'error', message: "awk: syntax error at 'a('" },
+    ],
+  });
+});
+
+test('an answer ends only at the end line of its own tag', () => {
+  const other = `@pvlook2 ${newTag()} end\n`;
+  assert.equal(answerEnd(`@pvlook2 ${TAG} time none -\n${other}`, TAG), -1);
+  const text = `x\n@pvlook2 ${TAG} end\nmore`;
+  assert.equal(answerEnd(text, TAG), text.indexOf('more'));
+  assert.notEqual(newTag(), newTag());
+  assert.match(newTag(), /^[0-9a-f]{16}$/);
+});
+
+test('a missing, partial or garbled answer is an error, never a number', () => {
+  assert.throws(() => decodeAnswer('', TAG, 1), ProbeOutputError);
+  assert.throws(() => decodeAnswer(`@pvlook2 ${TAG} 0 ok 1 2 3\n`, TAG, 1), /no end line/);
+  assert.throws(() => decodeAnswer(`@pvlook2 ${TAG} 0 ok 1 2 3\n@pvlook2 ${TAG} end\n`, TAG, 2), /no result for log #1/);
+  assert.throws(() => decodeAnswer(`@pvlook2 ${TAG} 0 ok 1 x 3\n@pvlook2 ${TAG} end\n`, TAG, 1), /malformed/);
+  assert.throws(() => decodeAnswer(`@pvlook2 ${TAG} 0 ok 1 2 -5\n@pvlook2 ${TAG} end\n`, TAG, 1), /malformed/);
+  assert.throws(() => decodeAnswer(`@pvlook2 ${TAG} 0 ok 1:W 2 5\n@pvlook2 ${TAG} end\n`, TAG, 1), /malformed/);
+  assert.throws(() => decodeAnswer(`@pvlook2 ${TAG} 0 ok 1 2 sideways\n@pvlook2 ${TAG} end\n`, TAG, 1), /malformed/);
+  // Another request's lines do not count for this one.
+  assert.throws(() => decodeAnswer(`@pvlook2 ${newTag()} 0 ok 1 2 3\n@pvlook2 ${TAG} end\n`, TAG, 1), /no result/);
+});
+
+test('a clock pvlook cannot read finely gives no remote time rather than a wrong one', () => {
+  for (const line of ['time none -', 'time wall 1764000000', 'time up N', 'time sundial 12.5']) {
+    const result = decodeAnswer(`@pvlook2 ${TAG} ${line}\n@pvlook2 ${TAG} 0 missing\n@pvlook2 ${TAG} end\n`, TAG, 1);
+    assert.deepEqual([result.remoteTime, result.clock], [null, null], line);
+  }
+});
+
+test('requests round-trip for simulated hosts, odd paths, identities, patterns and globs included', () => {
+  const requests = [
+    { path: "/var/log/it's here/a b.log", previous: { fileId: '12:1795596366.237689613', offset: 345 } },
+    { path: '-n $(touch x) `id` ; rm -rf / \\ "q"\nnewline', previous: null },
+    { path: '/x', previous: { fileId: "1'; touch pwned; '", offset: 3 }, patterns: ['" 5[0-9][0-9] ', 'a\\.b', "it's"] },
+    { path: '/var/log/access.%Y%m%d%H', previous: null },
+    { path: '/var/log/*.log', previous: null, files: [{ path: "/var/log/a'b.log", fileId: '7', offset: 10 }] },
+  ];
+  const line = encodeRequest(TAG, requests);
+  assert.ok(line.endsWith('\n') && !line.slice(0, -1).includes('\n'.repeat(2)));
+  assert.deepEqual(decodeRequest(line), { tag: TAG, requests });
+  assert.ok(line.includes(`pvlook_log 2 2 '/x' '1'\\''; touch pwned; '\\''' 3 `), 'an identity is quoted: nothing from data becomes code');
+  assert.ok(line.includes('pvlook_tpl 3 3 '), 'a path with % is a template');
+  assert.equal(decodeRequest('export LC_ALL=C'), null);
+});
+
+test('logs past the sixth are sampled without a held descriptor; glob files that cannot be sent back are left out', () => {
+  const many = Array.from({ length: 9 }, (_, i) => ({ path: `/l${i}`, previous: null }));
+  const line = encodeRequest(TAG, many);
+  assert.ok(line.includes("pvlook_log 5 5 '/l5'") && line.includes("pvlook_log 6 - '/l6'") && line.includes("pvlook_log 8 - '/l8'"));
+  const glob = encodeRequest(TAG, [{ path: '/g/*', previous: null, files: [{ path: '/g/a\0b', fileId: '1', offset: 2 }, { path: '/g/c', fileId: '3', offset: 4 }] }]);
+  assert.deepEqual(decodeRequest(glob)?.requests[0]?.files, [{ path: '/g/c', fileId: '3', offset: 4 }]);
+  assert.throws(() => encodeRequest(TAG, [{ path: '/l', previous: null, patterns: ['a\nb'] }]), /control characters/);
+});
+
+test('answers round-trip for simulated hosts', () => {
+  const result: ProbeResult = {
+    remoteTime: 1764000000.25,
+    clock: 'wall',
+    logs: [
+      { kind: 'ok', fileId: '5', offset: 100, newLines: 3, matches: [1] },
+      { kind: 'ok', fileId: '5', offset: 100, newLines: null, reason: 'first' },
+      { kind: 'files', files: [{ path: 'a\nb', probe: { kind: 'ok', fileId: '6', offset: 1, newLines: 0 } }] },
+      { kind: 'error', message: 'no awk here' },
+    ],
+  };
+  assert.deepEqual(decodeAnswer(encodeAnswer(TAG, result), TAG, 4), result);
+});
