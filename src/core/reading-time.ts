@@ -11,6 +11,8 @@ export interface ReadingTime {
   remote: number | null;
   /** which clock `remote` is: readings of different clocks cannot be compared */
   clock?: RemoteClock | null;
+  /** the remote clock's step in seconds (the host's uptime has 0.01 s steps) */
+  resolution?: number;
   /** local seconds when the command was sent and when its answer arrived */
   sentAt: number;
   receivedAt: number;
@@ -28,10 +30,16 @@ export function secondsBetween(earlier: ReadingTime, later: ReadingTime): number
     const remote = later.remote - earlier.remote;
     // The two remote readings happened within these local bounds; the host's
     // clock offset cancels out, its jumps do not.
-    const shortest = later.sentAt - earlier.receivedAt - SLACK;
-    const longest = later.receivedAt - earlier.sentAt + SLACK;
-    if (remote < shortest || remote > longest) return null;
-    return remote > 0 ? remote : null;
+    const shortest = later.sentAt - earlier.receivedAt;
+    const longest = later.receivedAt - earlier.sentAt;
+    const step = Math.max(earlier.resolution ?? 0, later.resolution ?? 0);
+    if (remote + step < shortest - SLACK || remote - step > longest + SLACK) return null;
+    // Both clocks bound the same interval: a coarse remote clock (uptime's
+    // 10 ms steps) is sharpened by the local bounds where those are tighter.
+    const low = Math.max(remote - step, shortest);
+    const high = Math.min(remote + step, longest);
+    const seconds = low <= high ? (low + high) / 2 : remote;
+    return seconds > 0 ? seconds : null;
   }
   const local = midpoint(later) - midpoint(earlier);
   return local > 0 ? local : null;

@@ -87,7 +87,8 @@ export class HostShell {
           },
           closed: (reason) => {
             const said = this.lastError();
-            this.finish(said ? new HostError(reason.status, `${reason.message}: ${said}`, { cause: reason }) : reason);
+            const when = this.waiter ? ' before answering' : '';
+            this.finish(new HostError(reason.status, `${reason.message}${when}${said ? `: ${said}` : ''}`, { cause: reason }));
           },
         },
         signal,

@@ -59,6 +59,8 @@ export interface ProbeResult {
   /** seconds on the host's clock, or null when it has neither /proc/uptime nor a sub-second `date` */
   remoteTime: number | null;
   clock: RemoteClock | null;
+  /** the step of that clock in seconds, from the digits it printed (0.01 for uptime) */
+  resolution?: number;
   logs: LogProbe[];
 }
 
@@ -201,6 +203,7 @@ export function answerEnd(text: string, tag: string): number {
 export function decodeAnswer(text: string, tag: string, expected: number): ProbeResult {
   let remoteTime: number | null = null;
   let clock: RemoteClock | null = null;
+  let resolution = 0;
   let ended = false;
   const logs: (LogProbe | undefined)[] = new Array<LogProbe | undefined>(expected).fill(undefined);
   const globs = new Map<number, { path: string; probe: LogProbe }[]>();
@@ -210,6 +213,7 @@ export function decodeAnswer(text: string, tag: string, expected: number): Probe
     const [, , what, kind, ...rest] = fields;
     if (what === 'time') {
       [remoteTime, clock] = parseTime(kind, rest[0]);
+      resolution = remoteTime === null ? 0 : 10 ** -(rest[0]!.length - rest[0]!.indexOf('.') - 1);
     } else if (what === 'end') {
       ended = true;
       break;
@@ -234,7 +238,7 @@ export function decodeAnswer(text: string, tag: string, expected: number): Probe
   if (!ended) throw new ProbeOutputError('the answer ended early (no end line)');
   const missingIndex = logs.findIndex((log) => log === undefined);
   if (missingIndex !== -1) throw new ProbeOutputError(`no result for log #${missingIndex}`);
-  return { remoteTime, clock, logs: logs as LogProbe[] };
+  return { remoteTime, clock, ...(resolution > 0 ? { resolution } : {}), logs: logs as LogProbe[] };
 }
 
 function parseTime(clock: string | undefined, value: string | undefined): [number | null, RemoteClock | null] {

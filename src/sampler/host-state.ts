@@ -47,7 +47,7 @@ export function initialState(plan: HostPlan): HostState {
 }
 
 export function applyProbe(state: HostState, result: ProbeResult, sent: { sentAt: number; receivedAt: number }, historyLength: number): void {
-  const time = { remote: result.remoteTime, clock: result.clock, ...sent };
+  const time = { remote: result.remoteTime, clock: result.clock, resolution: result.resolution ?? 0, ...sent };
   result.logs.forEach((probe, index) => {
     const memory = state.memories[index] ?? EMPTY_MEMORY;
     const next = advance(memory, probe, time, historyLength);

@@ -100,7 +100,8 @@ export class SshTransport implements Transport {
     channel.on('error', () => undefined);
     channel.once('close', () => {
       this.openChannels--;
-      watcher.closed(new HostError('unreachable', `the remote shell ended${exit ? ` (${exit})` : ''}`));
+      // A shell that ends on its own did not run pvlook's functions as asked (a forced command, a broken sh).
+      watcher.closed(new HostError('badoutput', `the remote shell ended${exit ? ` (${exit})` : ''}`));
     });
     return {
       write: (text) => {

@@ -31,7 +31,7 @@ test('defaults: snapshot, 1 s interval, 1000 parallel, 10 s timeout, colour only
   assert.equal(config.timeoutMs, 10_000);
   assert.equal(config.color, false);
   assert.equal((await resolve(['-l', '/x.log', 'web1'], dir, {}, true)).color, true);
-  assert.deepEqual(config.hosts, [{ spec: { label: 'web1', host: 'web1', user: null, port: null }, watches: [{ group: 'default', log: '/x.log', patterns: [], split: false }] }]);
+  assert.deepEqual(config.hosts, [{ spec: { label: 'web1', host: 'web1', user: null, port: null }, session: 'shell', watches: [{ group: 'default', log: '/x.log', patterns: [], split: false }] }]);
 });
 
 test('precedence: config file < PVLOOK_* environment < flags', async () => {
@@ -64,7 +64,7 @@ test('groups: each with its own log; a host in two groups is one host with two l
   assert.deepEqual(ui.hosts.map((h) => h.spec.label), ['w2', 'u1']);
   // Hosts named on the command line with one -g join that group and use its log.
   const adhoc = await resolve(['-g', 'apache', 'w9'], dir);
-  assert.deepEqual(adhoc.hosts, [{ spec: { label: 'w9', host: 'w9', user: null, port: null }, watches: [{ group: 'apache', log: '/a.log', patterns: [], split: false }] }]);
+  assert.deepEqual(adhoc.hosts, [{ spec: { label: 'w9', host: 'w9', user: null, port: null }, session: 'shell', watches: [{ group: 'apache', log: '/a.log', patterns: [], split: false }] }]);
   await assert.rejects(resolve(['-g', 'nope'], dir), /--group "nope": no such group .*groups: apache, ui/);
 });
 
@@ -110,4 +110,27 @@ test('--shard i/n keeps this instance\'s part of the fleet; the parts cover it e
   assert.ok(parts.every((part) => part.length > 40));
   assert.deepEqual((await resolve(['-l', '/x', 'web[001-200]'], dir, { PVLOOK_SHARD: '2/3' })).hosts.map((h) => h.spec.label), parts[1]);
   await assert.rejects(resolve(['-l', '/x', '--shard', '4/3', 'h'], dir), /--shard "4\/3": expected i\/n/);
+});
+
+test('session: a long-lived shell by default; exec from a group or the file, and --session or PVLOOK_SESSION beat both', async () => {
+  const dir = folder({
+    '.pvlookrc.yaml': 'groups:\n  lean:\n    log: /a.log\n    hosts: [a, b]\n  strict:\n    log: /s.log\n    session: exec\n    hosts: [b, c]\n',
+  });
+  const modes = (config: Awaited<ReturnType<typeof resolve>>) => config.hosts.map((h) => `${h.spec.label}:${h.session}`);
+  // A host in an exec group gets a new shell per sample for all its logs: it has only one shell.
+  assert.deepEqual(modes(await resolve([], dir)), ['a:shell', 'b:exec', 'c:exec']);
+  assert.deepEqual(modes(await resolve(['--session', 'shell'], dir)), ['a:shell', 'b:shell', 'c:shell']);
+  assert.deepEqual(modes(await resolve([], dir, { PVLOOK_SESSION: 'exec' })), ['a:exec', 'b:exec', 'c:exec']);
+  const top = folder({ '.pvlookrc.yaml': 'session: exec\nlog: /x.log\nhosts: [d]\n' });
+  assert.deepEqual(modes(await resolve([], top)), ['d:exec']);
+  await assert.rejects(resolve(['--session', 'ssh'], dir), /--session "ssh": expected shell or exec/);
+  await assert.rejects(resolve([], folder({ '.pvlookrc.yaml': 'session: pty\nlog: /x\nhosts: [d]\n' })), /session/);
+});
+
+test('an interval under 0.1 s is refused wherever it comes from: pvlook would only spin', async () => {
+  const dir = folder({ '.pvlookrc.yaml': 'log: /x.log\nhosts: [h]\n' });
+  await assert.rejects(resolve(['-n', '0.0004'], dir), /--interval 0\.0004: must be at least 0\.1 seconds/);
+  await assert.rejects(resolve([], dir, { PVLOOK_INTERVAL: '0.05' }), /PVLOOK_INTERVAL 0\.05: must be at least 0\.1/);
+  await assert.rejects(resolve([], folder({ '.pvlookrc.yaml': 'interval: 0.01\nlog: /x.log\nhosts: [h]\n' })), /interval.*at least 0\.1/);
+  assert.equal((await resolve(['-n', '0.1'], dir)).intervalMs, 100);
 });

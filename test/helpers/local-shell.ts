@@ -30,7 +30,7 @@ export class LocalShellTransport implements Transport {
     child.stdout.on('data', (chunk: Buffer) => listeners.stdout(chunk));
     child.stderr.on('data', (chunk: Buffer) => listeners.stderr(chunk));
     child.stdin.on('error', () => undefined);
-    child.once('close', (code, signalName) => listeners.closed(new HostError('unreachable', `the remote shell ended (${code !== null ? `exit status ${code}` : `killed by ${signalName}`})`)));
+    child.once('close', (code, signalName) => listeners.closed(new HostError('badoutput', `the remote shell ended (${code !== null ? `exit status ${code}` : `killed by ${signalName}`})`)));
     return {
       write: (text) => void child.stdin.write(text),
       end: () => child.stdin.end(),
