@@ -11,7 +11,7 @@ import { Terminal, type InputStream, type OutputStream } from '../render/termina
 import { Sampler } from '../sampler/sampler.js';
 import { SshTransport } from '../transport/ssh-transport.js';
 import { openSshResolver } from '../transport/ssh-settings.js';
-import { fdLimitWarning, openFilesLimit } from '../transport/fd-limit.js';
+import { connectionBudget, fdLimitWarning, openFilesLimit } from '../transport/fd-limit.js';
 import type { Prober } from '../probe/prober.js';
 import { ShellProber } from '../probe/shell-prober.js';
 import { parseCommandLine } from './args.js';
@@ -48,7 +48,15 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };
     if (args.command === 'demo') return await runDemo(args, context, io);
     const sshProber = (config: Config) =>
-      shellProber(config, new SshTransport({ resolveSettings: openSshResolver(config.sshConfigFile), agentSocket: io.env.SSH_AUTH_SOCK, acceptNewHostKeys: config.acceptNewHostKeys }));
+      shellProber(
+        config,
+        new SshTransport({
+          resolveSettings: openSshResolver(config.sshConfigFile),
+          agentSocket: io.env.SSH_AUTH_SOCK,
+          acceptNewHostKeys: config.acceptNewHostKeys,
+          maxConnections: connectionBudget(openFilesLimit()),
+        }),
+      );
     if (args.command === 'check') return await runCheck(args, context, io, sshProber);
     const config = await resolveConfig(args, context);
     const warning = fdLimitWarning(config.hosts.length, openFilesLimit());

@@ -24,6 +24,11 @@ export function fdLimitWarning(connections: number, limit: number | null): strin
   );
 }
 
+/** How many connections fit under the limit, leaving pvlook its headroom; null for no known limit. */
+export function connectionBudget(limit: number | null): number | null {
+  return limit === null ? null : Math.max(1, limit - HEADROOM);
+}
+
 function readProcLimits(): string | null {
   try {
     return readFileSync('/proc/self/limits', 'utf8');

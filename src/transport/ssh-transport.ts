@@ -36,6 +36,12 @@ export interface SshTransportOptions {
   maxHandshakes?: number;
   /** ms a handshake may take before ssh2 gives up on its own (the sample's own deadline usually comes first) */
   readyTimeoutMs?: number;
+  /**
+   * Connections that fit under the open-files limit. One more is refused at
+   * once with what to do: running out of descriptors would break every other
+   * host's connections, settings lookups and reconnects too.
+   */
+  maxConnections?: number | null;
 }
 
 export const DEFAULT_HANDSHAKES_PER_DESTINATION = 8;
@@ -160,6 +166,8 @@ export class SshTransport implements Transport {
 
   /** Settings, jump hosts and the handshake: all within the sample's deadline (`signal`). */
   private async openTarget(host: HostSpec, signal: AbortSignal): Promise<NodeSSH> {
+    const budget = this.options.maxConnections;
+    if (budget !== undefined && budget !== null && this.sockets.size >= budget) throw tooManyOpenFiles(null);
     const settings = await this.settingsFor(host);
     signal.throwIfAborted();
     if (settings.proxyJump) {
