@@ -26,7 +26,7 @@ export async function runCheck(args: CliArgs, context: ResolveContext, io: MainI
   const sampler = new Sampler(config.hosts, makeProber(config), { parallel: config.parallel, timeoutMs: config.timeoutMs, intervalMs: config.intervalMs, trend: config.trend });
   try {
     const samples = Math.max(2, config.count ?? DEFAULT_SAMPLES);
-    sampler.start();
+    sampler.start(samples);
     await sampler.waitForSamples(samples, Date.now() + (samples - 1) * config.intervalMs + patienceMs(config));
     const result = judgeFleet(sampler.snapshot(0).rows, config.thresholdsFor);
     io.stdout.write((config.json ? JSON.stringify(toJson(result)) : statusLine(result)) + '\n');

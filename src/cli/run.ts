@@ -35,7 +35,7 @@ export const patienceMs = (config: Pick<Config, 'timeoutMs'>) => 2 * config.time
 
 /** Two samples of every host, one interval apart on each host's own clock, then one table or JSON object. */
 export async function runSnapshot({ config, sampler, terminal, signal }: RunContext): Promise<Snapshot | null> {
-  sampler.start();
+  sampler.start(2);
   await sampler.waitForSamples(2, Date.now() + config.intervalMs + patienceMs(config), signal);
   if (signal.aborted) return null;
   const snapshot = sampler.snapshot(0);
@@ -62,7 +62,8 @@ export async function runWatch({ config, sampler, terminal, signal, live, onSnap
     // The last of --count views is the run's answer (and exit status): a slow host gets to answer, as in a snapshot.
     if (final) await sampler.settle(Date.now() + patienceMs(config), signal);
     if (signal.aborted || terminal.isClosed) break;
-    const snapshot = sampler.snapshot(final ? 0 : config.intervalMs);
+    // Hosts keep sampling meanwhile: a host busy for less than an interval is not late, even on the last view.
+    const snapshot = sampler.snapshot();
     last = snapshot;
     await onSnapshot?.(snapshot);
     if (config.json) terminal.print(renderJsonLine(snapshot));

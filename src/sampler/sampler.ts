@@ -42,6 +42,7 @@ export class Sampler {
   private readonly waiters = new Set<() => void>();
   private readonly stopping = new AbortController();
   private ticks = 0;
+  private limitSamples = Infinity;
 
   constructor(
     hosts: readonly HostPlan[],
@@ -56,8 +57,13 @@ export class Sampler {
     this.historyLength = Math.max(options.historyLength ?? Math.min(minute, 600), options.trend.window + 1);
   }
 
-  /** Start every host's schedule: each samples now, then one interval after each sample began. */
-  start(): void {
+  /**
+   * Start every host's schedule: each samples now, then one interval after
+   * each reading. With `samples`, each host stops after that many (a run
+   * that needs an answer, not a watch).
+   */
+  start(samples = Infinity): void {
+    this.limitSamples = samples;
     for (const state of this.states) this.schedule(state, 0);
   }
 
@@ -128,7 +134,7 @@ export class Sampler {
   }
 
   private schedule(state: HostState, delayMs: number): void {
-    if (this.stopping.signal.aborted) return;
+    if (this.stopping.signal.aborted || state.samples >= this.limitSamples) return;
     this.timers.set(
       state,
       setTimeout(() => {
