@@ -21,6 +21,7 @@ import { LiveView } from './live-view.js';
 import { MetricsExporter } from '../export/exporter.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { makeStyle } from '../render/style.js';
+import { safeLines } from '../core/safe-text.js';
 
 export interface MainIO {
   stdout: OutputStream;
@@ -121,7 +122,8 @@ function reportError(error: unknown, io: MainIO): number {
     return EXIT_USAGE;
   }
   const detail = io.env.PVLOOK_DEBUG ? String((error as Error)?.stack ?? error) : String((error as Error)?.message ?? error);
-  io.stderr.write(`pvlook: internal error: ${detail}\n(please report this; run with PVLOOK_DEBUG=1 for details)\n`);
+  // An unexpected error's message may quote a host's words: shown, never obeyed.
+  io.stderr.write(`pvlook: internal error: ${safeLines(detail)}\n(please report this; run with PVLOOK_DEBUG=1 for details)\n`);
   return EXIT_INTERNAL;
 }
 

@@ -3,6 +3,7 @@
  * per log, the worst one for the fleet, one status line with performance data.
  * Pure: rows and thresholds in, verdict out.
  */
+import { safeRow } from './safe-text.js';
 import { roundRate, type Row } from './snapshot.js';
 import { meanOfKnown } from './trend.js';
 
@@ -70,7 +71,8 @@ export function judgeRow(row: Row, limits: Thresholds): RowVerdict {
 }
 
 export function judgeFleet(rows: readonly Row[], limitsFor: (group: string) => Thresholds): CheckResult {
-  const verdicts = rows.map((row) => judgeRow(row, limitsFor(row.group)));
+  // The verdicts carry rows whose host text is safe to print: a status line ends up on a terminal or in a web UI.
+  const verdicts = rows.map(safeRow).map((row) => judgeRow(row, limitsFor(row.group)));
   const total = rows.reduce((sum, row) => sum + (row.rate ?? 0), 0);
   const sampled = verdicts.filter((verdict) => verdict.row.rate !== null).length;
   // Nothing measured at all is not a judgement about traffic: UNKNOWN.

@@ -2,6 +2,7 @@
  * The snapshot as the JSON object documented in the README. One per tick;
  * in watch mode, one per line (NDJSON).
  */
+import { safeRow } from '../core/safe-text.js';
 import { roundRate, type Snapshot } from '../core/snapshot.js';
 
 export interface JsonSnapshot {
@@ -26,7 +27,8 @@ export function toJson(snapshot: Snapshot): JsonSnapshot {
   return {
     time: new Date(snapshot.time).toISOString(),
     interval: snapshot.intervalMs / 1000,
-    hosts: snapshot.rows.map((row) => ({
+    // JSON escapes C0 controls itself, but not C1 or bidi characters, which a terminal showing the stream would obey.
+    hosts: snapshot.rows.map(safeRow).map((row) => ({
       host: row.host,
       group: row.group,
       log: row.log,

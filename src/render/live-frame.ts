@@ -4,6 +4,7 @@
  * the view is sorted and filtered; then the fleet laid out to fit, or the
  * help. Pure: the same inputs always give the same text.
  */
+import { safeRow } from '../core/safe-text.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { trendOf, type TrendOptions } from '../core/trend.js';
 import { layoutBody, type Size } from './fleet-layout.js';
@@ -36,7 +37,8 @@ export function renderFrame(input: FrameInput): Frame {
   const { snapshot, view, size, style } = input;
   const width = Math.max(1, size.width);
   const bodyHeight = Math.max(1, size.height - HEADER_LINES);
-  const sections = selectRows(snapshot.rows, view);
+  // Host text is made safe before filtering, so the filter matches what is shown.
+  const sections = selectRows(snapshot.rows.map(safeRow), view);
   const body = view.help ? { lines: helpLines(style), page: 0, pages: 1 } : layoutBody(sections, { width, height: bodyHeight }, style, view.page);
   const lines = sections.length === 0 && !view.help ? [style.paint.dim(`no host or group matches "${view.filter}" (Esc clears the filter)`)] : body.lines;
   const header = [totalsLine(input, width), viewLine(input, body.page, body.pages, width)];
