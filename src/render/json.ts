@@ -20,7 +20,8 @@ export interface JsonSnapshot {
     /** only for logs with patterns, when they were counted this tick */
     patterns?: Record<string, { lines: number; rate: number; share: number }>;
   }[];
-  total: { rate: number; ok: number; stale: number; failed: number };
+  /** `carried`: how many logs unknown for a moment the total carries the last rate of */
+  total: { rate: number; ok: number; stale: number; failed: number; carried: number };
 }
 
 export function toJson(snapshot: Snapshot): JsonSnapshot {

@@ -30,7 +30,12 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
     table.push([row.host, row.group, row.log, rate, ...counts, formatTrend(row.trend, style), formatStatus(row.status, style)]);
   }
   const { total } = snapshot;
-  const counts = [`${total.ok} ok`, total.stale > 0 ? `${total.stale} stale` : '', total.failed > 0 ? style.paint.red(`${total.failed} failed`) : '']
+  const counts = [
+    `${total.ok} ok`,
+    total.stale > 0 ? `${total.stale} stale` : '',
+    total.failed > 0 ? style.paint.red(`${total.failed} failed`) : '',
+    total.carried > 0 ? style.paint.dim(`${total.carried} carried`) : '',
+  ]
     .filter(Boolean)
     .join(', ');
   table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate)), ...patternHeads.map(() => ''), '', '']);
