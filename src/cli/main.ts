@@ -79,7 +79,7 @@ export async function runSession(config: Config, transport: Transport, io: MainI
   let exporter: MetricsExporter | null = null;
   try {
     if (config.listen !== null || config.textfile !== null) {
-      const started = await MetricsExporter.start(config.listen, config.textfile);
+      const started = await MetricsExporter.start(config.listen, config.textfile, { warn: (message) => io.stderr.write(`pvlook: ${message}\n`) });
       exporter = started.exporter;
       if (started.url) io.stderr.write(`pvlook: serving Prometheus metrics at ${started.url}\n`);
     }
