@@ -78,8 +78,9 @@ test('a killed host: carried only briefly, then counted as failed and left out; 
     await ticker.until(allRated, 20, (s) => metrics.update(s));
     victim.signal('SIGKILL');
     const failed = (s: Snapshot) => !['ok', 'stale'].includes(row(s, 'victim').status);
-    // Long enough failing that the carry window has passed.
-    await ticker.until((s) => failed(s) && row(s, 'victim').age! > CARRY_SECONDS, 40, (s) => metrics.update(s));
+    // Long enough failing that the carry window has passed (and the healthy hosts answered that tick, so nothing else is carried).
+    const healthyRated = (s: Snapshot) => row(s, 'good1').rate !== null && row(s, 'good2').rate !== null;
+    await ticker.until((s) => failed(s) && row(s, 'victim').age! > CARRY_SECONDS && healthyRated(s), 40, (s) => metrics.update(s));
     const down = ticker.snapshots.at(-1)!;
     assert.deepEqual([down.total.failed, down.total.carried], [1, 0]);
     assert.ok(Math.abs(down.total.rate - (row(down, 'good1').rate ?? 0) - (row(down, 'good2').rate ?? 0)) < 1e-6, 'the dead host adds nothing');
