@@ -22,6 +22,7 @@ import { LiveView } from './live-view.js';
 import { MetricsExporter } from '../export/exporter.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { makeStyle } from '../render/style.js';
+import { safeLines } from '../core/safe-text.js';
 
 export interface MainIO {
   stdout: OutputStream;
@@ -94,7 +95,7 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
   let sampler: Sampler | null = null;
   try {
     if (config.listen !== null || config.textfile !== null) {
-      const started = await MetricsExporter.start(config.listen, config.textfile);
+      const started = await MetricsExporter.start(config.listen, config.textfile, { warn: (message) => io.stderr.write(`pvlook: ${message}\n`) });
       exporter = started.exporter;
       if (started.url) io.stderr.write(`pvlook: serving Prometheus metrics at ${started.url}\n`);
     }
@@ -137,7 +138,8 @@ function reportError(error: unknown, io: MainIO): number {
     return EXIT_USAGE;
   }
   const detail = io.env.PVLOOK_DEBUG ? String((error as Error)?.stack ?? error) : String((error as Error)?.message ?? error);
-  io.stderr.write(`pvlook: internal error: ${detail}\n(please report this; run with PVLOOK_DEBUG=1 for details)\n`);
+  // An unexpected error's message may quote a host's words: shown, never obeyed.
+  io.stderr.write(`pvlook: internal error: ${safeLines(detail)}\n(please report this; run with PVLOOK_DEBUG=1 for details)\n`);
   return EXIT_INTERNAL;
 }
 

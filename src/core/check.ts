@@ -3,7 +3,8 @@
  * per log, the worst one for the fleet, one status line with performance data.
  * Pure: rows and thresholds in, verdict out.
  */
-import { roundRate, type Row } from './snapshot.js';
+import { safeRow } from './safe-text.js';
+import { roundRate, totalOf, type Row } from './snapshot.js';
 import { meanOfKnown } from './trend.js';
 
 export interface Thresholds {
@@ -36,7 +37,10 @@ export interface CheckResult {
   summary: string;
   perfdata: string;
   verdicts: RowVerdict[];
+  /** the fleet's honest total (core/carry.ts), as the live view and JSON show it */
   total: number;
+  /** how many logs the total carries the last rate of */
+  carried: number;
 }
 
 export function judgeRow(row: Row, limits: Thresholds): RowVerdict {
@@ -70,12 +74,14 @@ export function judgeRow(row: Row, limits: Thresholds): RowVerdict {
 }
 
 export function judgeFleet(rows: readonly Row[], limitsFor: (group: string) => Thresholds): CheckResult {
-  const verdicts = rows.map((row) => judgeRow(row, limitsFor(row.group)));
-  const total = rows.reduce((sum, row) => sum + (row.rate ?? 0), 0);
+  // The verdicts carry rows whose host text is safe to print: a status line ends up on a terminal or in a web UI.
+  const verdicts = rows.map(safeRow).map((row) => judgeRow(row, limitsFor(row.group)));
+  // The same honest total as everywhere else: a log rotating during the check is not a traffic drop.
+  const { rate: total, carried } = totalOf(rows);
   const sampled = verdicts.filter((verdict) => verdict.row.rate !== null).length;
   // Nothing measured at all is not a judgement about traffic: UNKNOWN.
   const state = rows.length === 0 || sampled === 0 ? 'UNKNOWN' : worst(verdicts.map((verdict) => verdict.state));
-  return { state, summary: summarize(verdicts, sampled, total), perfdata: perfdata(verdicts, limitsFor, total), verdicts, total };
+  return { state, summary: summarize(verdicts, sampled, total, carried), perfdata: perfdata(verdicts, limitsFor, total), verdicts, total, carried };
 }
 
 export function statusLine(result: CheckResult): string {
@@ -86,11 +92,11 @@ function worst(states: CheckState[]): CheckState {
   return states.reduce<CheckState>((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'OK');
 }
 
-function summarize(verdicts: RowVerdict[], sampled: number, total: number): string {
+function summarize(verdicts: RowVerdict[], sampled: number, total: number, carried: number): string {
   if (verdicts.length === 0) return 'no hosts to check';
   if (sampled === 0) return `no host could be sampled (${verdicts.length} logs)`;
   const problems = verdicts.filter((verdict) => verdict.state !== 'OK');
-  const head = `${verdicts.length} logs, ${rate(total)} lines/s in total`;
+  const head = `${verdicts.length} logs, ${rate(total)} lines/s in total${carried > 0 ? ` (${carried} carried)` : ''}`;
   if (problems.length === 0) return head;
   // The worst first, and only a few: the status line must stay one readable line.
   problems.sort((a, b) => SEVERITY.indexOf(b.state) - SEVERITY.indexOf(a.state));

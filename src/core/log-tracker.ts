@@ -16,7 +16,9 @@ export interface LogMemory {
   last: Reading | null;
   /** for a glob: the last good reading of each file it matched, by path */
   files?: Record<string, Reading>;
-  /** recent rates, oldest first, null for gaps; bounded by the caller's window */
+  /** for a glob: each matched file's recent rates, by path, like `history` */
+  fileHistories?: Record<string, (number | null)[]>;
+  /** recent rates, oldest first, null for a sample without one (baseline, failure); bounded by the caller's window */
   history: (number | null)[];
 }
 
@@ -58,8 +60,10 @@ export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, h
   }
   const previous = memory.last;
   const last = { fileId: probe.fileId, offset: probe.offset, time };
+  // A sample without a rate is a gap in the history: how long a log has been unknown is what decides
+  // whether the fleet total may still carry its last rate (core/carry.ts).
   const baseline = (reason: BaselineReason | 'clock') => ({
-    memory: { last, history: memory.history },
+    memory: { last, history: pushBounded(memory.history, null, historyLength) },
     outcome: { kind: 'baseline', reason } as const,
   });
   // The host decides rotation and truncation (it holds the file); a count needs our own previous reading too.
@@ -82,28 +86,44 @@ export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, h
  * this sample would make the sum too small, so the sum is unknown instead.
  */
 function advanceGlob(memory: LogMemory, probes: { path: string; probe: LogProbe }[], time: ReadingTime, historyLength: number): { memory: LogMemory; outcome: LogOutcome } {
-  const results = probes.map(({ path, probe }) => ({ path, ...advance({ last: memory.files?.[path] ?? null, history: [] }, probe, time, 1) }));
+  const results = probes.map(({ path, probe }) => ({
+    path,
+    ...advance({ last: memory.files?.[path] ?? null, history: memory.fileHistories?.[path] ?? [] }, probe, time, historyLength),
+  }));
   const files: Record<string, Reading> = {};
-  for (const result of results) if (result.memory.last) files[result.path] = result.memory.last;
+  const fileHistories: Record<string, (number | null)[]> = {};
+  for (const result of results) {
+    if (result.memory.last) files[result.path] = result.memory.last;
+    // Files no longer matched are forgotten with their histories.
+    fileHistories[result.path] = result.memory.history;
+  }
   const outcomes: FileOutcomes = results.map(({ path, outcome }) => ({ path, outcome }));
   const failed = results.find(({ outcome }) => outcome.kind === 'unreadable' || outcome.kind === 'error');
-  if (failed) return { memory: { last: null, history: pushBounded(memory.history, null, historyLength), files }, outcome: failed.outcome };
+  if (failed) return { memory: { last: null, history: pushBounded(memory.history, null, historyLength), files, fileHistories }, outcome: failed.outcome };
   const rates = results.map(({ outcome }) => outcome).filter((outcome): outcome is Extract<LogOutcome, { kind: 'rate' }> => outcome.kind === 'rate');
   if (rates.length !== results.length || rates.length === 0) {
-    return { memory: { last: null, history: memory.history, files }, outcome: { kind: 'baseline', reason: memory.files ? 'rotated' : 'first', files: outcomes } };
+    return {
+      memory: { last: null, history: pushBounded(memory.history, null, historyLength), files, fileHistories },
+      outcome: { kind: 'baseline', reason: memory.files ? 'rotated' : 'first', files: outcomes },
+    };
   }
   const rate = rates.reduce((sum, outcome) => sum + outcome.rate, 0);
   const lines = rates.reduce((sum, outcome) => sum + outcome.lines, 0);
   const matches = rates[0]!.matches ? rates[0]!.matches.map((_, i) => rates.reduce((sum, outcome) => sum + (outcome.matches?.[i] ?? 0), 0)) : undefined;
   return {
-    memory: { last: null, history: pushBounded(memory.history, rate, historyLength), files },
+    memory: { last: null, history: pushBounded(memory.history, rate, historyLength), files, fileHistories },
     outcome: { kind: 'rate', rate, lines, seconds: rates[0]!.seconds, ...(matches ? { matches } : {}), files: outcomes },
   };
 }
 
 /** Record a failed sample as a gap, and forget the position so the next reading is a baseline. */
 export function forget(memory: LogMemory, historyLength: number): LogMemory {
-  return { last: null, history: pushBounded(memory.history, null, historyLength) };
+  const forgotten: LogMemory = { last: null, history: pushBounded(memory.history, null, historyLength) };
+  // A glob's files keep their histories, each with the gap, so split rows know how long they have been unknown.
+  if (memory.fileHistories) {
+    forgotten.fileHistories = Object.fromEntries(Object.entries(memory.fileHistories).map(([path, history]) => [path, pushBounded(history, null, historyLength)]));
+  }
+  return forgotten;
 }
 
 function pushBounded<T>(items: readonly T[], item: T, limit: number): T[] {

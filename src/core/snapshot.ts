@@ -3,6 +3,7 @@
  * host, and the fleet total. It is plain data, the same for table and JSON.
  */
 import type { FailureStatus } from '../errors.js';
+import { rateForTotal } from './carry.js';
 import type { Trend } from './trend.js';
 
 /** ok, or why there is no fresh number: stale (the host is still busy with an earlier sample) or a failure. */
@@ -48,11 +49,13 @@ export interface Snapshot {
 }
 
 export interface Total {
-  /** sum of the known rates */
+  /** sum of the known rates, and of the last rates carried for logs unknown for a moment (core/carry.ts) */
   rate: number;
   ok: number;
   stale: number;
   failed: number;
+  /** how many logs' last known rates the total carries */
+  carried: number;
 }
 
 /** Rates leave pvlook (JSON, check output) with three decimals: more would be noise. */
@@ -60,16 +63,20 @@ export function roundRate(rate: number): number {
   return Math.round(rate * 1000) / 1000;
 }
 
+/** The fleet's (or a group's) honest total: the same function for the header, JSON, metrics and check. */
 export function totalOf(rows: readonly Row[]): Total {
   let rate = 0;
   let ok = 0;
   let stale = 0;
   let failed = 0;
+  let carried = 0;
   for (const row of rows) {
-    if (row.rate !== null) rate += row.rate;
+    const counted = rateForTotal(row);
+    if (counted !== null) rate += counted.rate;
+    if (counted?.carried) carried++;
     if (row.status === 'ok') ok++;
     else if (row.status === 'stale') stale++;
     else failed++;
   }
-  return { rate, ok, stale, failed };
+  return { rate, ok, stale, failed, carried };
 }

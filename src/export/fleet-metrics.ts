@@ -1,10 +1,21 @@
 /**
- * The fleet as Prometheus metrics, with prom-client: one registry updated from
- * each snapshot, exposed over HTTP (--listen) or written for node_exporter's
- * textfile collector (--textfile).
+ * The fleet as Prometheus metrics, with prom-client. The exported series are a
+ * function of the latest snapshot: every update rebuilds them, so a series
+ * whose log, file or pattern is gone disappears, and a failing host keeps only
+ * `pvlook_host_up 0` and its age, never a rate from before it failed.
+ *
+ * Counters are the one thing carried between snapshots: each series' running
+ * count lives here, grows by the lines of each good sample, is kept unchanged
+ * while its host is stale (nothing new is known), and is dropped when its log
+ * or host fails or is gone; if it comes back, it starts again from zero,
+ * which Prometheus reads as a counter reset.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Snapshot } from '../core/snapshot.js';
+import { safeRow } from '../core/safe-text.js';
+import type { Row, Snapshot } from '../core/snapshot.js';
+
+type LogLabels = { host: string; group: string; log: string };
+type PatternLabels = LogLabels & { pattern: string };
 
 export class FleetMetrics {
   readonly registry = new Registry();
@@ -49,37 +60,83 @@ export class FleetMetrics {
     help: 'Time the last tick took to sample every host (or to reach its deadline).',
     registers: [this.registry],
   });
-  private readonly hosts = new Gauge({
+  private readonly logs = new Gauge({
     name: 'pvlook_logs',
     help: 'Watched logs by state of their last sample.',
     labelNames: ['state'],
     registers: [this.registry],
   });
 
+  /** Running counts by series, the only state kept between snapshots. */
+  private lineCounts = new Map<string, { labels: LogLabels; value: number }>();
+  private patternCounts = new Map<string, { labels: PatternLabels; value: number }>();
+
   update(snapshot: Snapshot): void {
-    const up = new Map<string, boolean>();
-    for (const row of snapshot.rows) {
-      const labels = { host: row.host, group: row.group, log: row.log };
-      if (row.lines !== null) this.lines.inc(labels, row.lines);
-      else this.lines.inc(labels, 0);
+    // Labels are host text (file names): made safe like everything else pvlook shows.
+    const rows = snapshot.rows.map(safeRow);
+    const hostOk = new Map<string, boolean>();
+    for (const row of rows) hostOk.set(row.host, (hostOk.get(row.host) ?? true) && row.status === 'ok');
+    const staleHosts = new Set(rows.filter((row) => row.status === 'stale').map((row) => row.host));
+
+    this.lineCounts = nextCounts(this.lineCounts, rows, staleHosts, (row) => [{ labels: logLabels(row), lines: row.lines ?? 0 }]);
+    this.patternCounts = nextCounts(this.patternCounts, rows, staleHosts, (row) =>
+      (row.patterns ?? []).map((count) => ({ labels: { ...logLabels(row), pattern: count.name }, lines: count.lines })),
+    );
+
+    for (const metric of [this.lines, this.rate, this.patternLines, this.patternRate, this.up, this.age, this.logs]) metric.reset();
+    for (const { labels, value } of this.lineCounts.values()) this.lines.inc(labels, value);
+    for (const { labels, value } of this.patternCounts.values()) this.patternLines.inc(labels, value);
+    for (const row of rows) {
+      if (row.status !== 'ok') continue;
       // An unknown rate is left out rather than exported as a number that is not true.
-      if (row.rate !== null) this.rate.set(labels, row.rate);
-      else this.rate.remove(labels);
-      for (const count of row.patterns ?? []) {
-        this.patternLines.inc({ ...labels, pattern: count.name }, count.lines);
-        this.patternRate.set({ ...labels, pattern: count.name }, count.rate);
-      }
-      up.set(row.host, (up.get(row.host) ?? true) && row.status === 'ok');
-      if (row.age !== null) this.age.set({ host: row.host }, row.age);
+      if (row.rate !== null) this.rate.set(logLabels(row), row.rate);
+      for (const count of row.patterns ?? []) this.patternRate.set({ ...logLabels(row), pattern: count.name }, count.rate);
     }
-    for (const [host, ok] of up) this.up.set({ host }, ok ? 1 : 0);
+    for (const [host, ok] of hostOk) this.up.set({ host }, ok ? 1 : 0);
+    for (const row of rows) if (row.age !== null) this.age.set({ host: row.host }, row.age);
     this.round.set(snapshot.roundMs / 1000);
-    this.hosts.set({ state: 'ok' }, snapshot.total.ok);
-    this.hosts.set({ state: 'stale' }, snapshot.total.stale);
-    this.hosts.set({ state: 'failed' }, snapshot.total.failed);
+    this.logs.set({ state: 'ok' }, snapshot.total.ok);
+    this.logs.set({ state: 'stale' }, snapshot.total.stale);
+    this.logs.set({ state: 'failed' }, snapshot.total.failed);
   }
 
   text(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+function logLabels(row: Row): LogLabels {
+  return { host: row.host, group: row.group, log: row.log };
+}
+
+const keyOf = (labels: object) => JSON.stringify(labels);
+
+/**
+ * The running counts after one snapshot: a good row's series grow by its new
+ * lines (an ok row with no count yet still has its series, at zero, and keeps
+ * its pattern series), a stale host's series stay as they were, and every
+ * other series is dropped.
+ */
+function nextCounts<L extends LogLabels>(
+  previous: ReadonlyMap<string, { labels: L; value: number }>,
+  rows: readonly Row[],
+  staleHosts: ReadonlySet<string>,
+  countsOf: (row: Row) => { labels: L; lines: number }[],
+): Map<string, { labels: L; value: number }> {
+  const next = new Map<string, { labels: L; value: number }>();
+  const okLogs = new Set(rows.filter((row) => row.status === 'ok').map((row) => keyOf(logLabels(row))));
+  for (const [key, entry] of previous) {
+    const log = keyOf({ host: entry.labels.host, group: entry.labels.group, log: entry.labels.log });
+    if (staleHosts.has(entry.labels.host) || okLogs.has(log)) next.set(key, { ...entry });
+  }
+  for (const row of rows) {
+    if (row.status !== 'ok') continue;
+    for (const { labels, lines } of countsOf(row)) {
+      const key = keyOf(labels);
+      const entry = next.get(key) ?? { labels, value: 0 };
+      entry.value += lines;
+      next.set(key, entry);
+    }
+  }
+  return next;
 }

@@ -61,7 +61,8 @@ function gridHeight(sections: readonly Section[], columns: number): number {
 
 export function sectionHeader(section: Section, width: number, style: Style): string {
   const hosts = `${section.rows.length} ${section.rows.length === 1 ? 'log' : 'logs'}`;
-  const label = `${style.glyphs.rule}${style.glyphs.rule} ${section.group} ${style.glyphs.rule} ${formatRate(section.subtotal, style.glyphs)}/s · ${hosts} `;
+  const carried = section.carried > 0 ? ` (${section.carried} carried)` : '';
+  const label = `${style.glyphs.rule}${style.glyphs.rule} ${section.group} ${style.glyphs.rule} ${formatRate(section.subtotal, style.glyphs)}/s${carried} · ${hosts} `;
   const line = fit(label + style.glyphs.rule.repeat(Math.max(0, width - displayWidth(label))), width);
   return groupColour(section.group ?? '', style)(line);
 }

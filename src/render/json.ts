@@ -2,6 +2,7 @@
  * The snapshot as the JSON object documented in the README. One per tick;
  * in watch mode, one per line (NDJSON).
  */
+import { safeRow } from '../core/safe-text.js';
 import { roundRate, type Snapshot } from '../core/snapshot.js';
 
 export interface JsonSnapshot {
@@ -19,14 +20,16 @@ export interface JsonSnapshot {
     /** only for logs with patterns, when they were counted this tick */
     patterns?: Record<string, { lines: number; rate: number; share: number }>;
   }[];
-  total: { rate: number; ok: number; stale: number; failed: number };
+  /** `carried`: how many logs unknown for a moment the total carries the last rate of */
+  total: { rate: number; ok: number; stale: number; failed: number; carried: number };
 }
 
 export function toJson(snapshot: Snapshot): JsonSnapshot {
   return {
     time: new Date(snapshot.time).toISOString(),
     interval: snapshot.intervalMs / 1000,
-    hosts: snapshot.rows.map((row) => ({
+    // JSON escapes C0 controls itself, but not C1 or bidi characters, which a terminal showing the stream would obey.
+    hosts: snapshot.rows.map(safeRow).map((row) => ({
       host: row.host,
       group: row.group,
       log: row.log,

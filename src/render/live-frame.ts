@@ -4,6 +4,7 @@
  * the view is sorted and filtered; then the fleet laid out to fit, or the
  * help. Pure: the same inputs always give the same text.
  */
+import { safeRow } from '../core/safe-text.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { trendOf, type TrendOptions } from '../core/trend.js';
 import { layoutBody, type Size } from './fleet-layout.js';
@@ -36,7 +37,8 @@ export function renderFrame(input: FrameInput): Frame {
   const { snapshot, view, size, style } = input;
   const width = Math.max(1, size.width);
   const bodyHeight = Math.max(1, size.height - HEADER_LINES);
-  const sections = selectRows(snapshot.rows, view);
+  // Host text is made safe before filtering, so the filter matches what is shown.
+  const sections = selectRows(snapshot.rows.map(safeRow), view);
   const body = view.help ? { lines: helpLines(style), page: 0, pages: 1 } : layoutBody(sections, { width, height: bodyHeight }, style, view.page);
   const lines = sections.length === 0 && !view.help ? [style.paint.dim(`no host or group matches "${view.filter}" (Esc clears the filter)`)] : body.lines;
   const header = [totalsLine(input, width), viewLine(input, body.page, body.pages, width)];
@@ -56,7 +58,9 @@ function totalsLine({ snapshot, totals, style, trend, title }: FrameInput, width
   ].join('  ');
   const spark = width >= 100 ? ` ${paint.cyan(sparkline(totals, 20, style.glyphs))}` : '';
   const name = paint.bold('pvlook') + (title ? ` ${paint.dim(title)}` : '');
-  return `${name}  ${clock}  ${paint.bold(`total ${formatRate(total.rate, style.glyphs)}/s`)} ${formatTrend(fleetTrend, style, true)}${spark}  ${counts}`;
+  // A total that carries the last rates of logs unknown for a moment (rotation, reconnect) says so.
+  const carried = total.carried > 0 ? ` ${paint.dim(`(${total.carried} carried)`)}` : '';
+  return `${name}  ${clock}  ${paint.bold(`total ${formatRate(total.rate, style.glyphs)}/s`)}${carried} ${formatTrend(fleetTrend, style, true)}${spark}  ${counts}`;
 }
 
 function viewLine({ view, style, snapshot }: FrameInput, page: number, pages: number, width: number): string {
@@ -96,6 +100,7 @@ function helpLines(style: Style): string[] {
     paint.bold('Reading the view'),
     `  rate in lines/s; ${style.glyphs.up} up, ${style.glyphs.down} down, ${style.glyphs.flat} flat against the mean of the last samples`,
     `  ${style.glyphs.failed} failed (with the reason), ${style.glyphs.stale} stale: no fresh answer yet; the age is seconds since the last good sample`,
-    '  the sparkline is the last minute; a gap is a failed sample, not a zero',
+    '  the sparkline is the last minute; a gap is a sample without a rate (failure, rotation), not a zero',
+    '  totals carry a log\'s last rate for a few seconds while it is unknown, and say how many they carry',
   ];
 }

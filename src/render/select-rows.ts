@@ -2,15 +2,17 @@
  * Which rows the live view shows and in what order: filtered by host or group
  * name, sorted, and split into one section per group (or one section).
  */
-import type { Row } from '../core/snapshot.js';
+import { totalOf, type Row } from '../core/snapshot.js';
 import type { ViewState } from './view-state.js';
 
 export interface Section {
   /** the group, or null when grouping is off */
   group: string | null;
   rows: Row[];
-  /** sum of the known rates in this section */
+  /** the section's honest total: known rates, and last rates carried for logs unknown for a moment */
   subtotal: number;
+  /** how many logs the subtotal carries */
+  carried: number;
 }
 
 const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -29,7 +31,8 @@ export function selectRows(rows: readonly Row[], view: Pick<ViewState, 'filter' 
 }
 
 function section(group: string | null, rows: Row[]): Section {
-  return { group, rows, subtotal: rows.reduce((sum, row) => sum + (row.rate ?? 0), 0) };
+  const { rate, carried } = totalOf(rows);
+  return { group, rows, subtotal: rate, carried };
 }
 
 /** Unknown numbers sort last whichever way; ties fall back to the host name. */

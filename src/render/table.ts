@@ -3,12 +3,15 @@
  * for each failure listed underneath (long SSH advice would wreck the columns).
  */
 import Table from 'cli-table3';
+import { safeRow } from '../core/safe-text.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { formatRate, formatStatus, formatTrend, type Style } from './style.js';
 
 export function renderTable(snapshot: Snapshot, style: Style): string {
+  // Host text (file names, error messages) is shown, never obeyed.
+  const rows = snapshot.rows.map(safeRow);
   // One rate and one share column per named pattern that any log has.
-  const patterns = [...new Set(snapshot.rows.flatMap((row) => (row.patterns ?? []).map((p) => p.name)))];
+  const patterns = [...new Set(rows.flatMap((row) => (row.patterns ?? []).map((p) => p.name)))];
   const patternHeads = patterns.flatMap((name) => [`${name}/s`, `${name} %`]);
   const table = new Table({
     head: ['host', 'group', 'log', 'lines/s', ...patternHeads, 'trend', 'status'].map((title) => style.paint.bold(title)),
@@ -18,7 +21,7 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
     // No rule between rows: a fleet reads better dense.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
-  for (const row of snapshot.rows) {
+  for (const row of rows) {
     const rate = row.rate === null ? style.paint.dim(formatRate(null)) : formatRate(row.rate);
     const counts = patterns.flatMap((name) => {
       const count = row.patterns?.find((p) => p.name === name);
@@ -27,12 +30,17 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
     table.push([row.host, row.group, row.log, rate, ...counts, formatTrend(row.trend, style), formatStatus(row.status, style)]);
   }
   const { total } = snapshot;
-  const counts = [`${total.ok} ok`, total.stale > 0 ? `${total.stale} stale` : '', total.failed > 0 ? style.paint.red(`${total.failed} failed`) : '']
+  const counts = [
+    `${total.ok} ok`,
+    total.stale > 0 ? `${total.stale} stale` : '',
+    total.failed > 0 ? style.paint.red(`${total.failed} failed`) : '',
+    total.carried > 0 ? style.paint.dim(`${total.carried} carried`) : '',
+  ]
     .filter(Boolean)
     .join(', ');
   table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate)), ...patternHeads.map(() => ''), '', '']);
 
-  const notes = snapshot.rows
+  const notes = rows
     .filter((row) => row.error !== null && row.status !== 'ok')
     .map((row) => `${row.status === 'stale' ? style.paint.yellow('…') : style.paint.red('✗')} ${row.host}${row.group !== 'default' ? ` (${row.group})` : ''}: ${row.error}`);
   return [table.toString(), ...uniq(notes)].join('\n');

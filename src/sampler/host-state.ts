@@ -92,7 +92,7 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
       return outcome.files.map(({ path, outcome: file }) => ({
         ...row,
         log: path,
-        history: [],
+        history: state.memories[index]?.fileHistories?.[path] ?? [],
         rate: file.kind === 'rate' ? file.rate : null,
         lines: file.kind === 'rate' ? file.lines : null,
         patterns: file.kind === 'rate' ? patternCounts(watch.patterns, file) : null,

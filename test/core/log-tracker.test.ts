@@ -16,7 +16,7 @@ test('rate is new lines over the time between the two readings', () => {
   assert.deepEqual(probeRequestFor('/l', first.memory), { path: '/l', previous: { fileId: '7', offset: 1000 } });
   const second = advance(first.memory, ok('7', 5000, 50), at(102), 11);
   assert.deepEqual(second.outcome, { kind: 'rate', rate: 25, lines: 50, seconds: 2 });
-  assert.deepEqual(second.memory.history, [25]);
+  assert.deepEqual(second.memory.history, [null, 25], 'the first reading had no rate: a gap, then the rate');
 });
 
 test('rotation and truncation, as the host reports them, start a new baseline instead of a negative or inflated rate', () => {
@@ -60,7 +60,7 @@ test('a missing log or a failed sample leaves a gap in the history, not a zero',
   memory = advance(memory, ok('7', 10, 10), at(1), 3).memory;
   const missing = advance(memory, { kind: 'missing' }, at(2), 3);
   assert.deepEqual(missing.outcome, { kind: 'missing' });
-  assert.deepEqual(missing.memory, { last: null, history: [10, null] });
+  assert.deepEqual(missing.memory, { last: null, history: [null, 10, null] });
   assert.deepEqual(forget(missing.memory, 3), { last: null, history: [10, null, null] });
   assert.deepEqual(forget(forget(missing.memory, 3), 3).history, [null, null, null]);
 });
@@ -87,4 +87,25 @@ test('a glob sums its files, and is unknown for a sample in which any file is ne
   assert.equal(grown.outcome.kind, 'baseline', 'a new file this sample: the sum would be short, so it is unknown');
   const again = advance(grown.memory, { kind: 'files', files: [file('a', 51, 1), file('b', 61, 1), file('c', 6, 1)] }, at(104), 11);
   assert.equal(again.outcome.kind === 'rate' && again.outcome.rate, 3);
+});
+
+test('every sample without a rate is a gap: baselines too, so the history tells how long a log has been unknown', () => {
+  let memory = advance(EMPTY_MEMORY, ok('7', 0, null), at(0), 5).memory;
+  memory = advance(memory, ok('7', 10, 10), at(1), 5).memory;
+  const rotated = advance(memory, ok('8', 5, null, 'rotated'), at(2), 5);
+  assert.deepEqual(rotated.outcome, { kind: 'baseline', reason: 'rotated' });
+  assert.deepEqual(rotated.memory.history, [null, 10, null]);
+  assert.deepEqual(advance(rotated.memory, ok('8', 25, 20), at(3), 5).memory.history, [null, 10, null, 20]);
+});
+
+test("a glob keeps each file's recent rates, with gaps, and forgets files no longer matched", () => {
+  const file = (path: string, fileId: string, offset: number, newLines: number | null) => ({ path, probe: ok(fileId, offset, newLines, 'rotated') });
+  let memory = advance(EMPTY_MEMORY, { kind: 'files', files: [file('a', 'a', 10, null), file('b', 'b', 20, null)] }, at(100), 5).memory;
+  memory = advance(memory, { kind: 'files', files: [file('a', 'a', 30, 4), file('b', 'b', 40, 6)] }, at(101), 5).memory;
+  // b rotates: its own history gets a gap, a's goes on.
+  memory = advance(memory, { kind: 'files', files: [file('a', 'a', 50, 2), file('b', 'b2', 5, null)] }, at(102), 5).memory;
+  assert.deepEqual(memory.fileHistories, { a: [null, 4, 2], b: [null, 6, null] });
+  assert.deepEqual(forget(memory, 5).fileHistories, { a: [null, 4, 2, null], b: [null, 6, null, null] });
+  memory = advance(memory, { kind: 'files', files: [file('a', 'a', 51, 1)] }, at(103), 5).memory;
+  assert.deepEqual(memory.fileHistories, { a: [null, 4, 2, 1] });
 });

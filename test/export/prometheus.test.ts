@@ -109,6 +109,13 @@ test('--textfile writes the same metrics atomically every tick, for node_exporte
   assert.deepEqual(readdirSync(sshd.dir).filter((name) => name.includes('.tmp')), [], 'no temporary file left behind');
 });
 
+test('a --textfile that cannot be written is reported once on stderr, and the watch goes on to its last tick', async () => {
+  const file = path.join(sshd.dir, 'no-such-folder', 'pvlook.prom');
+  const result = await runCli(['--count', '4', '-n', '0.3', '--textfile', file, '-F', sshd.sshConfig, '-l', log, 'h1'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
+  assert.equal(result.code, 0, `every tick ran and the host was sampled: ${result.stderr}`);
+  assert.equal(result.stderr, `pvlook: --textfile ${file}: cannot write (no such folder); watching goes on\n`);
+});
+
 test('a busy or malformed --listen address is a usage error', async () => {
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

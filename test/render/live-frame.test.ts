@@ -181,3 +181,16 @@ test('the detailed table shows the share of each named pattern', () => {
   assert.match(text, /web01 .* 100 +5\.0% /);
   assert.match(text, /web02 .* 50\.0 +0\.0% /);
 });
+
+test('the header and the group subtotals count carried rates, and say how many', () => {
+  const rows = [
+    row({ host: 'web01', group: 'nginx', rate: 100, history: [100, 100] }),
+    row({ host: 'web02', group: 'nginx', history: [100, null], age: 0 }),
+    row({ host: 'api01', group: 'api', rate: 50, history: [50, 50] }),
+  ];
+  const text = frame(rows, 120, 20).text;
+  assert.match(text, /total 250\/s \(1 carried\)/);
+  assert.match(text, /── nginx ─ 200\/s \(1 carried\) · 2 logs/);
+  assert.match(text, /── api ─ 50\.0\/s · 1 log /);
+  assert.match(text, /web02 .* — /, 'the row itself still reads unknown');
+});

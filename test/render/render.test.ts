@@ -34,9 +34,21 @@ test('JSON: ISO time, interval in seconds, rates rounded, failures explained', (
   assert.equal(json.interval, 2);
   assert.deepEqual(json.hosts[0], { host: 'web01', group: 'nginx', log: '/var/log/a.log', rate: 123.457, lines: 247, trend: 'up', status: 'ok', error: null });
   assert.equal(json.hosts[1]?.status, 'hostkey');
-  assert.deepEqual(json.total, { rate: 123.457, ok: 1, stale: 1, failed: 1 });
+  assert.deepEqual(json.total, { rate: 123.457, ok: 1, stale: 1, failed: 1, carried: 0 });
 });
 
 test('rates get fewer decimals as they grow', () => {
   assert.deepEqual([formatRate(0), formatRate(3.14159), formatRate(42.42), formatRate(1234.5), formatRate(null)], ['0.00', '3.14', '42.4', '1235', '—']);
+});
+
+test('a total that carries a log unknown for a moment says so, in the table and in JSON', () => {
+  const carrying = snapshotOf([
+    row({ host: 'web01', rate: 100, history: [100, 100] }),
+    row({ host: 'web02', history: [100, null], age: 0 }),
+  ]);
+  const table = renderTable(carrying, makeStyle(false));
+  assert.match(table, /│ web02 .*│ +— │/, 'the row itself still reads unknown');
+  assert.match(table, /│ total .*2 ok, 1 carried │ +200 │/);
+  assert.deepEqual(toJson(carrying).total, { rate: 200, ok: 2, stale: 0, failed: 0, carried: 1 });
+  assert.equal(toJson(carrying).hosts[1]?.rate, null);
 });

@@ -61,12 +61,17 @@ test('a template follows the hour on the host\'s clock: the old file, one baseli
     const ticker = new Ticker(sampler([plan('h1', path.join(sshd.logDir, 'access.%Y%m%d%H'))], transport), 500);
     for (let tick = 0; tick < 16; tick++) await ticker.tick();
     // Every rate, in order: the old hour's file (~100 lines/s), then the new one's (~2000 lines/s), nothing in between.
-    const rates = ticker.snapshots.at(-1)!.rows[0]!.history as number[];
-    const shown = `rates: ${rates.map((r) => r.toFixed(0)).join(' ')}`;
+    // Samples without a rate (the first, the turn) are gaps in the history.
+    const history = ticker.snapshots.at(-1)!.rows[0]!.history;
+    const rates = history.filter((rate): rate is number => rate !== null);
+    const shown = `history: ${history.map((r) => r?.toFixed(0) ?? '-').join(' ')}`;
     const turn = rates.findIndex((rate) => rate > 800);
     assert.ok(turn >= 1, shown);
     assert.ok(rates.slice(0, turn).every((rate) => rate < 400), shown);
     assert.ok(rates.length - turn >= 3 && rates.slice(turn).every((rate) => rate > 800), shown);
+    const lastOldAt = history.findLastIndex((rate) => rate !== null && rate < 400);
+    const firstNewAt = history.findIndex((rate) => rate !== null && rate > 800);
+    assert.ok(history.slice(lastOldAt + 1, firstNewAt).includes(null), `the turn is a gap, not a rate: ${shown}`);
     // The rows answered in time: unknown only for the first sample and at the turn (a sample that answers
     // late on a loaded machine shows as stale instead, and its successor carries on from it).
     const answered = ticker.snapshots.map((snapshot) => snapshot.rows[0]!).filter((row) => row.status === 'ok').map((row) => row.rate);

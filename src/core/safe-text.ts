@@ -1,0 +1,55 @@
+/**
+ * Text a host or a log chose (stderr lines in error messages, file names a
+ * glob matched) is data, and must never become terminal control: an ESC could
+ * set the window title, clear the screen or rewrite what the operator reads;
+ * a bidi override could make a name read backwards. Every renderer passes host
+ * text through here before it reaches a terminal, a JSON line, a metrics label
+ * or a check's output.
+ *
+ * What is unsafe: control characters (C0, DEL, C1), format characters (bidi
+ * overrides and isolates, zero-width marks), lone surrogates, and the Unicode
+ * line and paragraph separators. Each is shown escaped (`\x1b`, `\u202e`)
+ * rather than dropped, so a strange name stays recognisable and two names
+ * that differ only there stay distinct. The result never contains any of
+ * them, so escaping twice changes nothing.
+ */
+import type { Row } from './snapshot.js';
+
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
+/** The common case, printable ASCII, needs no regex walk: a frame checks thousands of names. */
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+
+const SHORT: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+export function safeText(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
+  return text.replace(UNSAFE, escapeCharacter);
+}
+
+/** Text that may span lines (a stack trace): each line made safe, the line breaks kept. */
+export function safeLines(text: string): string {
+  return text.split('\n').map(safeText).join('\n');
+}
+
+function escapeCharacter(character: string): string {
+  const short = SHORT[character];
+  if (short !== undefined) return short;
+  const code = character.codePointAt(0)!;
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
+  return `\\u{${code.toString(16)}}`;
+}
+
+/**
+ * A row whose every text field is safe to show. The same row comes back when
+ * nothing needed escaping, so rendering a large, ordinary fleet allocates nothing.
+ */
+export function safeRow(row: Row): Row {
+  const host = safeText(row.host);
+  const group = safeText(row.group);
+  const log = safeText(row.log);
+  const error = row.error === null ? null : safeText(row.error);
+  const patterns = row.patterns?.some((p) => safeText(p.name) !== p.name) ? row.patterns.map((p) => ({ ...p, name: safeText(p.name) })) : row.patterns;
+  if (host === row.host && group === row.group && log === row.log && error === row.error && patterns === row.patterns) return row;
+  return { ...row, host, group, log, error, patterns };
+}
