@@ -9,7 +9,7 @@ import type { HostSpec } from '../core/host-spec.js';
 import type { RemoteShell, Transport } from '../transport/transport.js';
 import { SHELL_PRELUDE } from './shell-prelude.js';
 import { answerEnd } from './wire.js';
-import { printable } from '../core/printable.js';
+import { safeText } from '../core/safe-text.js';
 
 /** An answer is a line or two per log; a host sending more than this is broken or hostile. */
 export const MAX_ANSWER_BYTES = 1 << 20;
@@ -69,7 +69,7 @@ export class HostShell {
   /** The last line the shell wrote on stderr, made safe to show. */
   lastError(): string {
     const line = this.stderr.split('\n').map((text) => text.trim()).filter(Boolean).at(-1) ?? '';
-    return printable(line).slice(0, 200);
+    return safeText(line).slice(0, 200);
   }
 
   private start(signal: AbortSignal): Promise<RemoteShell> {

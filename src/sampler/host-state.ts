@@ -9,7 +9,7 @@ import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '
 import type { ProbeResult } from '../probe/wire.js';
 import { meanOfKnown, trendOf, type TrendOptions } from '../core/trend.js';
 import type { PatternCount, Row } from '../core/snapshot.js';
-import { printable } from '../core/printable.js';
+import { safeText } from '../core/safe-text.js';
 
 export interface HostState {
   readonly plan: HostPlan;
@@ -143,7 +143,7 @@ function changeFrom(mean: number | null, rate: number): number | null {
 
 /** Why the host could not count: with patterns, almost always its awk refusing one of them. */
 function countFailed(patterns: readonly Pattern[], message: string): string {
-  const said = printable(message.split('\n')[0] ?? '').slice(0, 160);
+  const said = safeText(message.split('\n')[0] ?? '').slice(0, 160);
   if (patterns.length === 0) return `the host could not count lines: ${said}`;
   const names = patterns.map((pattern) => `${pattern.name}=${JSON.stringify(pattern.regex)}`).join(', ');
   return `the host's awk refused a pattern (${names}): ${said}`;

@@ -25,6 +25,8 @@ export function classifyConnectError(error: unknown, where: string, user: string
       return new HostError('unreachable', `${where} unreachable (${err.code})`, options);
     case 'ETIMEDOUT':
       return new HostError('timeout', `no answer from ${where}`, options);
+    default:
+      break;
   }
   if (isOutOfFiles(error)) return tooManyOpenFiles(error);
   if (err.level === 'client-timeout') return new HostError('timeout', `no SSH handshake from ${where} in time`, options);
