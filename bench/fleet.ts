@@ -1,14 +1,22 @@
 /**
- * The fleet benchmark: pvlook's real sampler and SSH transport (the code the
- * CLI runs) against a simulated fleet of N hosts in a separate process, side
- * by side with the floor (a bare ssh2 exec loop on open connections) and the
- * alternatives a user would reach for (OpenSSH ControlMaster exec per host per
- * tick, and a fresh ssh connection per host per tick).
+ * The fleet benchmark: pvlook's real sampler, prober and SSH transport (the
+ * code the CLI runs) against a simulated fleet of N hosts in a separate
+ * process, each host its own loopback destination, optionally behind a
+ * latency proxy. Side by side, in the same run:
+ * - the exec floor: bare ssh2 clients on open connections, one exec of
+ *   pvlook's shell per host per tick, nothing else (what a sample cost when
+ *   every sample opened a channel);
+ * - the connect floor: bare ssh2 clients opening every connection at once;
+ * - pvlook with `--session exec` (a new shell per sample);
+ * - OpenSSH: `ssh host /bin/sh -s` per host per tick, through a
+ *   ControlMaster or with a fresh connection each time (on a few hosts).
  *
- *   npm run bench -- --hosts 100,1000 --ticks 20 --interval 1 [--runs 3] [--json] [--no-compare]
+ *   npm run bench -- --hosts 100,1000 --seconds 20 [--rtt-ms 300] [--runs 3] [--json] [--no-compare]
  *
- * With --runs R every measurement is repeated R times and the medians are
- * reported (each run connects afresh).
+ * pvlook runs as the CLI does: every host on its own schedule. Measured over
+ * `--seconds` once every host has answered: client CPU per sample, samples
+ * per host per second, and at every interval a view (as the live view draws
+ * one) counting hosts that are not ok or have no rate.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,20 +26,23 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import ssh2 from 'ssh2';
 import { parseHostSpec, type HostSpec } from '../src/core/host-spec.js';
-import { openSshResolver } from '../src/transport/ssh-settings.js';
-import { buildProbeScript, parseProbeOutput, PROBE_COMMAND } from '../src/core/probe.js';
 import { DEFAULT_TREND } from '../src/core/trend.js';
+import type { HostPlan } from '../src/config/config.js';
+import type { Prober, SessionMode } from '../src/probe/prober.js';
+import { ShellProber } from '../src/probe/shell-prober.js';
+import { SHELL_PRELUDE } from '../src/probe/shell-prelude.js';
+import { answerEnd, decodeAnswer, encodeRequest, newTag, SHELL_COMMAND } from '../src/probe/wire.js';
 import { Sampler } from '../src/sampler/sampler.js';
 import { SshTransport } from '../src/transport/ssh-transport.js';
-import type { SshSettings } from '../src/transport/ssh-settings.js';
+import { openSshResolver, type SshSettings } from '../src/transport/ssh-settings.js';
 import { median, percentile, round } from './stats.js';
 
 const { values } = parseArgs({
   options: {
     hosts: { type: 'string', default: '100,1000' },
-    ticks: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '20' },
     interval: { type: 'string', default: '1' },
-    parallel: { type: 'string', default: '1000' },
+    'rtt-ms': { type: 'string', default: '0' },
     json: { type: 'boolean', default: false },
     'no-compare': { type: 'boolean', default: false },
     'compare-hosts': { type: 'string', default: '20' },
@@ -42,10 +53,12 @@ const { values } = parseArgs({
   },
 });
 const sizes = values.hosts.split(',').map(Number);
-const ticks = Number(values.ticks);
+const seconds = Number(values.seconds);
 const intervalMs = Number(values.interval) * 1000;
-const parallel = Number(values.parallel);
+const rttMs = Number(values['rtt-ms']);
 const LOG = '/var/log/nginx/access.log';
+const HOSTS_PER_ADDRESS = 4;
+const HOST_KEY_ALIAS = 'pvlook-bench';
 const hostName = (i: number) => `h${String(i + 1).padStart(5, '0')}`;
 const log = (text: string) => {
   if (!values.json) process.stderr.write(text + '\n');
@@ -53,24 +66,29 @@ const log = (text: string) => {
 
 interface Fleet {
   port: number;
+  addresses: string[];
   dir: string;
   child: ChildProcess;
 }
 
 async function startFleet(count: number): Promise<Fleet> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-bench-'));
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(import.meta.dirname, 'sim-fleet.ts'), String(count), dir, values['fleet-workers']], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = path.join(import.meta.dirname, 'sim-fleet.ts');
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, String(count), dir, values['fleet-workers'], String(rttMs / 2)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`fleet exited ${code}`)));
   });
-  return { port: (JSON.parse(line) as { port: number }).port, dir, child };
+  const { port, addresses } = JSON.parse(line) as { port: number; addresses: string[] };
+  return { port, addresses, dir, child };
 }
 
 function stopFleet(fleet: Fleet): void {
   fleet.child.kill('SIGKILL');
   rmSync(fleet.dir, { recursive: true, force: true });
 }
+
+const address = (fleet: Fleet, i: number) => fleet.addresses[Math.floor(i / HOSTS_PER_ADDRESS)]!;
 
 const cpuMs = () => {
   const usage = process.cpuUsage();
@@ -80,74 +98,92 @@ const cpuMs = () => {
 /** CPU of finished child processes (ssh clients), from /proc: cutime + cstime. */
 function childCpuMs(): number {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  const ticksPerSecond = 100;
-  return ((Number(fields[13]) + Number(fields[14])) / ticksPerSecond) * 1000;
+  return ((Number(fields[13]) + Number(fields[14])) / 100) * 1000;
 }
 
-async function sleepUntil(time: number): Promise<void> {
-  const wait = time - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** A prober that counts the samples it answered. */
+function counting(prober: Prober): { prober: Prober; count: () => number } {
+  let answered = 0;
+  return {
+    prober: {
+      sample: async (host, requests, signal) => {
+        const result = await prober.sample(host, requests, signal);
+        answered++;
+        return result;
+      },
+      close: () => prober.close(),
+    },
+    count: () => answered,
+  };
 }
 
-/** pvlook itself: the CLI's sampler and transport. */
-async function runPvlook(fleet: Fleet, count: number) {
+/** pvlook itself: the CLI's sampler, prober and transport, every host on its own schedule. */
+async function runPvlook(fleet: Fleet, count: number, session: SessionMode) {
   const settings = (label: string): SshSettings => ({
-    hostname: '127.0.0.1',
+    hostname: address(fleet, Number(label.slice(1)) - 1),
     port: fleet.port,
     user: label,
     identityFiles: [path.join(fleet.dir, 'id_ed25519')],
     knownHostsFiles: [path.join(fleet.dir, 'known_hosts')],
-    hostKeyAlias: null,
+    hostKeyAlias: HOST_KEY_ALIAS,
     proxyJump: null,
     proxyCommand: null,
     hashKnownHosts: false,
   });
   const sshConfig = path.join(fleet.dir, 'ssh_config.pvlook');
-  writeFileSync(sshConfig, `Host *\n  HostName 127.0.0.1\n  Port ${fleet.port}\n  IdentityFile ${path.join(fleet.dir, 'id_ed25519')}\n  UserKnownHostsFile ${path.join(fleet.dir, 'known_hosts')}\n`);
+  writeFileSync(
+    sshConfig,
+    Array.from({ length: count }, (_, i) => `Host ${hostName(i)}\n  HostName ${address(fleet, i)}\n`).join('') +
+      `Host *\n  Port ${fleet.port}\n  HostKeyAlias ${HOST_KEY_ALIAS}\n  IdentityFile ${path.join(fleet.dir, 'id_ed25519')}\n  UserKnownHostsFile ${path.join(fleet.dir, 'known_hosts')}\n`,
+  );
   const resolveSettings = values['ssh-g'] ? openSshResolver(sshConfig) : async (spec: HostSpec) => settings(spec.label);
   const transport = new SshTransport({ resolveSettings, agentSocket: undefined });
+  const { prober, count: answered } = counting(new ShellProber(transport, () => session));
   // user@host: with ssh -G the login name (the simulated host) comes from the spec.
-  const plans = Array.from({ length: count }, (_, i) => ({ spec: parseHostSpec(values['ssh-g'] ? `${hostName(i)}@${hostName(i)}` : hostName(i)), watches: [{ group: 'bench', log: LOG, patterns: [] }] }));
-  const sampler = new Sampler(plans, transport, { parallel, timeoutMs: 30_000, intervalMs, trend: DEFAULT_TREND });
+  const plans: HostPlan[] = Array.from({ length: count }, (_, i) => ({ spec: parseHostSpec(values['ssh-g'] ? `${hostName(i)}@${hostName(i)}` : hostName(i)), session, watches: [{ group: 'bench', log: LOG, patterns: [] }] }));
+  const sampler = new Sampler(plans, prober, { parallel: 10_000, timeoutMs: 30_000, intervalMs, trend: DEFAULT_TREND });
   const started = Date.now();
-  // Connect: tick until every host has answered once.
-  while ((await sampler.tick(Date.now() + 60_000)).total.ok < count) {
-    if (Date.now() - started > 120_000) throw new Error('hosts did not all connect within 120 s');
-  }
+  sampler.start();
+  await sampler.waitForSamples(1, started + 120_000);
   const connectMs = Date.now() - started;
-  const rounds: number[] = [];
-  let skipped = 0;
-  let notOk = 0;
+  // Two more intervals so every host has a rate, then measure.
+  await sleep(2 * intervalMs);
   const cpuBefore = cpuMs();
+  const samplesBefore = answered();
   const first = Date.now();
-  for (let tick = 1; tick <= ticks; tick++) {
-    const deadline = first + tick * intervalMs;
-    const begin = Date.now();
-    const snapshot = await sampler.tick(deadline);
-    rounds.push(Date.now() - begin);
-    notOk += snapshot.total.stale + snapshot.total.failed;
-    if (Date.now() > deadline) skipped++;
-    await sleepUntil(deadline);
+  const views: { notOk: number; noRate: number; oldestMs: number }[] = [];
+  for (let view = 1; view * intervalMs <= seconds * 1000; view++) {
+    await sleep(first + view * intervalMs - Date.now());
+    const snapshot = sampler.snapshot();
+    views.push({
+      notOk: snapshot.total.stale + snapshot.total.failed,
+      noRate: snapshot.rows.filter((row) => row.rate === null).length,
+      oldestMs: Math.max(...snapshot.rows.map((row) => (row.age ?? Infinity) * 1000)),
+    });
   }
+  const elapsed = Date.now() - first;
   const cpu = cpuMs() - cpuBefore;
+  const samples = answered() - samplesBefore;
   const result = {
-    cpu_ms_per_host_tick: round(cpu / (count * ticks), 4),
-    round_p50_ms: round(median(rounds), 1),
-    round_p99_ms: round(percentile(rounds, 99), 1),
+    cpu_ms_per_sample: round(cpu / samples, 4),
+    samples_per_host_per_s: round(samples / count / (elapsed / 1000), 3),
     connect_ms: connectMs,
+    views_with_a_host_not_ok: views.filter((view) => view.notOk > 0).length,
+    views_with_a_host_without_rate: views.filter((view) => view.noRate > 0).length,
+    oldest_reading_p99_ms: round(percentile(views.map((view) => view.oldestMs), 99), 0),
     rss_mb: round(process.memoryUsage().rss / 2 ** 20, 1),
     fds: readdirSync('/proc/self/fd').length,
-    ticks_over_interval: skipped,
-    samples_not_ok: notOk,
   };
-  await transport.close();
+  await sampler.stop();
   return result;
 }
 
-/** The floor: bare ssh2 clients, one exec per host per tick, nothing else. */
-async function runFloor(fleet: Fleet, count: number) {
+/** `count` bare ssh2 clients, all connecting at once; resolves when all are ready. */
+async function connectAll(fleet: Fleet, count: number): Promise<ssh2.Client[]> {
   const key = readFileSync(path.join(fleet.dir, 'id_ed25519'));
-  const clients = await Promise.all(
+  return Promise.all(
     Array.from({ length: count }, (_, i) => new Promise<ssh2.Client>((resolve, reject) => {
       const client = new ssh2.Client();
       client.once('ready', () => {
@@ -155,32 +191,47 @@ async function runFloor(fleet: Fleet, count: number) {
         resolve(client);
       });
       client.once('error', reject);
-      client.connect({ host: '127.0.0.1', port: fleet.port, username: hostName(i), privateKey: key, hostVerifier: () => true });
+      client.connect({ host: address(fleet, i), port: fleet.port, username: hostName(i), privateKey: key, hostVerifier: () => true, readyTimeout: 120_000 });
     })),
   );
-  const script = buildProbeScript([{ path: LOG, previous: null }]);
+}
+
+/** The connect floor: bare ssh2 clients opening every connection at once, nothing checked. */
+async function runConnectFloor(fleet: Fleet, count: number) {
+  const started = Date.now();
+  const clients = await connectAll(fleet, count);
+  const connectMs = Date.now() - started;
+  clients.forEach((client) => client.end());
+  return { connect_ms: connectMs };
+}
+
+/** The exec floor: bare ssh2 clients, one exec of pvlook's shell per host per tick, nothing else. */
+async function runExecFloor(fleet: Fleet, count: number) {
+  const clients = await connectAll(fleet, count);
   const exec = (client: ssh2.Client) =>
     new Promise<void>((resolve, reject) => {
-      client.exec(PROBE_COMMAND, (error, stream) => {
+      client.exec(SHELL_COMMAND, (error, stream) => {
         if (error) return reject(error);
+        const tag = newTag();
         let out = '';
-        stream.on('data', (chunk: Buffer) => (out += chunk));
+        stream.on('data', (chunk: Buffer) => (out += chunk.toString('latin1')));
         stream.on('close', () => {
-          parseProbeOutput(out, 1);
+          if (answerEnd(out, tag) !== -1) decodeAnswer(out, tag, 1);
           resolve();
         });
-        stream.end(script);
+        stream.end(SHELL_PRELUDE + encodeRequest(tag, [{ path: LOG, previous: null }]));
       });
     });
+  const ticks = Math.max(3, Math.round((seconds * 1000) / intervalMs));
   const cpuBefore = cpuMs();
   const first = Date.now();
   for (let tick = 1; tick <= ticks; tick++) {
     await Promise.all(clients.map(exec));
-    await sleepUntil(first + tick * intervalMs);
+    await sleep(first + tick * intervalMs - Date.now());
   }
   const cpu = cpuMs() - cpuBefore;
   clients.forEach((client) => client.end());
-  return { cpu_ms_per_host_tick: round(cpu / (count * ticks), 4) };
+  return { cpu_ms_per_sample: round(cpu / (count * ticks), 4) };
 }
 
 /** OpenSSH: `ssh host /bin/sh -s` per host per tick, through a ControlMaster or with a fresh connection each time. */
@@ -189,16 +240,28 @@ async function runOpenSsh(fleet: Fleet, count: number, mode: 'controlmaster' | '
   const control = mode === 'controlmaster' ? ['  ControlMaster auto', `  ControlPath ${fleet.dir}/cm-%r`, '  ControlPersist 60'] : ['  ControlMaster no', '  ControlPath none'];
   writeFileSync(
     config,
-    ['Host *', '  HostName 127.0.0.1', `  Port ${fleet.port}`, `  IdentityFile ${path.join(fleet.dir, 'id_ed25519')}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${path.join(fleet.dir, 'known_hosts')}`, '  StrictHostKeyChecking yes', '  BatchMode yes', '  LogLevel ERROR', ...control].join('\n') + '\n',
+    [
+      ...Array.from({ length: count }, (_, i) => [`Host ${hostName(i)}`, `  HostName ${address(fleet, i)}`]).flat(),
+      'Host *',
+      `  Port ${fleet.port}`,
+      `  IdentityFile ${path.join(fleet.dir, 'id_ed25519')}`,
+      '  IdentitiesOnly yes',
+      `  HostKeyAlias ${HOST_KEY_ALIAS}`,
+      `  UserKnownHostsFile ${path.join(fleet.dir, 'known_hosts')}`,
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      '  LogLevel ERROR',
+      ...control,
+    ].join('\n') + '\n',
   );
-  const script = buildProbeScript([{ path: LOG, previous: null }]);
   const once = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      const child = spawn('ssh', ['-F', config, '-l', hostName(i), 'fleet', PROBE_COMMAND], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const tag = newTag();
+      const child = spawn('ssh', ['-F', config, '-l', hostName(i), hostName(i), SHELL_COMMAND], { stdio: ['pipe', 'pipe', 'inherit'] });
       let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-      child.on('close', (code) => (code === 0 ? (parseProbeOutput(out, 1), resolve()) : reject(new Error(`ssh exited ${code}`))));
-      child.stdin.end(script);
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('latin1')));
+      child.on('close', (code) => (code === 0 ? (decodeAnswer(out, tag, 1), resolve()) : reject(new Error(`ssh exited ${code}`))));
+      child.stdin.end(SHELL_PRELUDE + encodeRequest(tag, [{ path: LOG, previous: null }]));
     });
   const tick = async () => {
     // At most 16 ssh processes at once, as a parallel-ssh tool would.
@@ -211,8 +274,8 @@ async function runOpenSsh(fleet: Fleet, count: number, mode: 'controlmaster' | '
   const before = cpuMs() + childCpuMs();
   for (let r = 0; r < rounds; r++) await tick();
   const cpu = cpuMs() + childCpuMs() - before;
-  if (mode === 'controlmaster') for (let i = 0; i < count; i++) spawnSync('ssh', ['-F', config, '-l', hostName(i), '-O', 'exit', 'fleet'], { stdio: 'ignore' });
-  return { cpu_ms_per_host_tick: round(cpu / (count * rounds), 3) };
+  if (mode === 'controlmaster') for (let i = 0; i < count; i++) spawnSync('ssh', ['-F', config, '-l', hostName(i), '-O', 'exit', hostName(i)], { stdio: 'ignore' });
+  return { cpu_ms_per_sample: round(cpu / (count * rounds), 3) };
 }
 
 /** Run `measure` R times and take the median of every numeric field. */
@@ -230,26 +293,33 @@ async function medianOf<T extends Record<string, number>>(what: string, measure:
 
 const results = [];
 for (const count of sizes) {
-  log(`${count} hosts: starting the simulated fleet…`);
+  log(`${count} hosts${rttMs ? ` ${rttMs} ms away` : ''}: starting the simulated fleet…`);
   const fleet = await startFleet(count);
   try {
-    log(`${count} hosts: pvlook, ${ticks} ticks at ${intervalMs / 1000} s…`);
-    const pvlook = await medianOf('pvlook', () => runPvlook(fleet, count));
-    const row: Record<string, unknown> = { hosts: count, ...pvlook };
+    log(`${count} hosts: pvlook, ${seconds} s at ${intervalMs / 1000} s intervals…`);
+    const pvlook = await medianOf('pvlook', () => runPvlook(fleet, count, 'shell'));
+    const row: Record<string, unknown> = { hosts: count, rtt_ms: rttMs, ...pvlook };
     if (!values['no-compare']) {
-      log(`${count} hosts: floor (bare ssh2)…`);
-      const floor = await medianOf('floor', () => runFloor(fleet, count));
+      log(`${count} hosts: pvlook --session exec…`);
+      const exec = await medianOf('pvlook exec', () => runPvlook(fleet, count, 'exec'));
+      log(`${count} hosts: floors (bare ssh2)…`);
+      const floor = await medianOf('exec floor', () => runExecFloor(fleet, count));
+      const connect = await medianOf('connect floor', () => runConnectFloor(fleet, count));
       const few = Math.min(count, Number(values['compare-hosts']));
       log(`${few} hosts: OpenSSH ControlMaster and fresh connections…`);
       const master = await medianOf('controlmaster', () => runOpenSsh(fleet, few, 'controlmaster', 3));
       const fresh = await medianOf('fresh connection', () => runOpenSsh(fleet, few, 'fresh', 2));
       row.compare = {
-        floor_cpu_ms_per_host_tick: floor.cpu_ms_per_host_tick,
-        controlmaster_cpu_ms_per_host_tick: master.cpu_ms_per_host_tick,
-        fresh_connection_cpu_ms_per_host_tick: fresh.cpu_ms_per_host_tick,
-        pvlook_over_floor: round(pvlook.cpu_ms_per_host_tick / floor.cpu_ms_per_host_tick, 2),
-        controlmaster_over_pvlook: round(master.cpu_ms_per_host_tick / pvlook.cpu_ms_per_host_tick, 1),
-        fresh_connection_over_pvlook: round(fresh.cpu_ms_per_host_tick / pvlook.cpu_ms_per_host_tick, 1),
+        floor_cpu_ms_per_sample: floor.cpu_ms_per_sample,
+        floor_connect_ms: connect.connect_ms,
+        exec_session_cpu_ms_per_sample: exec.cpu_ms_per_sample,
+        controlmaster_cpu_ms_per_sample: master.cpu_ms_per_sample,
+        fresh_connection_cpu_ms_per_sample: fresh.cpu_ms_per_sample,
+        pvlook_over_floor: round(pvlook.cpu_ms_per_sample / floor.cpu_ms_per_sample, 2),
+        exec_session_over_floor: round(exec.cpu_ms_per_sample / floor.cpu_ms_per_sample, 2),
+        connect_over_floor: round(pvlook.connect_ms / connect.connect_ms, 2),
+        controlmaster_over_pvlook: round(master.cpu_ms_per_sample / pvlook.cpu_ms_per_sample, 1),
+        fresh_connection_over_pvlook: round(fresh.cpu_ms_per_sample / pvlook.cpu_ms_per_sample, 1),
         openssh_hosts: few,
       };
     }

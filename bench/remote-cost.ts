@@ -1,17 +1,21 @@
 /**
- * Remote CPU per sample: pvlook's probe script vs plain `wc -l`, on a 1 MiB
- * and a 2 GiB log. The script is run with the local /bin/sh exactly as the
- * remote sh runs it; CPU is the children's user+system time reported by
- * bash's `times`, so only the sampled commands are counted.
+ * What pvlook's shell functions cost per sample, on a 1 MiB and a 2 GiB log,
+ * beside plain `wc -l`: in a long-lived shell that keeps the log open (the
+ * default session) and in a fresh shell per sample (`--session exec`, or a
+ * session's first sample). The functions run with the local /bin/sh exactly
+ * as a host's sh runs them; CPU is the children's user+system time reported
+ * by bash's `times`, so only the shell and what it runs are counted (not
+ * sshd: `npm run bench:server` measures everything a server pays).
  *
- *   npm run bench:remote [-- --runs 5 --samples 20 --keep]
+ *   npm run bench:remote [-- --runs 5 --samples 20]
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, openSync, closeSync, writeSync, statSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildProbeScript } from '../src/core/probe.js';
+import { SHELL_PRELUDE } from '../src/probe/shell-prelude.js';
+import { encodeRequest, newTag } from '../src/probe/wire.js';
 import { median, round } from './stats.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, samples: { type: 'string', default: '20' }, dir: { type: 'string' } } });
@@ -30,23 +34,36 @@ function makeLog(name: string, bytes: number): string {
   return file;
 }
 
-/** CPU seconds the children of one bash used to run `body` `samples` times. */
+/** CPU seconds the children of one bash used to run `body`. */
 function childCpu(body: string): number {
-  const out = execFileSync('bash', ['-c', `for i in $(seq ${samples}); do ${body}; done >/dev/null; times`]).toString();
+  const out = execFileSync('bash', ['-c', `${body} >/dev/null; times`]).toString();
   const line = out.trim().split('\n')[1] ?? '';
   return [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
 }
 
-function measure(file: string): { probe: number; wc: number } {
-  // Steady state: 100 lines appended since the previous sample.
+/** ms of CPU per sample, 100 new lines each time, on `file`. */
+function measure(file: string): { session: number; exec: number; wc: number } {
+  // The previous reading ended 100 lines before the end: each sample has 100 new lines to count.
+  const fileId = execFileSync('stat', ['-L', '-c', '%i:%.9W', file]).toString().trim();
+  const previous = () => ({ fileId, offset: statSync(file).size - 100 * LINE.length });
   appendFileSync(file, LINE.repeat(100));
-  const size = statSync(file).size;
-  const previous = { fileId: String(statSync(file).ino), offset: size - 100 * LINE.length };
-  const script = path.join(dir, 'probe.sh');
-  writeFileSync(script, buildProbeScript([{ path: file, previous }]));
-  const probe = median(Array.from({ length: runs }, () => childCpu(`/bin/sh -s < ${JSON.stringify(script)}`)));
-  const wc = median(Array.from({ length: runs }, () => childCpu(`wc -l ${JSON.stringify(file)}`)));
-  return { probe: (probe / samples) * 1000, wc: (wc / samples) * 1000 };
+  // One long-lived shell: the functions once, a first sample that opens the log, then `samples` requests.
+  const sessionScript = path.join(dir, 'session.sh');
+  const requests = Array.from({ length: samples + 1 }, () => encodeRequest(newTag(), [{ path: file, previous: previous() }]));
+  // Between requests the log grows by 100 lines, written by the shell's own printf (a builtin: no process to count).
+  const grow = `printf '%s\\n' "$pvlook_bench_lines" >> ${JSON.stringify(file)}\n`;
+  const lines = `pvlook_bench_lines='${LINE.repeat(100).slice(0, -1)}'\n`;
+  writeFileSync(sessionScript, SHELL_PRELUDE + lines + requests.join(grow));
+  const opening = path.join(dir, 'opening.sh');
+  writeFileSync(opening, SHELL_PRELUDE + lines + requests[0]);
+  // A fresh shell per sample: the functions and one request each time.
+  const execScript = path.join(dir, 'exec.sh');
+  writeFileSync(execScript, SHELL_PRELUDE + encodeRequest(newTag(), [{ path: file, previous: previous() }]));
+  const loop = (body: string) => `for i in $(seq ${samples}); do ${body}; done`;
+  const session = median(Array.from({ length: runs }, () => childCpu(`/bin/sh -s < ${JSON.stringify(sessionScript)}`) - childCpu(`/bin/sh -s < ${JSON.stringify(opening)}`)));
+  const exec = median(Array.from({ length: runs }, () => childCpu(loop(`/bin/sh -s < ${JSON.stringify(execScript)}`))));
+  const wc = median(Array.from({ length: runs }, () => childCpu(loop(`wc -l ${JSON.stringify(file)}`))));
+  return { session: (session / samples) * 1000, exec: (exec / samples) * 1000, wc: (wc / samples) * 1000 };
 }
 
 try {
@@ -60,14 +77,17 @@ try {
     runs,
     samples_per_run: samples,
     cpu_ms_per_sample: {
-      probe_1MiB: round(s.probe),
-      probe_2GiB: round(b.probe),
+      session_1MiB: round(s.session),
+      session_2GiB: round(b.session),
+      exec_1MiB: round(s.exec),
+      exec_2GiB: round(b.exec),
       wc_1MiB: round(s.wc),
       wc_2GiB: round(b.wc),
     },
     ratios: {
-      probe_2GiB_over_1MiB: round(b.probe / s.probe, 2),
-      wc_2GiB_over_probe_2GiB: round(b.wc / b.probe, 1),
+      session_2GiB_over_1MiB: round(b.session / s.session, 2),
+      exec_over_session: round(s.exec / s.session, 1),
+      wc_2GiB_over_session_2GiB: round(b.wc / b.session, 1),
     },
   };
   console.log(JSON.stringify(result, null, 2));

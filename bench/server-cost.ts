@@ -11,16 +11,24 @@
  * the probes it has reaped). The tree is read once the connection (and, in
  * `shell` mode, the long-lived shell) exists after one warm-up sample, and again
  * after N back-to-back samples, each after appending a few lines so the counts
- * are real; the difference over N is the cost per sample. Connection setup
- * (everything up to the end of the warm-up sample, including the listener's
- * own CPU, less one steady sample) is reported separately.
+ * are real; the difference over N is the cost per sample.
+ *
+ * /proc reports each counter truncated to a clock tick (10 ms), so a reading
+ * of a few live processes is off by tens of ms: fine over N samples, too
+ * coarse for one connection. Connection cost is therefore measured apart:
+ * --connections short connections, one sample each, one after the other;
+ * once they are gone everything they used sits in the listener's own
+ * counters (it reaps them), except a long-lived shell, which sshd leaves to
+ * init when the connection closes: its counters are read just before. Per connection, less one steady sample, that is
+ * the connection's setup and teardown (in `shell` mode including the login
+ * shell, its rc file and pvlook's shell functions).
  *
  * Four cases, each the median of --runs (every run connects afresh):
  * {lean: the test user, login shell /bin/sh; rc: a bash user whose ~/.bashrc
  * runs a few small programs} x {session shell, session exec}. The rc file's
  * own cost is measured apart, with bash's `times`.
  *
- *   npm run bench:server [-- --samples 200 --runs 3 --json]
+ *   npm run bench:server [-- --samples 200 --runs 3 --connections 20 --json]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,11 +38,15 @@ import { parseArgs } from 'node:util';
 import type { SessionMode } from '../src/probe/prober.js';
 import { appendLines, makeLog, plan, sampler, sshProber } from '../test/helpers/fleet.js';
 import { startSshd, type Sshd } from '../test/helpers/sshd.js';
+import type { Sampler } from '../src/sampler/sampler.js';
 import { median, round } from './stats.js';
 
-const { values } = parseArgs({ options: { samples: { type: 'string', default: '200' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { samples: { type: 'string', default: '200' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } },
+});
 const samples = Number(values.samples);
 const runs = Number(values.runs);
+const connections = Number(values.connections);
 const log = (text: string) => {
   if (!values.json) process.stderr.write(text + '\n');
 };
@@ -68,6 +80,7 @@ const caseName = (c: Case) => `${c.user}/${c.session}`;
 
 interface Proc {
   pid: number;
+  comm: string;
   ppid: number;
   state: string;
   /** utime, stime, cutime, cstime */
@@ -87,7 +100,7 @@ function readProcs(): Proc[] {
     // The command name may contain spaces: fields are counted from its closing parenthesis (field 3 is index 0).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const at = (field: number) => Number(fields[field - 3]);
-    procs.push({ pid: Number(entry), ppid: at(4), state: fields[0] ?? '?', times: [at(14), at(15), at(16), at(17)] });
+    procs.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ppid: at(4), state: fields[0] ?? '?', times: [at(14), at(15), at(16), at(17)] });
   }
   return procs;
 }
@@ -107,8 +120,10 @@ function below(root: number, procs: readonly Proc[]): Proc[] {
 interface Reading {
   /** clock ticks of everything below the listener, live and reaped */
   tree: number;
-  /** the listener's own utime+stime (accepting and forking connections) */
+  /** the listener's utime+stime+cutime+cstime: its own work and the connections it has reaped */
   listener: number;
+  /** clock ticks of the login shells and their children: orphaned (reaped by init, not sshd) if the connection closes under them */
+  shells: number;
   pids: string;
   quiet: boolean;
 }
@@ -118,9 +133,11 @@ function read(listener: number): Reading {
   const tree = below(listener, procs);
   const self = procs.find((proc) => proc.pid === listener);
   if (!self) throw new Error('sshd is gone');
+  const total = (proc: Proc) => proc.times.reduce((a, b) => a + b, 0);
   return {
-    tree: tree.reduce((sum, proc) => sum + proc.times.reduce((a, b) => a + b, 0), 0),
-    listener: self.times[0] + self.times[1],
+    tree: tree.reduce((sum, proc) => sum + total(proc), 0),
+    listener: total(self),
+    shells: tree.filter((proc) => proc.comm !== 'sshd').reduce((sum, proc) => sum + total(proc), 0),
     pids: tree.map((proc) => proc.pid).join(','),
     // Nothing running or waiting to be reaped: no CPU in flight, none about to move between processes.
     quiet: tree.every((proc) => proc.state === 'S' || proc.state === 'I'),
@@ -151,15 +168,19 @@ const rcRuns = (home: string) => {
 
 interface CaseResult {
   perSampleMs: number;
-  setupMs: number;
+  /** CPU of one connection with one sample, all included */
+  perConnectionMs: number;
 }
+
+const ticksToMs = (ticks: number) => (ticks / TICKS_PER_SECOND) * 1000;
+const gone = (reading: Reading) => reading.pids === '';
 
 async function measure(sshd: Sshd, c: Case, sshConfig: string, rcHome: string, stop: AbortSignal): Promise<CaseResult> {
   const listener = sshd.process.pid;
   if (listener === undefined) throw new Error('sshd has no pid');
   const logFile = makeLog(sshd, `access-${c.user}-${c.session}.log`, 1000);
-  const s = sampler([plan(sshd.hosts[0]!, logFile)], sshProber(sshd, { sshConfig, session: c.session }));
-  const sample = async (check: boolean) => {
+  const connect = () => sampler([plan(sshd.hosts[0]!, logFile)], sshProber(sshd, { sshConfig, session: c.session }));
+  const sample = async (s: Sampler, check: boolean) => {
     stop.throwIfAborted();
     appendLines(logFile, LINES_PER_SAMPLE);
     const row = (await s.tick(Date.now() + 20_000, stop)).rows[0];
@@ -167,24 +188,49 @@ async function measure(sshd: Sshd, c: Case, sshConfig: string, rcHome: string, s
     if (row?.status !== 'ok') throw new Error(`${caseName(c)}: sample failed: ${row?.status} ${row?.error ?? ''}`);
     if (check && row.lines !== LINES_PER_SAMPLE) throw new Error(`${caseName(c)}: counted ${row.lines} new lines, not ${LINES_PER_SAMPLE}`);
   };
-  try {
-    const idle = await quietReading(listener, (reading) => reading.pids === '');
-    const rcBefore = rcRuns(rcHome);
-    await sample(false); // connects, and in shell mode starts the long-lived shell
-    const warm = await quietReading(listener);
-    for (let i = 0; i < samples; i++) await sample(true);
-    const done = await quietReading(listener);
-    const perSampleMs = ((done.tree - warm.tree) / TICKS_PER_SECOND / samples) * 1000;
-    const setupMs = ((warm.tree - idle.tree + warm.listener - idle.listener) / TICKS_PER_SECOND) * 1000 - perSampleMs;
-    // The rc file must have run: once per connection with a long-lived shell, once per sample otherwise.
-    const expected = c.user === 'lean' ? 0 : c.session === 'shell' ? 1 : samples + 1;
-    const ran = rcRuns(rcHome) - rcBefore;
+  // The rc file must have run: once per connection with a long-lived shell, once per sample otherwise.
+  const checkRc = (before: number, connectionCount: number, sampleCount: number) => {
+    const expected = c.user === 'lean' ? 0 : c.session === 'shell' ? connectionCount : sampleCount;
+    const ran = rcRuns(rcHome) - before;
     if (ran !== expected) throw new Error(`${caseName(c)}: the rc file ran ${ran} times, expected ${expected}`);
-    return { perSampleMs, setupMs };
+  };
+  try {
+    // N samples on one connection, read once it and its shell exist.
+    let rcBefore = rcRuns(rcHome);
+    const s = connect();
+    let warm: Reading;
+    let done: Reading;
+    try {
+      await sample(s, false);
+      warm = await quietReading(listener);
+      for (let i = 0; i < samples; i++) await sample(s, true);
+      done = await quietReading(listener);
+    } finally {
+      await s.stop();
+    }
+    checkRc(rcBefore, 1, samples + 1);
+    const perSampleMs = ticksToMs(done.tree - warm.tree) / samples;
+
+    // Short connections, one after the other; once gone, the listener has reaped them all.
+    const idle = await quietReading(listener, gone);
+    rcBefore = rcRuns(rcHome);
+    let orphaned = 0;
+    for (let i = 0; i < connections; i++) {
+      const short = connect();
+      try {
+        await sample(short, false);
+        // A long-lived shell still runs when its connection closes: sshd leaves it to init, so count it now.
+        orphaned += (await quietReading(listener)).shells;
+      } finally {
+        await short.stop();
+      }
+    }
+    const after = await quietReading(listener, gone);
+    checkRc(rcBefore, connections, connections);
+    return { perSampleMs, perConnectionMs: ticksToMs(after.listener - idle.listener + orphaned) / connections };
   } finally {
-    await s.stop();
-    // Let the connection go, so the next case starts from an idle listener.
-    await quietReading(listener, (reading) => reading.pids === '').catch(() => undefined);
+    // Let the connections go, so the next case starts from an idle listener.
+    await quietReading(listener, gone).catch(() => undefined);
     rmSync(logFile, { force: true });
   }
 }
@@ -268,12 +314,17 @@ try {
     for (const c of CASES) {
       const result = await measure(sshd, c, configs[c.user], rcUser.home, interrupted.signal);
       measured.get(c)!.push(result);
-      log(`run ${run}/${runs} ${caseName(c)}: ${round(result.perSampleMs, 2)} ms per sample, setup ${round(result.setupMs, 1)} ms`);
+      log(`run ${run}/${runs} ${caseName(c)}: ${round(result.perSampleMs, 2)} ms per sample, ${round(result.perConnectionMs, 1)} ms per connection with one sample`);
     }
   }
-  const perSample = (user: UserKind, session: SessionMode) => median(measured.get(CASES.find((c) => c.user === user && c.session === session)!)!.map((r) => r.perSampleMs));
-  const setup = (user: UserKind, session: SessionMode) => median(measured.get(CASES.find((c) => c.user === user && c.session === session)!)!.map((r) => r.setupMs));
-  const cpu = { lean: { shell: perSample('lean', 'shell'), exec: perSample('lean', 'exec') }, rc: { shell: perSample('rc', 'shell'), exec: perSample('rc', 'exec') } };
+  /** per user, per session mode: the median over runs of `pick` */
+  const table = (pick: (result: CaseResult) => number) => {
+    const of = (user: UserKind, session: SessionMode) => median(measured.get(CASES.find((c) => c.user === user && c.session === session)!)!.map(pick));
+    return { lean: { shell: of('lean', 'shell'), exec: of('lean', 'exec') }, rc: { shell: of('rc', 'shell'), exec: of('rc', 'exec') } };
+  };
+  const cpu = table((r) => r.perSampleMs);
+  const perConnection = table((r) => r.perConnectionMs);
+  const setup = (user: UserKind, session: SessionMode) => round(perConnection[user][session] - cpu[user][session], 1);
   const result = {
     machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}`,
     openssh: spawnSync('ssh', ['-V']).stderr.toString().split(',')[0]?.trim() ?? 'unknown',
@@ -286,10 +337,11 @@ try {
     },
     exec_over_shell: { lean: round(cpu.lean.exec / cpu.lean.shell, 1), rc: round(cpu.rc.exec / cpu.rc.shell, 1) },
     rc_file_ms_per_run: round(rcMs, 1),
-    // Connection, login and (in shell mode) the long-lived shell with its rc file: once per connection, not per sample.
+    connections,
+    // Setup and teardown of a connection, less one steady sample: in shell mode with the login shell, its rc file and pvlook's functions.
     connection_setup_ms: {
-      lean: { shell: round(setup('lean', 'shell'), 1), exec: round(setup('lean', 'exec'), 1) },
-      rc: { shell: round(setup('rc', 'shell'), 1), exec: round(setup('rc', 'exec'), 1) },
+      lean: { shell: setup('lean', 'shell'), exec: setup('lean', 'exec') },
+      rc: { shell: setup('rc', 'shell'), exec: setup('rc', 'exec') },
     },
     seconds: round((Date.now() - started) / 1000, 1),
   };

@@ -17,8 +17,9 @@
  *   log, a host without /dev/fd) pvlook sends back the file identity and
  *   offset it was given last time, and the functions stat the file and
  *   `tail -c +N` from there: the cost never grows with the log's size.
- * - What the host's tools can do (stat's birth time, date's nanoseconds,
- *   /dev/fd, /proc/uptime) is found out once, when the functions are defined.
+ * - What the host's tools can do (date's nanoseconds, /dev/fd, /proc/uptime)
+ *   is found out once, when the functions are defined, with builtins where
+ *   possible; whether stat knows the birth time, at its first use.
  * - Nothing from a log reaches the output: only counts, identities and
  *   hex-encoded names or error texts. Pattern counts end at a sentinel that
  *   holds the request's random tag, which no log line can know in advance.
@@ -28,10 +29,6 @@
 
 export const SHELL_PRELUDE = String.raw`export LC_ALL=C
 pvlook_idfmt='%i:%.9W %s'
-case $(stat -L -c "$pvlook_idfmt" / 2>/dev/null) in
-  [0-9]*:[0-9?-]*' '[0-9]*) ;;
-  *) pvlook_idfmt='%i %s' ;;
-esac
 pvlook_clock=none
 if read -r pvlook_t _ </proc/uptime 2>/dev/null; then
   pvlook_clock=up
@@ -133,6 +130,14 @@ pvlook_log() {
     pvlook_file=$pvlook_f pvlook_how=path
   fi
   pvlook_s=$(stat -L -c "$pvlook_idfmt" -- "$pvlook_file" 2>/dev/null) || { pvlook_fail unreadable; return; }
+  case $pvlook_s in
+    [0-9]*:[0-9?-]*' '[0-9]*) ;;
+    *)
+      # This stat has no birth time (BusyBox, old coreutils): the inode alone, from now on.
+      pvlook_idfmt='%i %s'
+      pvlook_s=$(stat -L -c "$pvlook_idfmt" -- "$pvlook_file" 2>/dev/null) || { pvlook_fail unreadable; return; }
+      ;;
+  esac
   set -- $pvlook_s
   pvlook_id=$1
   if [ -n "$pvlook_why" ]; then pvlook_pos=$2

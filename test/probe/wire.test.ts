@@ -22,6 +22,7 @@ test('an answer is read from its own tagged lines only: banners, rc-file chatter
   assert.deepEqual(decodeAnswer(text, TAG, 6), {
     remoteTime: 1234.56,
     clock: 'up',
+    resolution: 0.01,
     logs: [
       { kind: 'ok', fileId: '1234:1795596366.237689613', offset: 5678, newLines: 42 },
       { kind: 'missing' },
@@ -97,5 +98,6 @@ test('answers round-trip for simulated hosts', () => {
       { kind: 'error', message: 'no awk here' },
     ],
   };
-  assert.deepEqual(decodeAnswer(encodeAnswer(TAG, result), TAG, 4), result);
+  // The clock's step comes from the digits printed: nanoseconds for a wall clock.
+  assert.deepEqual(decodeAnswer(encodeAnswer(TAG, result), TAG, 4), { ...result, resolution: 1e-9 });
 });
