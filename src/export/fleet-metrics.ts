@@ -57,7 +57,7 @@ export class FleetMetrics {
   });
   private readonly round = new Gauge({
     name: 'pvlook_round_duration_seconds',
-    help: 'Time the last tick took to sample every host (or to reach its deadline).',
+    help: "Time the slowest host's last sample took, settings, connecting and answer included.",
     registers: [this.registry],
   });
   private readonly logs = new Gauge({
