@@ -203,7 +203,8 @@ test('a host that prints nothing, stops half way or floods is an error on its ro
   try {
     const rows = (await sampler([plan('h6', log), plan('h7', log), plan('h10', log), plan('h1', log)], t).tick(patient())).rows;
     assert.deepEqual(rows.map((row) => [row.status, row.rate]), [['badoutput', null], ['badoutput', null], ['badoutput', null], ['ok', null]]);
-    assert.match(rows[0]?.error ?? '', /the remote shell ended \(exit status 0\) before answering/);
+    // ssh2 may report the channel closed before its exit status: the status is said when known.
+    assert.match(rows[0]?.error ?? '', /the remote shell ended( \(exit status 0\))? before answering/);
     assert.match(rows[2]?.error ?? '', /more than 1 MiB of output/);
   } finally {
     await t.close();
