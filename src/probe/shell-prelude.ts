@@ -12,7 +12,9 @@
  *   what was appended since the last sample. The time comes from
  *   /proc/uptime through the `read` builtin (10 ms steps, never stepped by
  *   NTP) where there is one, else `date +%s.%N`, else nothing (pvlook then
- *   times the sample itself).
+ *   times the sample itself). It is read right after the counts: on a busy
+ *   server, starting a process can take longer than the read itself, and
+ *   the clock must say when the count ended, not when the request began.
  * - Without an open descriptor (exec mode, a new session, globs, a seventh
  *   log, a host without /dev/fd) pvlook sends back the file identity and
  *   offset it was given last time, and the functions stat the file and
@@ -54,14 +56,14 @@ END {
 }'
 pvlook_begin() {
   R=$1
+}
+pvlook_end() {
   case $pvlook_clock in
     up) read -r pvlook_t _ </proc/uptime ;;
     wall) pvlook_t=$(date +%s.%N) ;;
     *) pvlook_t=- ;;
   esac
   echo "@pvlook2 $R time $pvlook_clock $pvlook_t"
-}
-pvlook_end() {
   echo "@pvlook2 $R end"
 }
 pvlook_hex() {

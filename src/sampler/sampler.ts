@@ -10,6 +10,7 @@
  * (a snapshot, `check`, the last of `--count`) wait until every host has
  * finished enough samples.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { HostPlan } from '../config/config.js';
 import { HostError } from '../errors.js';
@@ -50,6 +51,8 @@ export class Sampler {
     private readonly options: SamplerOptions,
   ) {
     this.states = hosts.map(initialState);
+    // Every sample in flight listens for shutdown: thousands at once are expected, not a leak.
+    setMaxListeners(0, this.stopping.signal);
     this.limit = pLimit(options.parallel);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
