@@ -46,9 +46,12 @@ export class HostShell {
    */
   async ask(tag: string, line: string, signal: AbortSignal, { last = false } = {}): Promise<string> {
     const shell = await untilAborted(this.start(signal), signal, 'connecting');
+    let mine: Waiter | null = null;
     const answer = new Promise<string>((resolve, reject) => {
       if (this.ended) return reject(this.ended);
-      this.waiter = { tag, resolve, reject };
+      if (this.waiter) return reject(new HostError('error', 'a request is already waiting for its answer on this shell'));
+      mine = { tag, resolve, reject };
+      this.waiter = mine;
       shell.write(line);
       if (last) shell.end();
       this.consume();
@@ -56,7 +59,7 @@ export class HostShell {
     try {
       return await untilAborted(answer, signal, 'waiting for the answer');
     } finally {
-      this.waiter = null;
+      if (this.waiter === mine) this.waiter = null;
     }
   }
 

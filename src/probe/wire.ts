@@ -246,7 +246,8 @@ function parseTime(clock: string | undefined, value: string | undefined): [numbe
   return [null, null];
 }
 
-const NUMBER = /^\d+$/;
+/** Counts and offsets: digits, and few enough that they stay exact numbers (a hostile host could send 400). */
+const NUMBER = /^\d{1,15}$/;
 const REASONS: readonly string[] = ['first', 'rotated', 'truncated', 'partial'] satisfies BaselineReason[];
 
 function parseLog(kind: string | undefined, rest: string[], rawLine: string): LogProbe {

@@ -27,6 +27,8 @@ export interface HostState {
   lastGoodAt: number | null;
   /** samples finished (answered or failed) since the start */
   samples: number;
+  /** samples answered since the last failure: a rate needs two in a row */
+  answeredInRow: number;
   /** ms the last finished sample took */
   lastDurationMs: number;
 }
@@ -42,6 +44,7 @@ export function initialState(plan: HostPlan): HostState {
     busySince: null,
     lastGoodAt: null,
     samples: 0,
+    answeredInRow: 0,
     lastDurationMs: 0,
   };
 }
@@ -56,6 +59,7 @@ export function applyProbe(state: HostState, result: ProbeResult, sent: { sentAt
   });
   state.failure = null;
   state.failures = 0;
+  state.answeredInRow++;
   state.retryAt = 0;
   state.lastGoodAt = sent.receivedAt * 1000;
 }
@@ -65,6 +69,7 @@ export function applyFailure(state: HostState, error: HostError, nowMs: number, 
   state.outcomes = state.outcomes.map(() => null);
   state.failure = error;
   state.failures++;
+  state.answeredInRow = 0;
   state.retryAt = nowMs + retryDelayMs(state.failures, random);
 }
 

@@ -107,9 +107,13 @@ export class Sampler {
     return this.snapshot(0);
   }
 
-  /** Resolve once every host has finished `count` samples (answered or failed), or at `deadlineMs`, or on abort. */
+  /**
+   * Resolve once every host has answered `count` samples in a row (so it has
+   * `count - 1` rates), or is failing after `count` tries, or at
+   * `deadlineMs`, or on abort.
+   */
   waitForSamples(count: number, deadlineMs: number, signal?: AbortSignal): Promise<void> {
-    return this.waitUntil(() => this.states.every((state) => state.samples >= count), deadlineMs, signal);
+    return this.waitUntil(() => this.states.every((state) => enough(state, count)), deadlineMs, signal);
   }
 
   /** Resolve once every sample in flight now has finished, or at `deadlineMs`, or on abort. */
@@ -137,7 +141,7 @@ export class Sampler {
   }
 
   private schedule(state: HostState, delayMs: number): void {
-    if (this.stopping.signal.aborted || state.samples >= this.limitSamples) return;
+    if (this.stopping.signal.aborted || enough(state, this.limitSamples)) return;
     this.timers.set(
       state,
       setTimeout(() => {
@@ -148,6 +152,8 @@ export class Sampler {
   }
 
   private launch(state: HostState, scheduled = true): void {
+    // One sample at a time per host, whoever asks (its schedule, or tick()).
+    if (state.busySince !== null) return;
     state.busySince = this.now();
     let began = state.busySince;
     // Without an answer last time, this sample connects first: its reading comes late in it.
@@ -171,6 +177,8 @@ export class Sampler {
   }
 
   private async sample(state: HostState): Promise<void> {
+    // Queued behind --parallel when pvlook stopped: nothing to do.
+    if (this.stopping.signal.aborted) return;
     // One deadline for everything this sample does: settings, connecting, jump hosts, the answer.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new HostError('timeout', `no answer within ${this.options.timeoutMs / 1000}s`)), this.options.timeoutMs);
@@ -191,6 +199,11 @@ export class Sampler {
       this.stopping.signal.removeEventListener('abort', stop);
     }
   }
+}
+
+/** A host has given what a run needs: `count` answers in a row, or `count` tries ending in a failure. */
+function enough(state: HostState, count: number): boolean {
+  return state.answeredInRow >= count || (state.failure !== null && state.samples >= count);
 }
 
 function asHostError(error: unknown): HostError {
