@@ -21,6 +21,8 @@ import { LiveView } from './live-view.js';
 import { MetricsExporter } from '../export/exporter.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { makeStyle } from '../render/style.js';
+import { WebServer } from '../web/web-server.js';
+import { sharesAddress } from '../web/web-config.js';
 
 export interface MainIO {
   stdout: OutputStream;
@@ -76,11 +78,19 @@ export async function runSession(config: Config, transport: Transport, io: MainI
   process.on('exit', restore);
   io.stdout.on('error', stopOnClosedOutput);
   let exporter: MetricsExporter | null = null;
+  let web: WebServer | null = null;
   try {
+    const shared = sharesAddress(config.web, config.listen);
     if (config.listen !== null || config.textfile !== null) {
-      const started = await MetricsExporter.start(config.listen, config.textfile);
+      const started = await MetricsExporter.start(shared ? null : config.listen, config.textfile);
       exporter = started.exporter;
       if (started.url) io.stderr.write(`pvlook: serving Prometheus metrics at ${started.url}\n`);
+    }
+    if (config.web !== null) {
+      const metrics = shared ? exporter : null;
+      web = await WebServer.start({ ...config.web, ...(metrics ? { metrics: () => metrics.scrape() } : {}) });
+      io.stderr.write(`pvlook: web view at ${web.url}${config.web.token !== null ? ' (token required)' : ''}\n`);
+      if (metrics) io.stderr.write(`pvlook: serving Prometheus metrics at ${web.url}metrics\n`);
     }
     const sampler = new Sampler(config.hosts, transport, {
       parallel: config.parallel,
@@ -96,7 +106,15 @@ export async function runSession(config: Config, transport: Transport, io: MainI
         live = new LiveView(terminal, makeStyle(config.color, config.ascii), config.trend, () => controller.abort(), title);
         live.start();
       }
-      const onSnapshot = exporter ? (snapshot: Snapshot) => exporter!.update(snapshot) : undefined;
+      const outputs = { exporter, web };
+      const onSnapshot =
+        exporter || web
+          ? async (snapshot: Snapshot) => {
+              // Publishing to browsers returns at once; a slow browser never holds up the next tick.
+              outputs.web?.publish(snapshot);
+              await outputs.exporter?.update(snapshot);
+            }
+          : undefined;
       last = await runWatch({ config, sampler, terminal, signal: controller.signal, ...(live ? { live } : {}), ...(onSnapshot ? { onSnapshot } : {}) });
     } else {
       last = await runSnapshot({ config, sampler, terminal, signal: controller.signal });
@@ -111,6 +129,7 @@ export async function runSession(config: Config, transport: Transport, io: MainI
     process.off('exit', restore);
     io.stdout.off('error', stopOnClosedOutput);
     await exporter?.close();
+    await web?.close();
     await transport.close();
   }
 }

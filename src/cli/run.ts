@@ -49,8 +49,8 @@ export async function runSnapshot({ config, sampler, terminal, signal }: RunCont
 /** Sample every interval on a fixed schedule until --count ticks, q, or a signal. */
 export async function runWatch({ config, sampler, terminal, signal, live, onSnapshot }: RunContext): Promise<Snapshot | null> {
   const style = makeStyle(config.color, config.ascii);
-  // Exporting metrics from a service: no table per tick into its log.
-  const silent = !terminal.isTTY && !config.json && (config.listen !== null || config.textfile !== null);
+  // Exporting metrics or the web view from a service: no table per tick into its log.
+  const silent = !terminal.isTTY && !config.json && (config.listen !== null || config.textfile !== null || config.web !== null);
   const start = Date.now();
   let last: Snapshot | null = null;
   let slot = 0;

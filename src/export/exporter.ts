@@ -56,6 +56,11 @@ export class MetricsExporter {
     return { exporter, url: `http://${host}:${address.port}/metrics` };
   }
 
+  /** The exposition as served at /metrics, for a server that shares its port (the web view). */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.metrics.registry.contentType, body: await this.metrics.text() };
+  }
+
   async update(snapshot: Snapshot): Promise<void> {
     this.metrics.update(snapshot);
     if (this.textfile !== null) {
