@@ -30,12 +30,15 @@ let paused = false;
 let lastEventAt = 0;
 let fitPending = true;
 
-/** Render times of the last updates (script, and script plus style and layout), for the benchmark. */
+/**
+ * Times of the last updates, for the benchmark: from the event's arrival to
+ * the end of the page's script (parse, store, sort, cell texts), and to the
+ * end of the browser's style and layout of the changes.
+ */
 const stats = { events: 0, renders: [] };
 window.pvlookStats = stats;
 
-function render() {
-  const started = performance.now();
+function render(started = performance.now()) {
   header.render(store);
   const moved = grid.render(store, sectionsOf(store, view));
   detail.render(store);
@@ -93,6 +96,7 @@ function connect() {
   header.connection('connecting…');
   source.onopen = () => header.connection('live');
   source.onmessage = (message) => {
+    const started = performance.now();
     let event;
     try {
       event = JSON.parse(message.data);
@@ -104,7 +108,7 @@ function connect() {
     stats.events++;
     document.body.dataset.events = String(stats.events);
     document.body.dataset.time = String(store.time);
-    if (!paused) render();
+    if (!paused) render(started);
   };
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED) {
