@@ -6,7 +6,9 @@
  * texts), and script plus the browser's style and layout of the changes
  * (forced right after the update). Median and p90 over `--updates` updates,
  * after a warm-up, at 1920x1080. Paint and compositing come after and are
- * not included.
+ * not included. For scale, `floor_ms` is what the same browser takes to
+ * rewrite and lay out N bare one-line text elements (no page logic at all):
+ * the least any DOM view that changes every cell can cost on this machine.
  *
  *   npm run bench:web [-- --hosts 1000,2000 --updates 60 --every 250 --json]
  */
@@ -54,6 +56,31 @@ function snapshot(size: number, tick: number): Snapshot {
   return { time: Date.now(), intervalMs: everyMs, tick, roundMs: 5, rows, total: totalOf(rows) };
 }
 
+/** In the page: N bare contain:strict lines in a grid, every text rewritten, layout forced; median of 21. */
+const FLOOR = `(() => {
+  const box = document.createElement('div');
+  box.style.cssText = 'position:fixed;inset:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));font:11px/1.3 monospace;visibility:visible';
+  const texts = [];
+  for (let i = 0; i < SIZE; i++) {
+    const line = document.createElement('div');
+    line.style.cssText = 'height:1.3em;contain:strict;white-space:pre';
+    line.textContent = '-';
+    texts.push(line.firstChild);
+    box.append(line);
+  }
+  document.body.append(box);
+  void document.body.offsetHeight;
+  const times = [];
+  for (let k = 0; k < 21; k++) {
+    const started = performance.now();
+    texts.forEach((text, i) => (text.data = 'web' + i + ' ' + String((i * 37 + k * 11) % 1000).padStart(6) + ' ▲ ▁▂▃▄▅▆▇█'.slice(0, 4 + ((i + k) % 8))));
+    void document.body.offsetHeight;
+    times.push(performance.now() - started);
+  }
+  box.remove();
+  return times.sort((a, b) => a - b)[10];
+})()`;
+
 interface Render {
   script: number;
   total: number;
@@ -74,6 +101,7 @@ try {
     clearInterval(timer);
     const renders = ((await page.evaluate('window.pvlookStats.renders')) as Render[]).slice(-updates);
     const cells = Number(await page.evaluate(`document.querySelectorAll('.cell').length`));
+    const floor = Number(await page.evaluate(FLOOR.replace('SIZE', String(size))));
     results.push({
       hosts: size,
       cells,
@@ -82,6 +110,7 @@ try {
       script_ms_p90: round(percentile(renders.map((r) => r.script), 90), 1),
       with_layout_ms_median: round(median(renders.map((r) => r.total)), 1),
       with_layout_ms_p90: round(percentile(renders.map((r) => r.total), 90), 1),
+      floor_ms: round(floor, 1),
     });
     await page.close();
     await web.close();
