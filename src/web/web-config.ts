@@ -12,6 +12,8 @@ export interface WebConfig {
   address: ListenAddress;
   /** every request must carry it when set; required for any address but loopback */
   token: string | null;
+  /** where the address came from (--web, PVLOOK_WEB, the file's key), for messages */
+  source?: string;
 }
 
 export interface WebInputs {
@@ -35,7 +37,7 @@ export function resolveWeb({ flag, tokenFlag, env, file, fileSource }: WebInputs
   if (token === null && !isLoopback(address.host)) {
     throw new UsageError(`${source} ${quote(text)}: serving the web view on ${formatAddress(address)}, beyond this machine, needs a token: set PVLOOK_WEB_TOKEN (or --web-token, or "webToken" in the config file); try: openssl rand -hex 16`);
   }
-  return { address, token };
+  return { address, token, source };
 }
 
 /** --listen naming the web view's own address: one server answers both (two would collide on the port). */

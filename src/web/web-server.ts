@@ -17,6 +17,8 @@ import { formatAddress } from './web-address.js';
 
 export interface WebOptions {
   address: ListenAddress;
+  /** how the user named the address, for messages */
+  source?: string;
   /** required on every request when set */
   token: string | null;
   /** serve Prometheus metrics at /metrics too (when --listen is the same address) */
@@ -63,7 +65,7 @@ export class WebServer {
     await new Promise<void>((resolve, reject) => {
       const where = formatAddress(options.address);
       server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new UsageError(`--web ${where}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied' : error.message}`, { cause: error })),
+        reject(new UsageError(`${options.source ?? '--web'} ${where}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied' : error.message}`, { cause: error })),
       );
       server.listen(options.address.port, options.address.host, () => resolve());
     });
@@ -110,7 +112,7 @@ function handle(request: IncomingMessage, response: ServerResponse, context: Con
     return;
   }
   const path = new URL(request.url ?? '/', 'http://pvlook.invalid').pathname;
-  if (path === '/events') {
+  if (path === '/events' && request.method === 'GET') {
     context.events.open(request, response);
     return;
   }

@@ -23,7 +23,7 @@ test('--web takes a port (loopback) or host:port', () => {
 
 test('beyond loopback a token is required; a bad token is refused without echoing it', () => {
   const none = { env: {}, file: {}, fileSource: '.pvlookrc' };
-  assert.deepEqual(resolveWeb({ ...none, flag: '8080' }), { address: { host: '127.0.0.1', port: 8080 }, token: null });
+  assert.deepEqual(resolveWeb({ ...none, flag: '8080' }), { address: { host: '127.0.0.1', port: 8080 }, token: null, source: '--web' });
   assert.throws(() => resolveWeb({ ...none, flag: '0.0.0.0:8080' }), /--web "0\.0\.0\.0:8080": .*needs a token: set PVLOOK_WEB_TOKEN/);
   assert.throws(() => resolveWeb({ ...none, file: { web: '10.1.1.1:80' } }), /\.pvlookrc: key "web" "10\.1\.1\.1:80"/);
   assert.throws(() => resolveWeb({ ...none, flag: 'nope' }), /--web "nope": expected \[host:\]port/);
