@@ -28,6 +28,7 @@ export const PAGE_FILES: Readonly<Record<string, string>> = {
   '/detail-view.js': 'detail-view.js',
   '/chart.js': 'chart.js',
   '/dom.js': 'dom.js',
+  '/cell-canvas.js': 'cell-canvas.js',
 };
 
 const TYPES: Record<string, string> = {

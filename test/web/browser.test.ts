@@ -37,14 +37,19 @@ test('the 300-host demo: every host rendered on one 1920x1080 screen, the down o
     // connect 300). The page pauses itself the moment that is so, so what is checked next is that very picture.
     await waitFor(
       page,
-      `document.querySelectorAll('.cell').length === 300 && [...document.querySelectorAll('.cell')].every((c) => c.dataset.status === 'ok' ? /\\d/.test(c.textContent.slice(7)) : ${JSON.stringify(DOWN)}.includes(c.dataset.host)) && (document.getElementById('pause').click(), true)`,
+      `document.querySelectorAll('.cell').length === 300 && [...document.querySelectorAll('.cell')].every((c) => c.dataset.status === 'ok' ? /\\d/.test(c.getAttribute('aria-label').slice(7)) : ${JSON.stringify(DOWN)}.includes(c.dataset.host)) && (document.getElementById('pause').click(), true)`,
       180_000,
     );
-    const cells = (await page.evaluate(`[...document.querySelectorAll('.cell')].map((c) => ({ host: c.dataset.host, status: c.dataset.status, text: c.textContent }))`)) as { host: string; status: string; text: string }[];
+    const cells = (await page.evaluate(`[...document.querySelectorAll('.cell')].map((c) => ({ host: c.dataset.host, status: c.dataset.status, text: c.textContent, label: c.getAttribute('aria-label') }))`)) as { host: string; status: string; text: string; label: string }[];
     assert.equal(new Set(cells.map((cell) => cell.host)).size, 300);
     const failed = cells.filter((cell) => cell.status !== 'ok');
     assert.deepEqual(failed.map((cell) => cell.host).sort(), DOWN);
     for (const cell of failed) assert.match(cell.text, /^\w+ ✗ refused/);
+    // A healthy cell's numbers are painted on its section's canvas; its accessible name carries them as text.
+    for (const cell of cells.filter((c) => c.status === 'ok')) assert.match(cell.label, new RegExp(`^${cell.host} +[\\d.]+k? [▲▼· ]`));
+    assert.equal(Number(await page.evaluate(`document.querySelectorAll('canvas.numbers').length`)), 3);
+    const painted = Number(await page.evaluate(`(() => { const c = document.querySelector('canvas.numbers'); return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v > 0).length; })()`));
+    assert.ok(painted > 10_000, `only ${painted} pixels painted`);
     // The whole fleet fits the screen: nothing below the fold.
     assert.equal(await page.evaluate('document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth'), true);
     assert.match(await text(page, '#count-failed'), /✗ 3 failed/);

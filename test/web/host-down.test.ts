@@ -74,7 +74,7 @@ test('a host whose sshd is killed shows failed on the page within two ticks, on 
     const page = await chromium.browser.newPage();
     await page.goto(pvlook.url);
     const cell = (host: string) => `document.querySelector('.cell[data-host="${host}"]')`;
-    await page.waitForFunction(`${cell('good')}?.dataset.status === 'ok' && ${cell('victim')}?.dataset.status === 'ok' && /\\d/.test(${cell('victim')}.textContent.slice(7))`, { timeout: 60_000, polling: 100 });
+    await page.waitForFunction(`${cell('good')}?.dataset.status === 'ok' && ${cell('victim')}?.dataset.status === 'ok' && /\\d/.test(${cell('victim')}.getAttribute('aria-label').slice(7))`, { timeout: 60_000, polling: 100 });
     // Record, in the page, the snapshot time at which the victim's cell changes state.
     await page.evaluate(`{
       const target = ${cell('victim')};

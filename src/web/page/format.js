@@ -103,9 +103,14 @@ export function cellParts(row, spark, age) {
  * the cost of separate spans), so the columns are made with padding.
  */
 export function cellText(name, nameWidth, parts) {
-  const shown = name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name.padEnd(nameWidth);
+  const shown = cellName(name, nameWidth).padEnd(nameWidth);
   if (parts.state === 'failed') return `${shown} ${parts.value} ${parts.spark}`;
   return `${shown} ${parts.value.padStart(5)} ${parts.arrow} ${parts.spark.padEnd(8)} ${parts.extra.padStart(5)}`;
+}
+
+/** A host name cut to the cell's name column (the full name is in the tooltip and the detail). */
+export function cellName(name, nameWidth) {
+  return name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name;
 }
 
 /** The first pattern's share (the config's first pattern is what a cell has room for). */

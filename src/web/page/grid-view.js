@@ -1,8 +1,11 @@
-// The fleet as sections of host cells. Cells are made once per log and kept;
-// an update rewrites only the cells whose text changed, as one text node
-// each, and moves cells only when the order changed.
-import { cellParts, cellText, formatAge, formatRate, formatShare } from './format.js';
+// The fleet as sections of host cells. Cells are made once per log and kept,
+// and moved only when the order changed. A healthy cell's element holds its
+// name (and the whole line as its aria-label); its changing numbers are
+// painted on the section's canvas (cell-canvas.js). A stale or failed cell
+// shows its whole line as text: there are few, and they change seldom.
+import { cellName, cellParts, cellText, formatAge, formatRate, formatShare } from './format.js';
 import { el, hueOf } from './dom.js';
+import { CellCanvas } from './cell-canvas.js';
 
 const SPARK_WIDTH = 8;
 /** Host names longer than this are cut (the full name is in the tooltip and the detail). */
@@ -18,14 +21,16 @@ class Cell {
     this.element.tabIndex = 0;
     this.element.setAttribute('role', 'button');
     // What was written last, so unchanged values are not written again (and no DOM is read).
-    this.shown = { state: '', text: '', title: '', status: '' };
+    this.shown = { state: '', text: '', label: '', title: '', status: '' };
   }
 
-  update(row, text, state, title) {
+  update(row, name, line, state, title) {
     const shown = this.shown;
+    const text = state === 'ok' ? name : line;
     if (state !== shown.state) this.element.className = `cell ${(shown.state = state)}`;
     if (row.status !== shown.status) this.element.dataset.status = shown.status = row.status;
     if (text !== shown.text) this.text.data = shown.text = text;
+    if (line !== shown.label) this.element.setAttribute('aria-label', (shown.label = line));
     if (title !== shown.title) this.element.title = shown.title = title;
   }
 }
@@ -38,9 +43,13 @@ class Section {
     this.summary = el('span', 'group-summary');
     this.heading.append(el('span', 'group-name', name), this.summary);
     this.grid = el('div', 'grid');
+    this.numbers = new CellCanvas();
+    this.grid.append(this.numbers.canvas);
     this.element.append(this.heading, this.grid);
     this.keys = [];
     this.summaryText = '';
+    /** each shown cell's parts, in grid order, for the canvas */
+    this.parts = [];
   }
 }
 
@@ -50,6 +59,7 @@ export class GridView {
     this.cells = new Map();
     this.sections = new Map();
     this.order = [];
+    this.nameWidth = 4;
   }
 
   /**
@@ -59,6 +69,8 @@ export class GridView {
   render(store, sections) {
     let moved = false;
     const nameWidth = Math.max(4, Math.min(MAX_NAME, store.longestName));
+    if (nameWidth !== this.nameWidth) moved = true;
+    this.nameWidth = nameWidth;
     const names = sections.map((section) => section.name);
     if (names.join('\u0000') !== this.order.join('\u0000')) {
       for (const name of names) if (!this.sections.has(name)) this.sections.set(name, new Section(name));
@@ -72,19 +84,33 @@ export class GridView {
       if (summary !== section.summaryText) section.summary.textContent = section.summaryText = summary;
       const keys = wanted.rows.map((row) => row.key);
       if (!sameKeys(keys, section.keys)) {
-        section.grid.replaceChildren(...wanted.rows.map((row) => this.cellFor(row).element));
+        section.grid.replaceChildren(...wanted.rows.map((row) => this.cellFor(row).element), section.numbers.canvas);
         section.keys = keys;
         moved = true;
       }
-      for (const row of wanted.rows) {
+      section.parts = wanted.rows.map((row) => {
         const age = store.age(row);
         const parts = cellParts(row, store.recent(row.rates, SPARK_WIDTH), age);
-        this.cells.get(row.key).update(row, cellText(row.host, nameWidth, parts), parts.state, titleOf(row, parts, age));
-      }
+        const cell = this.cells.get(row.key);
+        cell.update(row, cellName(row.host, nameWidth), cellText(row.host, nameWidth, parts), parts.state, titleOf(row, parts, age));
+        return parts;
+      });
     }
     // Forget cells of logs that left the fleet.
     if (this.cells.size > store.rows.size) for (const key of this.cells.keys()) if (!store.rows.has(key)) this.cells.delete(key);
     return moved;
+  }
+
+  /**
+   * Paint the numbers. After a layout change (`measure`: cells moved, text
+   * size or window changed) the canvases first read the new geometry.
+   */
+  paint(colors, measure) {
+    for (const name of this.order) {
+      const section = this.sections.get(name);
+      if (measure) section.numbers.measure(section.grid, this.nameWidth);
+      section.numbers.paint(section.parts, colors.accent, colors);
+    }
   }
 
   cellFor(row) {

@@ -51,5 +51,5 @@ function sharesOf(store) {
 export function readColors() {
   const style = getComputedStyle(document.documentElement);
   const get = (name) => style.getPropertyValue(name).trim();
-  return { accent: get('--accent'), grid: get('--grid'), muted: get('--muted'), warn: get('--warn'), bad: get('--bad') };
+  return { fg: get('--fg'), accent: get('--accent'), grid: get('--grid'), muted: get('--muted'), warn: get('--warn'), bad: get('--bad') };
 }

@@ -5,7 +5,7 @@
 import { DetailView } from './detail-view.js';
 import { FleetStore } from './fleet-store.js';
 import { GridView, MAX_NAME } from './grid-view.js';
-import { HeaderView } from './header-view.js';
+import { HeaderView, readColors } from './header-view.js';
 import { SORTS, hashOf, sectionsOf, viewFromHash } from './view-state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -38,12 +38,17 @@ let fitPending = true;
 const stats = { events: 0, renders: [] };
 window.pvlookStats = stats;
 
+let colors = null;
+
 function render(started = performance.now()) {
   header.render(store);
   const moved = grid.render(store, sectionsOf(store, view));
   detail.render(store);
+  const relayout = moved || fitPending;
+  if (relayout) fit();
+  colors ??= readColors();
+  grid.paint(colors, relayout);
   const scripted = performance.now();
-  if (moved || fitPending) fit();
   // Reading a layout value makes the browser do style and layout now, so it is measured with the update.
   void document.body.offsetHeight;
   const done = performance.now();
