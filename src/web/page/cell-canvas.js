@@ -69,25 +69,30 @@ export class CellCanvas {
     context.textBaseline = 'alphabetic';
     const barHeight = g.height * 0.7;
     const barWidth = Math.max(1, g.ch * 0.8);
+    // All bars of the section as one path, filled once: far cheaper than a fill per bar.
+    const bars = new Path2D();
     for (let i = 0; i < shown.length; i++) {
       const parts = shown[i];
       if (parts.state !== 'ok') continue;
       // The same columns as the cell's text would have (format.js cellText).
       const left = g.x + (i % g.columns) * g.columnStep + (g.nameWidth + 1) * g.ch;
       const top = g.y + Math.floor(i / g.columns) * g.rowStep;
-      const middle = top + g.baseline;
+      const baseline = top + g.baseline;
       context.fillStyle = colors.fg;
-      context.fillText(`${parts.value.padStart(5)} ${parts.arrow}`, left, middle);
-      context.fillStyle = colors.muted;
-      if (parts.extra) context.fillText(parts.extra.padStart(5), left + 17 * g.ch, middle);
-      context.fillStyle = spark;
+      context.fillText(`${parts.value.padStart(5)} ${parts.arrow}`, left, baseline);
+      if (parts.extra) {
+        context.fillStyle = colors.muted;
+        context.fillText(parts.extra.padStart(5), left + 17 * g.ch, baseline);
+      }
       const bottom = top + (g.height + barHeight) / 2;
       for (let k = 0; k < parts.spark.length; k++) {
         const level = BLOCKS.indexOf(parts.spark[k]);
         if (level < 0) continue;
         const h = Math.max(1, ((level + 1) / 8) * barHeight);
-        context.fillRect(left + (8 + k) * g.ch, bottom - h, barWidth, h);
+        bars.rect(left + (8 + k) * g.ch, bottom - h, barWidth, h);
       }
     }
+    context.fillStyle = spark;
+    context.fill(bars);
   }
 }
