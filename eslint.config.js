@@ -22,6 +22,16 @@ export default tseslint.config(
     },
   },
   {
+    // The web view's page: plain browser modules, no build step.
+    files: ['src/web/page/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'history', 'performance', 'getComputedStyle', 'EventSource', 'Element', 'Path2D', 'HTMLInputElement', 'HTMLSelectElement', 'URLSearchParams', 'Intl', 'setTimeout', 'setInterval', 'queueMicrotask'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },

@@ -30,6 +30,9 @@ export interface CliArgs {
   ascii?: boolean;
   listen?: string;
   textfile?: string;
+  /** serve the live web view at [host:]port */
+  web?: string;
+  webToken?: string;
   /** demo only: simulate this many hosts */
   fleet?: string;
   /** check only: thresholds and how many samples to take */
@@ -62,7 +65,9 @@ function addOutputOptions(command: Command): Command {
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))
     .option('--ascii', 'ASCII symbols only, for terminals where box and block characters misalign')
     .option('--listen <host:port>', 'serve Prometheus metrics at http://host:port/metrics (implies --watch)')
-    .option('--textfile <path>', 'write Prometheus metrics to this file every tick, for node_exporter (implies --watch)');
+    .option('--textfile <path>', 'write Prometheus metrics to this file every tick, for node_exporter (implies --watch)')
+    .option('--web <[host:]port>', 'serve a live web view of the fleet at http://host:port/ (loopback unless a host is given; implies --watch)')
+    .option('--web-token <token>', 'token the web view requires (needed beyond loopback; prefer PVLOOK_WEB_TOKEN: flags show in ps)');
 }
 
 /** Which hosts and logs, and how to reach them: the same for sampling and checking. */

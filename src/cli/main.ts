@@ -23,6 +23,8 @@ import { MetricsExporter } from '../export/exporter.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { makeStyle } from '../render/style.js';
 import { safeLines } from '../core/safe-text.js';
+import { WebServer } from '../web/web-server.js';
+import { sharesAddress } from '../web/web-config.js';
 
 export interface MainIO {
   stdout: OutputStream;
@@ -93,11 +95,19 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
   io.stdout.on('error', stopOnClosedOutput);
   let exporter: MetricsExporter | null = null;
   let sampler: Sampler | null = null;
+  let web: WebServer | null = null;
   try {
+    const shared = sharesAddress(config.web, config.listen);
     if (config.listen !== null || config.textfile !== null) {
-      const started = await MetricsExporter.start(config.listen, config.textfile, { warn: (message) => io.stderr.write(`pvlook: ${message}\n`) });
+      const started = await MetricsExporter.start(shared ? null : config.listen, config.textfile, { warn: (message) => io.stderr.write(`pvlook: ${message}\n`) });
       exporter = started.exporter;
       if (started.url) io.stderr.write(`pvlook: serving Prometheus metrics at ${started.url}\n`);
+    }
+    if (config.web !== null) {
+      const metrics = shared ? exporter : null;
+      web = await WebServer.start({ ...config.web, ...(metrics ? { metrics: () => metrics.scrape() } : {}) });
+      io.stderr.write(`pvlook: web view at ${web.url}${config.web.token !== null ? ' (token required)' : ''}\n`);
+      if (metrics) io.stderr.write(`pvlook: serving Prometheus metrics at ${web.url}metrics\n`);
     }
     sampler = new Sampler(config.hosts, prober, {
       parallel: config.parallel,
@@ -113,7 +123,15 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
         live = new LiveView(terminal, makeStyle(config.color, config.ascii), config.trend, () => controller.abort(), title);
         live.start();
       }
-      const onSnapshot = exporter ? (snapshot: Snapshot) => exporter!.update(snapshot) : undefined;
+      const outputs = { exporter, web };
+      const onSnapshot =
+        exporter || web
+          ? async (snapshot: Snapshot) => {
+              // Publishing to browsers returns at once; a slow browser never holds up the next tick.
+              outputs.web?.publish(snapshot);
+              await outputs.exporter?.update(snapshot);
+            }
+          : undefined;
       last = await runWatch({ config, sampler, terminal, signal: controller.signal, ...(live ? { live } : {}), ...(onSnapshot ? { onSnapshot } : {}) });
     } else {
       last = await runSnapshot({ config, sampler, terminal, signal: controller.signal });
@@ -128,6 +146,7 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
     process.off('exit', restore);
     io.stdout.off('error', stopOnClosedOutput);
     await exporter?.close();
+    await web?.close();
     await (sampler ? sampler.stop() : prober.close());
   }
 }

@@ -46,8 +46,8 @@ export async function runSnapshot({ config, sampler, terminal, signal }: RunCont
 /** Show the fleet every interval until --count views, q, or a signal; hosts sample on their own schedules meanwhile. */
 export async function runWatch({ config, sampler, terminal, signal, live, onSnapshot }: RunContext): Promise<Snapshot | null> {
   const style = makeStyle(config.color, config.ascii);
-  // Exporting metrics from a service: no table per tick into its log.
-  const silent = !terminal.isTTY && !config.json && (config.listen !== null || config.textfile !== null);
+  // Exporting metrics or the web view from a service: no table per tick into its log.
+  const silent = !terminal.isTTY && !config.json && (config.listen !== null || config.textfile !== null || config.web !== null);
   sampler.start();
   const start = Date.now();
   let last: Snapshot | null = null;

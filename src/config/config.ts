@@ -7,6 +7,7 @@ import type { TrendOptions } from '../core/trend.js';
 import type { Thresholds } from '../core/check.js';
 import type { ListenAddress } from '../export/exporter.js';
 import type { SessionMode } from '../probe/prober.js';
+import type { WebConfig } from '../web/web-config.js';
 
 /** One log watched on one host, labelled with the group it came from. */
 export interface Watch {
@@ -51,6 +52,8 @@ export interface Config {
   listen: ListenAddress | null;
   /** write Prometheus metrics to this file every tick */
   textfile: string | null;
+  /** serve the live web view (watch mode) */
+  web: WebConfig | null;
   /** record keys of hosts with none on file; changed keys are refused regardless */
   acceptNewHostKeys: boolean;
   hosts: HostPlan[];

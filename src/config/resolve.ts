@@ -12,6 +12,7 @@ import { inShard, parseShard } from '../core/shard.js';
 import { hasControlCharacters } from '../probe/wire.js';
 import type { Thresholds } from '../core/check.js';
 import { parseListen } from '../export/exporter.js';
+import { resolveWeb } from '../web/web-config.js';
 import { DEFAULTS, type Config, type HostPlan, type Pattern, type Watch } from './config.js';
 import type { FileConfig } from './schema.js';
 import type { SessionMode } from '../probe/prober.js';
@@ -73,8 +74,9 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
   const listen = listenText === undefined ? null : parseListen(listenText.value);
   if (listenText !== undefined && listen === null) throw new UsageError(`${listenText.source} ${quote(listenText.value)}: expected host:port, like 127.0.0.1:9469 or :9469 for every interface`);
   const textfile = args.textfile ?? env.PVLOOK_TEXTFILE ?? file.textfile ?? null;
+  const web = resolveWeb({ flag: args.web, tokenFlag: args.webToken, env, file, fileSource });
   return {
-    mode: args.watch || count !== undefined || listen !== null || textfile !== null ? 'watch' : 'snapshot',
+    mode: args.watch || count !== undefined || listen !== null || textfile !== null || web !== null ? 'watch' : 'snapshot',
     json: args.json ?? false,
     color: resolveColor(args, env, file, context.stdoutIsTTY),
     ascii: args.ascii ?? (env.PVLOOK_ASCII !== undefined && env.PVLOOK_ASCII !== '' && env.PVLOOK_ASCII !== '0' ? true : undefined) ?? file.ascii ?? false,
@@ -87,6 +89,7 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
     acceptNewHostKeys: args.acceptNew ?? file.acceptNewHostKeys ?? false,
     listen,
     textfile: textfile === null ? null : path.resolve(context.cwd, expandHome(textfile, env.HOME)),
+    web,
     configFile,
   };
 }

@@ -69,6 +69,8 @@ export const fileConfigSchema = z.strictObject({
   sshConfig: z.string().min(1).optional().describe('OpenSSH client config file, as ssh -F'),
   listen: z.string().min(1).optional().describe('serve Prometheus metrics at http://host:port/metrics in watch mode'),
   textfile: z.string().min(1).optional().describe('write Prometheus metrics to this file every tick, for node_exporter\'s textfile collector'),
+  web: z.string().min(1).optional().describe('serve the live web view at [host:]port in watch mode (a bare port is loopback)'),
+  webToken: z.string().min(1).optional().describe('token the web view requires (needed beyond loopback); PVLOOK_WEB_TOKEN keeps it out of the file'),
   acceptNewHostKeys: z.boolean().optional().describe('record keys of hosts with none on file (StrictHostKeyChecking=accept-new)'),
   check: thresholds.optional().describe('thresholds for pvlook check, for every group (a group\'s own check settings win)'),
   trend: z

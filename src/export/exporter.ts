@@ -84,6 +84,11 @@ export class MetricsExporter {
     return { exporter, url: `http://${host}:${address.port}/metrics` };
   }
 
+  /** The exposition as served at /metrics, for a server that shares its port (the web view). */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.metrics.registry.contentType, body: await this.metrics.text() };
+  }
+
   /** Take a new snapshot into the metrics and write the textfile. Never rejects: a failed write is reported and counted. */
   async update(snapshot: Snapshot): Promise<void> {
     this.metrics.update(snapshot);

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +32,31 @@ test('npm pack, npm install -g of the tarball, and the installed pvlook runs', a
     assert.equal(ticks.length, 3);
     assert.ok(ticks[2].total.rate > 0);
     assert.equal(ticks[2].total.failed, 1);
+    await checkWebView(pvlook, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** The web view's page and modules are in the package too (tsc alone would not copy them). */
+async function checkWebView(pvlook: string, dir: string): Promise<void> {
+  const child = spawn(pvlook, ['demo', '--web', '127.0.0.1:0'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+        const match = /web view at (\S+)/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`pvlook exited ${code}: ${stderr}`)));
+    });
+    for (const file of ['', 'main.js', 'fleet-store.js', 'style.css']) {
+      const response = await fetch(url + file);
+      assert.equal(response.status, 200, file);
+      assert.ok((await response.text()).length > 100, file);
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+}

@@ -1,0 +1,145 @@
+// The fleet as sections of host cells. Cells are made once per log and kept,
+// and moved only when the order changed. A healthy cell's element holds its
+// name (and the whole line as its aria-label); its changing numbers are
+// painted on the section's canvas (cell-canvas.js). A stale or failed cell
+// shows its whole line as text: there are few, and they change seldom.
+import { cellName, cellParts, cellText, formatAge, formatRate, formatShare } from './format.js';
+import { el, hueOf } from './dom.js';
+import { CellCanvas } from './cell-canvas.js';
+
+const SPARK_WIDTH = 8;
+/** Host names longer than this are cut (the full name is in the tooltip and the detail). */
+export const MAX_NAME = 28;
+const STATE_LABEL = { ok: 'ok', stale: 'stale', failed: 'failed' };
+
+class Cell {
+  constructor(row) {
+    this.element = el('div', 'cell', ' ');
+    this.text = this.element.firstChild;
+    this.element.dataset.key = row.key;
+    this.element.dataset.host = row.host;
+    this.element.tabIndex = 0;
+    this.element.setAttribute('role', 'button');
+    // What was written last, so unchanged values are not written again (and no DOM is read).
+    this.shown = { state: '', text: '', label: '', title: '', status: '' };
+  }
+
+  update(row, name, line, state, title) {
+    const shown = this.shown;
+    const text = state === 'ok' ? name : line;
+    if (state !== shown.state) this.element.className = `cell ${(shown.state = state)}`;
+    if (row.status !== shown.status) this.element.dataset.status = shown.status = row.status;
+    if (text !== shown.text) this.text.data = shown.text = text;
+    if (line !== shown.label) this.element.setAttribute('aria-label', (shown.label = line));
+    if (title !== shown.title) this.element.title = shown.title = title;
+  }
+}
+
+class Section {
+  constructor(name) {
+    this.element = el('section', 'group');
+    this.element.style.setProperty('--hue', String(hueOf(name)));
+    this.heading = el('h2');
+    this.summary = el('span', 'group-summary');
+    this.heading.append(el('span', 'group-name', name), this.summary);
+    this.grid = el('div', 'grid');
+    this.numbers = new CellCanvas();
+    this.grid.append(this.numbers.canvas);
+    this.element.append(this.heading, this.grid);
+    this.keys = [];
+    this.summaryText = '';
+    /** each shown cell's parts, in grid order, for the canvas */
+    this.parts = [];
+  }
+}
+
+export class GridView {
+  constructor(container) {
+    this.container = container;
+    this.cells = new Map();
+    this.sections = new Map();
+    this.order = [];
+    this.nameWidth = 4;
+  }
+
+  /**
+   * Show these sections (from sectionsOf). Returns true when the layout
+   * changed (cells or sections added, removed or reordered).
+   */
+  render(store, sections) {
+    let moved = false;
+    const nameWidth = Math.max(4, Math.min(MAX_NAME, store.longestName));
+    if (nameWidth !== this.nameWidth) moved = true;
+    this.nameWidth = nameWidth;
+    const names = sections.map((section) => section.name);
+    if (names.join('\u0000') !== this.order.join('\u0000')) {
+      for (const name of names) if (!this.sections.has(name)) this.sections.set(name, new Section(name));
+      this.container.replaceChildren(...names.map((name) => this.sections.get(name).element));
+      this.order = names;
+      moved = true;
+    }
+    for (const wanted of sections) {
+      const section = this.sections.get(wanted.name);
+      const summary = summaryOf(wanted);
+      if (summary !== section.summaryText) section.summary.textContent = section.summaryText = summary;
+      const keys = wanted.rows.map((row) => row.key);
+      if (!sameKeys(keys, section.keys)) {
+        section.grid.replaceChildren(...wanted.rows.map((row) => this.cellFor(row).element), section.numbers.canvas);
+        section.keys = keys;
+        moved = true;
+      }
+      section.parts = wanted.rows.map((row) => {
+        const age = store.age(row);
+        const parts = cellParts(row, store.recent(row.rates, SPARK_WIDTH), age);
+        const cell = this.cells.get(row.key);
+        cell.update(row, cellName(row.host, nameWidth), cellText(row.host, nameWidth, parts), parts.state, titleOf(row, parts, age));
+        return parts;
+      });
+    }
+    // Forget cells of logs that left the fleet.
+    if (this.cells.size > store.rows.size) for (const key of this.cells.keys()) if (!store.rows.has(key)) this.cells.delete(key);
+    return moved;
+  }
+
+  /**
+   * Paint the numbers. After a layout change (`measure`: cells moved, text
+   * size or window changed) the canvases first read the new geometry.
+   */
+  paint(colors, measure) {
+    for (const name of this.order) {
+      const section = this.sections.get(name);
+      if (measure) section.numbers.measure(section.grid, this.nameWidth);
+      section.numbers.paint(section.parts, colors.accent, colors);
+    }
+  }
+
+  cellFor(row) {
+    let cell = this.cells.get(row.key);
+    if (!cell) this.cells.set(row.key, (cell = new Cell(row)));
+    return cell;
+  }
+}
+
+function sameKeys(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** "31.7k/s · 180 logs · 5xx 1.2% · ✗ 2 failed · … 1 stale" */
+function summaryOf(section) {
+  const parts = [`${formatRate(section.rate)}/s`, `${section.rows.length} ${section.rows.length === 1 ? 'log' : 'logs'}`];
+  for (const { name, share } of section.shares) parts.push(`${name} ${formatShare(share)}`);
+  if (section.failed) parts.push(`✗ ${section.failed} failed`);
+  if (section.stale) parts.push(`… ${section.stale} stale`);
+  return parts.join(' · ');
+}
+
+/** The tooltip: where the cell's numbers come from, and for a problem its reason. */
+function titleOf(row, parts, age) {
+  const where = `${row.host} · ${row.group} · ${row.log}`;
+  // Not the rate: a title rewritten on every cell every tick would cost more than the cell.
+  if (parts.state === 'ok') return `${where}\nclick for details`;
+  const since = age === null ? '' : ` (last answer ${formatAge(age)} ago)`;
+  return `${where}\n${STATE_LABEL[parts.state]}: ${row.error ?? row.status}${since}`;
+}

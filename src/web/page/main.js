@@ -1,0 +1,186 @@
+// The page: follow /events, keep the fleet in a FleetStore, and redraw the
+// header, the grid and an open detail on every snapshot. EventSource
+// reconnects by itself (the server sends `retry:`), so a restarted pvlook
+// is picked up without a reload.
+import { DetailView } from './detail-view.js';
+import { FleetStore } from './fleet-store.js';
+import { GridView, MAX_NAME } from './grid-view.js';
+import { HeaderView, readColors } from './header-view.js';
+import { SORTS, hashOf, sectionsOf, viewFromHash } from './view-state.js';
+
+const $ = (id) => document.getElementById(id);
+const store = new FleetStore();
+const grid = new GridView($('fleet'));
+const header = new HeaderView({
+  rate: $('total-rate'),
+  trend: $('total-trend'),
+  chart: $('total-chart'),
+  ok: $('count-ok'),
+  stale: $('count-stale'),
+  failed: $('count-failed'),
+  shares: $('shares'),
+  clock: $('clock'),
+  connection: $('connection'),
+});
+const detail = new DetailView($('detail'));
+const controls = { filter: $('filter'), sort: $('sort'), reverse: $('reverse'), grouped: $('grouped'), problems: $('problems'), pause: $('pause') };
+
+let view = viewFromHash(location.hash);
+let paused = false;
+let lastEventAt = 0;
+let fitPending = true;
+
+/**
+ * Times of the last updates, for the benchmark: from the event's arrival to
+ * the end of the page's script (parse, store, sort, cell texts), and to the
+ * end of the browser's style and layout of the changes.
+ */
+const stats = { events: 0, renders: [] };
+window.pvlookStats = stats;
+
+let colors = null;
+
+function render(started = performance.now()) {
+  header.render(store);
+  const moved = grid.render(store, sectionsOf(store, view));
+  detail.render(store);
+  const relayout = moved || fitPending;
+  if (relayout) fit();
+  colors ??= readColors();
+  grid.paint(colors, relayout);
+  const scripted = performance.now();
+  // Reading a layout value makes the browser do style and layout now, so it is measured with the update.
+  void document.body.offsetHeight;
+  const done = performance.now();
+  stats.renders.push({ script: scripted - started, total: done - started });
+  if (stats.renders.length > 500) stats.renders.splice(0, stats.renders.length - 500);
+}
+
+/**
+ * The largest text size at which the whole fleet fits the window, for wall
+ * screens; below the smallest readable size the page scrolls instead.
+ */
+function fit() {
+  fitPending = false;
+  const root = document.documentElement;
+  root.style.setProperty('--name-ch', String(Math.max(4, Math.min(MAX_NAME, store.longestName))));
+  let low = 9;
+  let high = 15;
+  while (low < high) {
+    const size = Math.ceil((low + high) / 2);
+    root.style.setProperty('--cell-font', `${size}px`);
+    if (root.scrollHeight <= window.innerHeight) low = size;
+    else high = size - 1;
+  }
+  root.style.setProperty('--cell-font', `${low}px`);
+}
+
+function applyView(next) {
+  view = next;
+  const hash = hashOf(view);
+  if (hash !== location.hash && !(hash === '' && location.hash === '')) history.replaceState(null, '', hash || location.pathname);
+  controls.sort.value = view.sort;
+  controls.reverse.checked = view.reverse;
+  controls.grouped.checked = view.grouped;
+  controls.problems.checked = view.problems;
+  if (document.activeElement !== controls.filter) controls.filter.value = view.filter;
+  fitPending = true;
+  if (store.count > 0) render();
+}
+
+function setPaused(value) {
+  paused = value;
+  controls.pause.textContent = paused ? 'resume' : 'pause';
+  controls.pause.setAttribute('aria-pressed', String(paused));
+  document.body.classList.toggle('paused', paused);
+  if (!paused && store.count > 0) render();
+}
+
+function connect() {
+  const source = new EventSource('events');
+  header.connection('connecting…');
+  source.onopen = () => header.connection('live');
+  source.onmessage = (message) => {
+    const started = performance.now();
+    let event;
+    try {
+      event = JSON.parse(message.data);
+    } catch {
+      return;
+    }
+    if (store.apply(event)) fitPending = true;
+    lastEventAt = Date.now();
+    stats.events++;
+    document.body.dataset.events = String(stats.events);
+    document.body.dataset.time = String(store.time);
+    if (!paused) render(started);
+  };
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) {
+      // Refused for good (a 401, or not pvlook): try again now and then rather than never.
+      header.connection('disconnected', 'retrying; reload with ?token= if pvlook asks for one');
+      setTimeout(connect, 5000);
+    } else header.connection('reconnecting…');
+  };
+}
+
+// A wall screen must not show old numbers as if they were live.
+setInterval(() => {
+  const quiet = lastEventAt > 0 && Date.now() - lastEventAt > Math.max(5000, 3000 * store.interval);
+  document.body.classList.toggle('nodata', quiet);
+  if (quiet) $('nodata').textContent = `no data for ${Math.round((Date.now() - lastEventAt) / 1000)}s: showing the last numbers received`;
+}, 1000);
+
+controls.filter.addEventListener('input', () => applyView({ ...view, filter: controls.filter.value }));
+controls.sort.addEventListener('change', () => applyView({ ...view, sort: controls.sort.value }));
+controls.reverse.addEventListener('change', () => applyView({ ...view, reverse: controls.reverse.checked }));
+controls.grouped.addEventListener('change', () => applyView({ ...view, grouped: controls.grouped.checked }));
+controls.problems.addEventListener('change', () => applyView({ ...view, problems: controls.problems.checked }));
+controls.pause.addEventListener('click', () => setPaused(!paused));
+window.addEventListener('hashchange', () => applyView(viewFromHash(location.hash)));
+window.addEventListener('resize', () => {
+  fitPending = true;
+  if (store.count > 0) render();
+});
+
+$('fleet').addEventListener('click', (event) => {
+  const cell = event.target instanceof Element ? event.target.closest('.cell') : null;
+  if (cell) detail.open(cell.dataset.host, store);
+});
+$('fleet').addEventListener('keydown', (event) => {
+  const cell = event.target instanceof Element ? event.target.closest('.cell') : null;
+  if (cell && (event.key === 'Enter' || event.key === ' ')) {
+    event.preventDefault();
+    detail.open(cell.dataset.host, store);
+  }
+});
+
+// The terminal view's keys, where they make sense.
+document.addEventListener('keydown', (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target === controls.filter) {
+    if (event.key === 'Escape') {
+      controls.filter.blur();
+      applyView({ ...view, filter: '' });
+    } else if (event.key === 'Enter') controls.filter.blur();
+    return;
+  }
+  if ($('detail').open || event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+  const actions = {
+    '/': () => controls.filter.focus(),
+    s: () => applyView({ ...view, sort: SORTS[(SORTS.indexOf(view.sort) + 1) % SORTS.length] }),
+    r: () => applyView({ ...view, reverse: !view.reverse }),
+    g: () => applyView({ ...view, grouped: !view.grouped }),
+    e: () => applyView({ ...view, problems: !view.problems }),
+    p: () => setPaused(!paused),
+    Escape: () => applyView({ ...view, filter: '' }),
+  };
+  const action = actions[event.key];
+  if (action) {
+    event.preventDefault();
+    action();
+  }
+});
+
+applyView(view);
+connect();

@@ -1,0 +1,46 @@
+/**
+ * The web view's settings from flags, environment and config file (later
+ * wins as everywhere: file < PVLOOK_* < flags). Binding an address other
+ * than loopback without a token is refused: the page shows the whole fleet.
+ */
+import type { ListenAddress } from '../export/exporter.js';
+import { UsageError, quote } from '../errors.js';
+import { TOKEN_PATTERN } from './access.js';
+import { formatAddress, isLoopback, parseWebAddress } from './web-address.js';
+
+export interface WebConfig {
+  address: ListenAddress;
+  /** every request must carry it when set; required for any address but loopback */
+  token: string | null;
+  /** where the address came from (--web, PVLOOK_WEB, the file's key), for messages */
+  source?: string;
+}
+
+export interface WebInputs {
+  flag?: string | undefined;
+  tokenFlag?: string | undefined;
+  env: { PVLOOK_WEB?: string | undefined; PVLOOK_WEB_TOKEN?: string | undefined };
+  file: { web?: string | undefined; webToken?: string | undefined };
+  /** the config file's name, for messages */
+  fileSource: string;
+}
+
+export function resolveWeb({ flag, tokenFlag, env, file, fileSource }: WebInputs): WebConfig | null {
+  const [text, source] = flag !== undefined ? [flag, '--web'] : env.PVLOOK_WEB !== undefined && env.PVLOOK_WEB !== '' ? [env.PVLOOK_WEB, 'PVLOOK_WEB'] : file.web !== undefined ? [file.web, `${fileSource}: key "web"`] : [undefined, ''];
+  const [token, tokenSource] =
+    tokenFlag !== undefined ? [tokenFlag, '--web-token'] : env.PVLOOK_WEB_TOKEN !== undefined && env.PVLOOK_WEB_TOKEN !== '' ? [env.PVLOOK_WEB_TOKEN, 'PVLOOK_WEB_TOKEN'] : file.webToken !== undefined ? [file.webToken, `${fileSource}: key "webToken"`] : [null, ''];
+  if (text === undefined) return null;
+  const address = parseWebAddress(text);
+  if (address === null) throw new UsageError(`${source} ${quote(text)}: expected [host:]port, like 8080 (loopback), 127.0.0.1:8080 or 0.0.0.0:8080`);
+  // The token is a secret: never echo it in a message.
+  if (token !== null && !TOKEN_PATTERN.test(token)) throw new UsageError(`${tokenSource}: expected at least 16 characters from A-Z a-z 0-9 . _ ~ + / = - (try: openssl rand -hex 16)`);
+  if (token === null && !isLoopback(address.host)) {
+    throw new UsageError(`${source} ${quote(text)}: serving the web view on ${formatAddress(address)}, beyond this machine, needs a token: set PVLOOK_WEB_TOKEN (or --web-token, or "webToken" in the config file); try: openssl rand -hex 16`);
+  }
+  return { address, token, source };
+}
+
+/** --listen naming the web view's own address: one server answers both (two would collide on the port). */
+export function sharesAddress(web: WebConfig | null, listen: ListenAddress | null): boolean {
+  return web !== null && listen !== null && web.address.port === listen.port && web.address.host === listen.host;
+}

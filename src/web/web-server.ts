@@ -1,0 +1,138 @@
+/**
+ * The web view's one HTTP server: the page, its live feed at /events (the
+ * `--json` object of every snapshot, as Server-Sent Events), and /metrics when
+ * --listen names the same address. Nothing here may stop pvlook: request
+ * errors are answered or dropped, and publishing never waits for a browser.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Snapshot } from '../core/snapshot.js';
+import type { ListenAddress } from '../export/exporter.js';
+import { UsageError } from '../errors.js';
+import { renderJsonLine } from '../render/json.js';
+import { checkAccess } from './access.js';
+import { EventStream, type EventStreamOptions } from './event-stream.js';
+import { loadPageAssets, PAGE_FILES, type Asset } from './page-assets.js';
+import { formatAddress } from './web-address.js';
+
+export interface WebOptions {
+  address: ListenAddress;
+  /** how the user named the address, for messages */
+  source?: string;
+  /** required on every request when set */
+  token: string | null;
+  /** serve Prometheus metrics at /metrics too (when --listen is the same address) */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+  stream?: EventStreamOptions;
+}
+
+/**
+ * The page may load only its own files and open only its own event stream;
+ * no inline script or style, no frames, no forms.
+ */
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+export class WebServer {
+  private constructor(
+    private readonly server: Server,
+    readonly events: EventStream,
+    /** http://host:port/ as bound (the real port when 0 was asked for) */
+    readonly url: string,
+  ) {}
+
+  static async start(options: WebOptions): Promise<WebServer> {
+    const assets = await loadPageAssets();
+    const events = new EventStream(options.stream);
+    const routes = new Set([...Object.keys(PAGE_FILES), '/events', ...(options.metrics ? ['/metrics'] : [])]);
+    let port = options.address.port;
+    const server = createServer((request, response) => {
+      response.on('error', () => response.destroy());
+      try {
+        handle(request, response, { ...options, assets, events, routes, port });
+      } catch (error) {
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`);
+        else response.destroy();
+      }
+    });
+    // A broken request or socket concerns that client only.
+    server.on('clientError', (_error, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      const where = formatAddress(options.address);
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new UsageError(`${options.source ?? '--web'} ${where}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied' : error.message}`, { cause: error })),
+      );
+      server.listen(options.address.port, options.address.host, () => resolve());
+    });
+    server.on('error', () => {});
+    const bound = server.address() as AddressInfo;
+    port = bound.port;
+    return new WebServer(server, events, `http://${formatAddress({ host: bound.address, port: bound.port })}/`);
+  }
+
+  /** Hand every open page this snapshot; returns at once. */
+  publish(snapshot: Snapshot): void {
+    this.events.publish(renderJsonLine(snapshot));
+  }
+
+  async close(): Promise<void> {
+    this.events.close();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+}
+
+interface Context extends WebOptions {
+  assets: Map<string, Asset>;
+  events: EventStream;
+  routes: Set<string>;
+  port: number;
+}
+
+function handle(request: IncomingMessage, response: ServerResponse, context: Context): void {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
+    return;
+  }
+  const access = checkAccess(request, context.token, context.port, context.routes);
+  if (access.kind === 'denied') {
+    response
+      .writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="pvlook"', 'cache-control': 'no-store', ...SECURITY_HEADERS })
+      .end(`pvlook web view: ${access.reason}. Open /?token=TOKEN once in this browser, or send "Authorization: Bearer TOKEN".\n`);
+    return;
+  }
+  if (access.kind === 'remember') {
+    response.writeHead(303, { location: access.location, 'set-cookie': access.cookie, 'cache-control': 'no-store', ...SECURITY_HEADERS }).end();
+    return;
+  }
+  const path = new URL(request.url ?? '/', 'http://pvlook.invalid').pathname;
+  if (path === '/events' && request.method === 'GET') {
+    context.events.open(request, response);
+    return;
+  }
+  if (path === '/metrics' && context.metrics) {
+    context.metrics().then(
+      ({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body),
+      (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${error.message}\n`),
+    );
+    return;
+  }
+  const asset = context.assets.get(path);
+  if (!asset) {
+    response.writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('not found\n');
+    return;
+  }
+  const headers = { 'content-type': asset.contentType, etag: asset.etag, 'cache-control': 'no-cache', ...SECURITY_HEADERS };
+  if (request.headers['if-none-match'] === asset.etag) {
+    response.writeHead(304, headers).end();
+    return;
+  }
+  response.writeHead(200, { ...headers, 'content-length': asset.body.length });
+  response.end(request.method === 'HEAD' ? undefined : asset.body);
+}

@@ -1,0 +1,203 @@
+/**
+ * The web view's HTTP server on its own: the page and its headers, the token,
+ * the event stream (the --json object of each snapshot), /metrics on the
+ * same port, and a browser that stops reading being dropped, not waited for.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
+import type { Row, Snapshot } from '../../src/core/snapshot.js';
+import { renderJsonLine } from '../../src/render/json.js';
+import { MetricsExporter } from '../../src/export/exporter.js';
+import { WebServer } from '../../src/web/web-server.js';
+import { cookieName } from '../../src/web/access.js';
+
+const TOKEN = 'test-token-0123456789';
+
+function snapshot(hosts: number, tick = 1): Snapshot {
+  const rows: Row[] = Array.from({ length: hosts }, (_, i) => ({
+    host: `web${i}`,
+    group: 'nginx',
+    log: '/var/log/nginx/access.log',
+    rate: i,
+    lines: i,
+    trend: 'flat',
+    change: 0,
+    history: [i],
+    age: 0,
+    patterns: null,
+    status: 'ok',
+    error: null,
+  }));
+  return { time: Date.UTC(2026, 10, 25) + tick * 1000, intervalMs: 1000, tick, roundMs: 5, rows, total: { rate: 0, ok: hosts, stale: 0, failed: 0, carried: 0 } };
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { headers }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** Open /events and collect what arrives until `until` is satisfied. */
+function stream(url: string, until: (text: string) => boolean, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: IncomingMessage['headers'] }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { headers }, (response) => {
+      let text = '';
+      const finish = () => {
+        req.destroy();
+        resolve({ status: response.statusCode!, text, headers: response.headers });
+      };
+      if (response.statusCode !== 200) return finish();
+      response.on('data', (chunk: Buffer) => {
+        text += chunk;
+        if (until(text)) finish();
+      });
+    });
+    req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+    req.end();
+  });
+}
+
+test('serves the page with a strict CSP, its modules, and 404 for anything else', async () => {
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
+  try {
+    const page = await get(web.url);
+    assert.equal(page.status, 200);
+    assert.match(page.headers['content-type']!, /^text\/html/);
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'; script-src 'self'/);
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    assert.match(page.body, /<script type="module" src="main.js">/);
+    // No inline script or style anywhere in the page (the CSP would block it).
+    assert.doesNotMatch(page.body, /<script>|<style|style="/);
+    for (const module of ['main.js', 'fleet-store.js', 'format.js', 'grid-view.js', 'style.css']) assert.equal((await get(web.url + module)).status, 200, module);
+    const cached = await get(web.url, { 'if-none-match': page.headers.etag! });
+    assert.equal(cached.status, 304);
+    assert.equal((await get(`${web.url}../../package.json`)).status, 404);
+    assert.equal((await get(`${web.url}nope`)).status, 404);
+    assert.equal((await get(`${web.url}metrics`)).status, 404);
+  } finally {
+    await web.close();
+  }
+});
+
+test('/events sends retry:, the latest snapshot at once, then each snapshot as the --json object', async () => {
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
+  try {
+    const first = snapshot(3, 1);
+    web.publish(first);
+    const opened = stream(`${web.url}events`, (text) => text.split('data: ').length > 2);
+    await until(() => web.events.size === 1);
+    const second = snapshot(3, 2);
+    web.publish(second);
+    const { status, text, headers } = await opened;
+    assert.equal(status, 200);
+    assert.match(headers['content-type']!, /^text\/event-stream/);
+    assert.match(text, /^retry: \d+\n\n/);
+    assert.deepEqual(
+      text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)),
+      [renderJsonLine(first), renderJsonLine(second)],
+    );
+  } finally {
+    await web.close();
+  }
+});
+
+test('with a token: 401 without it, 200 with Bearer, and ?token= sets an HttpOnly cookie and strips itself', async () => {
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: TOKEN });
+  try {
+    const port = Number(new URL(web.url).port);
+    const denied = await get(web.url);
+    assert.equal(denied.status, 401);
+    assert.equal(denied.headers['www-authenticate'], 'Bearer realm="pvlook"');
+    assert.doesNotMatch(denied.body, new RegExp(TOKEN));
+    assert.equal((await stream(`${web.url}events`, () => true)).status, 401);
+    assert.equal((await get(web.url, { authorization: `Bearer ${TOKEN}` })).status, 200);
+    assert.equal((await get(web.url, { authorization: 'Bearer wrong-token-0123456789' })).status, 401);
+    const redirect = await get(`${web.url}?token=${TOKEN}`);
+    assert.equal(redirect.status, 303);
+    assert.equal(redirect.headers.location, '/');
+    const cookie = redirect.headers['set-cookie']![0]!;
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Strict/);
+    const withCookie = await get(web.url, { cookie: cookie.split(';')[0]! });
+    assert.equal(withCookie.status, 200);
+    assert.equal(cookie.split('=')[0], cookieName(port));
+    web.publish(snapshot(1));
+    const events = await stream(`${web.url}events`, (text) => text.includes('data: '), { cookie: cookie.split(';')[0]! });
+    assert.equal(events.status, 200);
+  } finally {
+    await web.close();
+  }
+});
+
+test('/metrics on the same port when --listen names the same address, behind the same token', async () => {
+  const { exporter } = await MetricsExporter.start(null, null);
+  await exporter.update(snapshot(2));
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: TOKEN, metrics: () => exporter.scrape() });
+  try {
+    assert.equal((await get(`${web.url}metrics`)).status, 401);
+    const metrics = await get(`${web.url}metrics`, { authorization: `Bearer ${TOKEN}` });
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.body, /^pvlook_log_lines_per_second\{host="web1",group="nginx",log="\/var\/log\/nginx\/access.log"\} 1$/m);
+  } finally {
+    await web.close();
+    await exporter.close();
+  }
+});
+
+test('a client that stops reading is dropped once its buffer is full; publishing never waits for it', async () => {
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null, stream: { maxBufferedBytes: 64 * 1024 } });
+  const { port } = new URL(web.url);
+  // A raw socket that sends the request and then never reads a byte.
+  const socket = connect(Number(port), '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write('GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  socket.pause();
+  try {
+    await until(() => web.events.size === 1);
+    const big = snapshot(2000);
+    let published = 0;
+    // Each publish returns at once; well before a megabyte per tick piles up for long, the reader is gone.
+    while (web.events.size > 0 && published < 500) {
+      web.publish({ ...big, tick: published++ });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(web.events.size, 0);
+    assert.equal(web.events.dropped, 1);
+  } finally {
+    socket.destroy();
+    await web.close();
+  }
+});
+
+test('a second pvlook on the same address is a usage error naming --web', async () => {
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
+  try {
+    const port = Number(new URL(web.url).port);
+    await assert.rejects(WebServer.start({ address: { host: '127.0.0.1', port }, token: null }), new RegExp(`^UsageError: --web 127\\.0\\.0\\.1:${port}: address already in use$`));
+  } finally {
+    await web.close();
+  }
+});
+
+/** Wait for a condition; a generous bound turns a hang into a failure. */
+async function until(condition: () => boolean, patienceMs = 30_000): Promise<void> {
+  const giveUp = Date.now() + patienceMs;
+  while (!condition()) {
+    if (Date.now() > giveUp) throw new Error('condition not met');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
