@@ -100,7 +100,7 @@ test('--listen serves /metrics while watching; promtool accepts it; counters, ra
 
 test('--textfile writes the same metrics atomically every tick, for node_exporter', async () => {
   const file = path.join(sshd.dir, 'pvlook.prom');
-  const result = await runCli(['--count', '3', '-n', '0.3', '--textfile', file, '-F', sshd.sshConfig, '-l', log, 'h1'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
+  const result = await runCli(['--count', '8', '-n', '0.3', '--textfile', file, '-F', sshd.sshConfig, '-l', log, 'h1'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
   assert.equal(result.code, 0, result.stderr);
   const text = readFileSync(file, 'utf8');
   const checked = promtool(text);
