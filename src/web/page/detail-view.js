@@ -13,6 +13,14 @@ export class DetailView {
     this.dialog = dialog;
     this.host = null;
     dialog.addEventListener('close', () => (this.host = null));
+    // A click on the dimmed page around the dialog closes it, as Esc does.
+    dialog.addEventListener('click', (event) => {
+      if (event.target === dialog) {
+        const box = dialog.getBoundingClientRect();
+        const inside = event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+        if (!inside) dialog.close();
+      }
+    });
   }
 
   open(host, store) {

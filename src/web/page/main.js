@@ -138,6 +138,12 @@ controls.grouped.addEventListener('change', () => applyView({ ...view, grouped: 
 controls.problems.addEventListener('change', () => applyView({ ...view, problems: controls.problems.checked }));
 controls.pause.addEventListener('click', () => setPaused(!paused));
 window.addEventListener('hashchange', () => applyView(viewFromHash(location.hash)));
+// The canvases and the chart take their colours from the style sheet: read them again when the scheme changes.
+window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+  colors = null;
+  header.colors = null;
+  if (store.count > 0) render();
+});
 window.addEventListener('resize', () => {
   fitPending = true;
   if (store.count > 0) render();
