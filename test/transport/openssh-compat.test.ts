@@ -202,7 +202,11 @@ test('a host that prints nothing, stops half way or floods is an error on its ro
   const t = transport(sshd.sshConfig);
   try {
     const rows = (await sampler([plan('h6', log), plan('h7', log), plan('h10', log), plan('h1', log)], t).tick(patient())).rows;
-    assert.deepEqual(rows.map((row) => [row.status, row.rate]), [['badoutput', null], ['badoutput', null], ['badoutput', null], ['ok', null]]);
+    // h7's output is cut after 40 bytes: its shell dies when it next writes (badoutput), or, if it had
+    // nothing more to write, waits for the next request while its answer never ends (timeout).
+    const h7 = rows[1]!;
+    assert.ok(['badoutput', 'timeout'].includes(h7.status) && h7.rate === null, JSON.stringify(h7));
+    assert.deepEqual([rows[0], rows[2], rows[3]].map((row) => [row?.status, row?.rate]), [['badoutput', null], ['badoutput', null], ['ok', null]]);
     // ssh2 may report the channel closed before its exit status: the status is said when known.
     assert.match(rows[0]?.error ?? '', /the remote shell ended( \(exit status 0\))? before answering/);
     assert.match(rows[2]?.error ?? '', /more than 1 MiB of output/);
