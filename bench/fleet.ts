@@ -36,6 +36,7 @@ import { Sampler } from '../src/sampler/sampler.js';
 import { SshTransport } from '../src/transport/ssh-transport.js';
 import { openSshResolver, type SshSettings } from '../src/transport/ssh-settings.js';
 import { median, percentile, round } from './stats.js';
+import { Session } from 'node:inspector/promises';
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +51,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     // Resolve every host with `ssh -G`, as the CLI does, instead of handing the settings over.
     'ssh-g': { type: 'boolean', default: false },
+    // Write a CPU profile of pvlook's steady state (the measured window only) to this file.
+    profile: { type: 'string' },
   },
 });
 const sizes = values.hosts.split(',').map(Number);
@@ -150,6 +153,12 @@ async function runPvlook(fleet: Fleet, count: number, session: SessionMode) {
   const connectMs = Date.now() - started;
   // Two more intervals so every host has a rate, then measure.
   await sleep(2 * intervalMs);
+  const profiler = values.profile && session === 'shell' ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const cpuBefore = cpuMs();
   const samplesBefore = answered();
   const first = Date.now();
@@ -166,6 +175,11 @@ async function runPvlook(fleet: Fleet, count: number, session: SessionMode) {
   const elapsed = Date.now() - first;
   const cpu = cpuMs() - cpuBefore;
   const samples = answered() - samplesBefore;
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(values.profile!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const result = {
     cpu_ms_per_sample: round(cpu / samples, 4),
     samples_per_host_per_s: round(samples / count / (elapsed / 1000), 3),

@@ -24,6 +24,8 @@ interface Waiter {
 
 export class HostShell {
   private shell: Promise<RemoteShell> | null = null;
+  /** the shell, once it has started */
+  private running: RemoteShell | null = null;
   /** stdout not yet consumed, as latin1 (one char per byte: nothing is lost or merged) */
   private output = '';
   private stderr = '';
@@ -45,7 +47,8 @@ export class HostShell {
    * With `last`, stdin is closed after it, so the shell exits (exec mode).
    */
   async ask(tag: string, line: string, signal: AbortSignal, { last = false } = {}): Promise<string> {
-    const shell = await untilAborted(this.start(signal), signal, 'connecting');
+    // Once the shell runs, a sample is the hot path: no waiting on an already settled start.
+    const shell = this.running ?? (await untilAborted(this.start(signal), signal, 'connecting'));
     let mine: Waiter | null = null;
     const answer = new Promise<string>((resolve, reject) => {
       if (this.ended) return reject(this.ended);
@@ -98,6 +101,7 @@ export class HostShell {
       )
       .then((shell) => {
         shell.write(SHELL_PRELUDE);
+        if (!this.ended) this.running = shell;
         return shell;
       });
     this.shell.catch((error: unknown) => this.finish(error instanceof HostError ? error : new HostError('error', String(error))));
@@ -124,6 +128,7 @@ export class HostShell {
   private finish(reason: HostError): void {
     if (this.ended) return;
     this.ended = reason;
+    this.running = null;
     this.output = '';
     this.waiter?.reject(reason);
   }

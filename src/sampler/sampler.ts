@@ -10,7 +10,6 @@
  * (a snapshot, `check`, the last of `--count`) wait until every host has
  * finished enough samples.
  */
-import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { HostPlan } from '../config/config.js';
 import { HostError } from '../errors.js';
@@ -39,9 +38,11 @@ export class Sampler {
   private readonly historyLength: number;
   private readonly timers = new Map<HostState, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
-  /** checked after every finished sample */
-  private readonly waiters = new Set<() => void>();
+  /** told of every finished sample, with the host it was for */
+  private readonly waiters = new Set<(state: HostState) => void>();
   private readonly stopping = new AbortController();
+  /** the deadline of each sample in flight, so stopping can cut them all short */
+  private readonly deadlines = new Set<AbortController>();
   private ticks = 0;
   private limitSamples = Infinity;
 
@@ -51,8 +52,6 @@ export class Sampler {
     private readonly options: SamplerOptions,
   ) {
     this.states = hosts.map(initialState);
-    // Every sample in flight listens for shutdown: thousands at once are expected, not a leak.
-    setMaxListeners(0, this.stopping.signal);
     this.limit = pLimit(options.parallel);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -74,7 +73,9 @@ export class Sampler {
   async stop(): Promise<void> {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    this.stopping.abort(new HostError('error', 'pvlook is shutting down'));
+    const reason = new HostError('error', 'pvlook is shutting down');
+    this.stopping.abort(reason);
+    for (const deadline of this.deadlines) deadline.abort(reason);
     await Promise.allSettled([...this.inFlight]);
     await this.prober.close();
   }
@@ -103,7 +104,7 @@ export class Sampler {
     const idle = this.states.filter((state) => state.busySince === null && state.retryAt <= now);
     const wanted = idle.map((state) => [state, state.samples + 1] as const);
     for (const state of idle) this.launch(state, false);
-    await this.waitUntil(() => wanted.every(([state, count]) => state.samples >= count), deadlineMs, signal);
+    await this.waitUntil(new Map(wanted), (state, count) => state.samples >= count, deadlineMs, signal);
     return this.snapshot(0);
   }
 
@@ -113,17 +114,23 @@ export class Sampler {
    * `deadlineMs`, or on abort.
    */
   waitForSamples(count: number, deadlineMs: number, signal?: AbortSignal): Promise<void> {
-    return this.waitUntil(() => this.states.every((state) => enough(state, count)), deadlineMs, signal);
+    return this.waitUntil(new Map(this.states.map((state) => [state, count])), enough, deadlineMs, signal);
   }
 
   /** Resolve once every sample in flight now has finished, or at `deadlineMs`, or on abort. */
   settle(deadlineMs: number, signal?: AbortSignal): Promise<void> {
     const pending = this.states.filter((state) => state.busySince !== null).map((state) => [state, state.samples + 1] as const);
-    return this.waitUntil(() => pending.every(([state, count]) => state.samples >= count), deadlineMs, signal);
+    return this.waitUntil(new Map(pending), (state, count) => state.samples >= count, deadlineMs, signal);
   }
 
-  private waitUntil(done: () => boolean, deadlineMs: number, signal?: AbortSignal): Promise<void> {
-    if (done() || signal?.aborted) return Promise.resolve();
+  /**
+   * Resolve once `done(state, target)` holds for every host in `targets`, at
+   * `deadlineMs`, or on abort. A host is checked only when one of its own
+   * samples finishes: waiting costs nothing per sample of the fleet.
+   */
+  private waitUntil(targets: Map<HostState, number>, done: (state: HostState, target: number) => boolean, deadlineMs: number, signal?: AbortSignal): Promise<void> {
+    for (const [state, target] of targets) if (done(state, target)) targets.delete(state);
+    if (targets.size === 0 || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
@@ -131,8 +138,11 @@ export class Sampler {
         signal?.removeEventListener('abort', finish);
         resolve();
       };
-      const check = () => {
-        if (done()) finish();
+      const check = (state: HostState) => {
+        const target = targets.get(state);
+        if (target === undefined || !done(state, target)) return;
+        targets.delete(state);
+        if (targets.size === 0) finish();
       };
       const timer = setTimeout(finish, Math.max(0, deadlineMs - this.now()));
       this.waiters.add(check);
@@ -171,7 +181,7 @@ export class Sampler {
       // connect first (the reading came at its end); after a failure, when its backoff ends.
       const due = state.failure !== null ? state.retryAt : (connects ? finished : began) + this.options.intervalMs;
       if (scheduled) this.schedule(state, due - finished);
-      for (const check of [...this.waiters]) check();
+      for (const check of [...this.waiters]) check(state);
     });
     this.inFlight.add(sampled);
   }
@@ -182,9 +192,8 @@ export class Sampler {
     // One deadline for everything this sample does: settings, connecting, jump hosts, the answer.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new HostError('timeout', `no answer within ${this.options.timeoutMs / 1000}s`)), this.options.timeoutMs);
-    // Stopping aborts every sample too (AbortSignal.any costs more per call than this, and a sample is the hot path).
-    const stop = () => deadline.abort(this.stopping.signal.reason);
-    this.stopping.signal.addEventListener('abort', stop, { once: true });
+    // Stopping aborts every deadline in this set (cheaper per sample than a listener on a shared signal).
+    this.deadlines.add(deadline);
     const signal = deadline.signal;
     try {
       const requests = state.plan.watches.map((watch, index) => probeRequestFor(watch.log, state.memories[index]!, watch.patterns.map((pattern) => pattern.regex)));
@@ -196,7 +205,7 @@ export class Sampler {
       applyFailure(state, asHostError(error), this.now(), this.random(), this.historyLength);
     } finally {
       clearTimeout(timer);
-      this.stopping.signal.removeEventListener('abort', stop);
+      this.deadlines.delete(deadline);
     }
   }
 }
