@@ -17,9 +17,10 @@ export function jsonLinesUntil<T>(child: ChildProcess, done: (line: T) => boolea
     reader.on('line', (text) => {
       const line = JSON.parse(text) as T;
       lines.push(line);
+      // Settle before closing: closing the reader emits its close event at once.
       if (done(line)) {
-        reader.close();
         resolve(lines);
+        reader.close();
       } else if (lines.length >= limit) {
         reader.close();
       }
