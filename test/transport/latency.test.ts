@@ -12,7 +12,8 @@ import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { makeLog } from '../helpers/fleet.js';
 import { startLatencyProxy, type LatencyProxy } from '../helpers/latency-proxy.js';
 import { runCli } from '../helpers/run-cli.js';
-import { repoRoot } from '../helpers/pvlook-command.js';
+import { repoRoot, spawnPvlook } from '../helpers/pvlook-command.js';
+import { jsonLinesUntil } from '../helpers/json-lines.js';
 
 const HOSTS = 24;
 const ONE_WAY_MS = 150;
@@ -61,16 +62,24 @@ test('a snapshot of a fleet 300 ms away: every host answers with its own full wi
   for (const host of line.hosts) assert.ok(host.rate !== null && host.rate > 0, `${host.host}: ${host.rate}`);
 });
 
-test('watching a fleet 300 ms away: once a host has its first rate it has one on every later view, never stale, and the last view has every host', async () => {
-  const result = await runCli(['--json', '--count', '8', '-F', sshConfig, '-l', log, ...names], { cwd: sshd.dir, env: { HOME: sshd.dir } });
-  const lines = result.stdout.trim().split('\n').map((text) => JSON.parse(text) as JsonLine);
-  assert.equal(lines.length, 8);
+test('watching a fleet 300 ms away: once a host has its first rate it has one on every later view, never stale', async () => {
+  // Read views until every host has had a rate on three views in a row (connecting 24 hosts may take
+  // a while on a busy machine: that is waited for, not timed).
+  const pvlook = spawnPvlook(['--watch', '--json', '-F', sshConfig, '-l', log, ...names], { cwd: sshd.dir, env: { PATH: process.env.PATH, HOME: sshd.dir } });
+  const streak = new Array<number>(names.length).fill(0);
+  let lines: JsonLine[];
+  try {
+    lines = await jsonLinesUntil<JsonLine>(pvlook, (line) => {
+      line.hosts.forEach((host, h) => (streak[h] = host.rate !== null ? streak[h]! + 1 : 0));
+      return streak.every((views) => views >= 3);
+    }, 120);
+  } finally {
+    pvlook.kill('SIGTERM');
+  }
   const shown = lines.map((line, i) => `${i + 1}: ${line.hosts.map((host) => (host.status === 'ok' ? (host.rate === null ? 'o' : 'R') : host.status[0])).join('')}`).join('\n');
-  // A sample takes one round trip (300 ms) of a 1 s interval: in steady state no host is ever stale or without a rate.
+  // A sample takes one round trip (300 ms) of a 1 s interval: once going, no host is ever stale or without a rate.
   names.forEach((name, h) => {
     const first = lines.findIndex((line) => line.hosts[h]!.rate !== null);
-    assert.ok(first !== -1, `${name} never had a rate\n${shown}`);
     for (const line of lines.slice(first)) assert.deepEqual([line.hosts[h]!.status, line.hosts[h]!.rate !== null], ['ok', true], `${name}\n${shown}`);
   });
-  assert.equal(result.code, 0);
 });
