@@ -19,6 +19,9 @@ import type { TrendOptions } from '../core/trend.js';
 import type { Prober } from '../probe/prober.js';
 import { applyFailure, applyProbe, initialState, rowsOf, type HostState } from './host-state.js';
 
+/** How finely host schedules are kept: hosts due within one slot start together. */
+const SLOT_MS = 10;
+
 export interface SamplerOptions {
   parallel: number;
   timeoutMs: number;
@@ -36,7 +39,8 @@ export class Sampler {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly historyLength: number;
-  private readonly timers = new Map<HostState, NodeJS.Timeout>();
+  /** hosts due to sample, by time slot: one timer per slot, however many hosts share it */
+  private readonly slots = new Map<number, { timer: NodeJS.Timeout; states: HostState[] }>();
   private readonly inFlight = new Set<Promise<void>>();
   /** told of every finished sample, with the host it was for */
   private readonly waiters = new Set<(state: HostState) => void>();
@@ -71,8 +75,8 @@ export class Sampler {
 
   /** Stop scheduling, give up on samples in flight, and close every session. */
   async stop(): Promise<void> {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    for (const slot of this.slots.values()) clearTimeout(slot.timer);
+    this.slots.clear();
     const reason = new HostError('error', 'pvlook is shutting down');
     this.stopping.abort(reason);
     for (const deadline of this.deadlines) deadline.abort(reason);
@@ -150,15 +154,27 @@ export class Sampler {
     });
   }
 
+  /**
+   * Due in `delayMs`, rounded up to the next slot: hosts due within the same
+   * few milliseconds start in one timer and one turn of the event loop (a
+   * timer per host per second made the loop wake a thousand times a second
+   * at 1,000 hosts). A sample starting up to a slot late does not move its
+   * rate: rates use the host's own clock.
+   */
   private schedule(state: HostState, delayMs: number): void {
     if (this.stopping.signal.aborted || enough(state, this.limitSamples)) return;
-    this.timers.set(
-      state,
-      setTimeout(() => {
-        this.timers.delete(state);
-        this.launch(state, true);
-      }, Math.max(0, delayMs)),
-    );
+    const slot = Math.ceil((this.now() + Math.max(0, delayMs)) / SLOT_MS);
+    const existing = this.slots.get(slot);
+    if (existing) {
+      existing.states.push(state);
+      return;
+    }
+    const timer = setTimeout(() => {
+      const due = this.slots.get(slot);
+      this.slots.delete(slot);
+      for (const host of due?.states ?? []) this.launch(host, true);
+    }, Math.max(0, slot * SLOT_MS - this.now()));
+    this.slots.set(slot, { timer, states: [state] });
   }
 
   private launch(state: HostState, scheduled = true): void {

@@ -173,7 +173,8 @@ export class SshTransport implements Transport {
   /** Settings, jump hosts and the handshake: all within the sample's deadline (`signal`). */
   private async openTarget(host: HostSpec, signal: AbortSignal): Promise<NodeSSH> {
     const budget = this.options.maxConnections;
-    if (budget !== undefined && budget !== null && this.sockets.size >= budget) throw tooManyOpenFiles(null);
+    // Connections being opened count too: a fleet starts all at once, before any socket exists.
+    if (budget !== undefined && budget !== null && this.connections.size >= budget) throw tooManyOpenFiles(null);
     const settings = await this.settingsFor(host);
     signal.throwIfAborted();
     if (settings.proxyJump) {

@@ -48,11 +48,9 @@ export function checkAccess(request: Pick<IncomingMessage, 'headers' | 'url'>, t
     const host = request.headers.host ?? '';
     return LOOPBACK_HOST.test(host) ? { kind: 'allowed' } : { kind: 'denied', reason: `Host ${JSON.stringify(host.slice(0, 100))} is not a loopback name` };
   }
-  const auth = request.headers.authorization;
-  if (auth !== undefined) {
-    const match = /^Bearer +(\S+)\s*$/i.exec(auth);
-    return match && sameToken(match[1]!, token) ? { kind: 'allowed' } : { kind: 'denied', reason: 'wrong bearer token' };
-  }
+  // Only a Bearer header is ours: a browser's stale Basic credentials must not hide a good cookie.
+  const bearer = /^Bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return sameToken(bearer[1]!, token) ? { kind: 'allowed' } : { kind: 'denied', reason: 'wrong bearer token' };
   const queried = url.searchParams.get('token');
   if (queried !== null) {
     if (!sameToken(queried, token)) return { kind: 'denied', reason: 'wrong token' };

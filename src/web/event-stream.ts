@@ -2,8 +2,9 @@
  * Server-Sent Events to every open page: one `data:` line per tick with the
  * snapshot's JSON, serialized once for all clients. Writing never waits for
  * a client: a browser that stops reading (a sleeping laptop, a stuck tab) is
- * dropped once its socket buffer holds more than a couple of events, so its
- * memory stays bounded and the sampler never notices it.
+ * dropped once its socket buffer holds more than 256 KiB or two events,
+ * whichever is more, so memory stays bounded (at most that per page, for at
+ * most the page limit) and the sampler never notices it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -31,7 +32,7 @@ export class EventStream {
   constructor(options: EventStreamOptions = {}) {
     this.retryMs = options.retryMs ?? 2000;
     this.maxClients = options.maxClients ?? 100;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 1 << 20;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 256 << 10;
     this.heartbeat = setInterval(() => this.broadcast(': ping\n\n'), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }

@@ -42,5 +42,6 @@ export function resolveWeb({ flag, tokenFlag, env, file, fileSource }: WebInputs
 
 /** --listen naming the web view's own address: one server answers both (two would collide on the port). */
 export function sharesAddress(web: WebConfig | null, listen: ListenAddress | null): boolean {
-  return web !== null && listen !== null && web.address.port === listen.port && web.address.host === listen.host;
+  const same = (host: string) => (host === 'localhost' ? '127.0.0.1' : host);
+  return web !== null && listen !== null && web.address.port === listen.port && same(web.address.host) === same(listen.host);
 }

@@ -53,6 +53,8 @@ export class WebServer {
     let port = options.address.port;
     const server = createServer((request, response) => {
       response.on('error', () => response.destroy());
+      // On every answer, the event stream, /metrics and errors included.
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
       try {
         handle(request, response, { ...options, assets, events, routes, port });
       } catch (error) {
@@ -64,9 +66,11 @@ export class WebServer {
     server.on('clientError', (_error, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
       const where = formatAddress(options.address);
-      server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new UsageError(`${options.source ?? '--web'} ${where}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied' : error.message}`, { cause: error })),
-      );
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        // Not serving after all: the stream's heartbeat must not outlive the attempt.
+        events.close();
+        reject(new UsageError(`${options.source ?? '--web'} ${where}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied' : error.message}`, { cause: error }));
+      });
       server.listen(options.address.port, options.address.host, () => resolve());
     });
     server.on('error', () => {});

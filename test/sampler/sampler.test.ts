@@ -184,3 +184,29 @@ test('a host that never answers turns stale after one interval, fails at its tim
   assert.equal(waited, true, 'the wait gives up at its deadline');
   await sampler.stop();
 });
+
+test('a one-shot run waits for answers in a row: a failure then a first answer is no rate yet', async (t) => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 3_000_000 });
+  t.after(() => mock.timers.reset());
+  const flaky: FakeHost = { lines: 0, fail: new HostError('refused', 'connection refused by x:22') };
+  const { sampler, transport } = setup({ flaky });
+  sampler.start(2);
+  let done = false;
+  void sampler.waitForSamples(2, Date.now() + 60_000).then(() => (done = true));
+  await runFor(100);
+  flaky.fail = undefined;
+  // The retry after the backoff answers (a first reading, no rate): not enough yet.
+  await runFor(1000);
+  assert.equal(done, false);
+  assert.equal(sampler.snapshot(0).rows[0]?.rate, null);
+  flaky.lines = 50;
+  await runFor(1500);
+  assert.equal(done, true);
+  const row = sampler.snapshot(0).rows[0]!;
+  assert.deepEqual([row.status, row.rate !== null], ['ok', true]);
+  // Two answers in a row were all the run asked for: nothing more is sampled.
+  const calls = transport.calls.length;
+  await runFor(3000);
+  assert.equal(transport.calls.length, calls);
+  await sampler.stop();
+});

@@ -34,6 +34,7 @@ test('beyond loopback a token is required; a bad token is refused without echoin
   assert.equal(resolveWeb({ env: { PVLOOK_WEB: '2' }, file: { web: '3' }, fileSource: 'f' })?.address.port, 2);
   assert.equal(sharesAddress({ address: { host: '127.0.0.1', port: 9 }, token: null }, { host: '127.0.0.1', port: 9 }), true);
   assert.equal(sharesAddress({ address: { host: '127.0.0.1', port: 9 }, token: null }, { host: '0.0.0.0', port: 9 }), false);
+  assert.equal(sharesAddress({ address: { host: '127.0.0.1', port: 9 }, token: null }, { host: 'localhost', port: 9 }), true, 'localhost is the loopback address pvlook binds');
 });
 
 test('pvlook exits 2 naming the flag when --web binds beyond loopback without a token', async () => {
@@ -68,6 +69,9 @@ test('with a token: Bearer, or ?token= once then the cookie; anything else is de
   const cookie = `other=1; ${cookieName(8080)}=${TOKEN}`;
   assert.equal(readCookie(cookie, cookieName(8080)), TOKEN);
   assert.equal(checkAccess(request('/', { cookie }), TOKEN, 8080, routes).kind, 'allowed');
+  // A browser's stale Basic credentials do not hide a good cookie; they grant nothing by themselves.
+  assert.equal(checkAccess(request('/', { cookie, authorization: 'Basic dXNlcjpwdw==' }), TOKEN, 8080, routes).kind, 'allowed');
+  assert.equal(checkAccess(request('/', { authorization: 'Basic dXNlcjpwdw==' }), TOKEN, 8080, routes).kind, 'denied');
   // Cookies are not scoped by port: another pvlook's cookie does not open this one.
   assert.equal(checkAccess(request('/', { cookie: `${cookieName(9090)}=${TOKEN}` }), TOKEN, 8080, routes).kind, 'denied');
   assert.equal(sameToken('a', 'a'), true);
