@@ -246,12 +246,21 @@ function parseTime(clock: string | undefined, value: string | undefined): [numbe
   return [null, null];
 }
 
+/** What a row says when the host has not got a tool the functions need (`lacks stat tail`). */
+export function missingTools(tools: readonly string[]): string {
+  return `${MISSING_TOOLS}${tools.join(', ')} (pvlook uses stat, tail and wc; awk for patterns; od and tr for globs; date for % templates)`;
+}
+
+/** The start of every missing-tool message, so a row can tell it from a count that failed. */
+export const MISSING_TOOLS = 'the host has no ';
+
 /** Counts and offsets: digits, and few enough that they stay exact numbers (a hostile host could send 400). */
 const NUMBER = /^\d{1,15}$/;
 const REASONS: readonly string[] = ['first', 'rotated', 'truncated', 'partial'] satisfies BaselineReason[];
 
 function parseLog(kind: string | undefined, rest: string[], rawLine: string): LogProbe {
   if (kind === 'missing' && rest.length === 0) return { kind: 'missing' };
+  if (kind === 'lacks' && rest.length > 0 && rest.every((tool) => /^[a-z]+$/.test(tool))) return { kind: 'error', message: missingTools(rest) };
   if (kind === 'unreadable' && rest.length === 0) return { kind: 'unreadable' };
   if (kind === 'error' && rest.length <= 1) return { kind: 'error', message: Buffer.from(rest[0] ?? '', 'hex').toString('utf8').trim() };
   const [fileId, offset, count, ...matches] = rest;
