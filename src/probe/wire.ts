@@ -18,6 +18,11 @@ import { shQuote, shUnquote } from './shell-quote.js';
 
 /** The one command pvlook runs on a host; the functions and requests arrive on stdin. */
 export const SHELL_COMMAND = '/bin/sh -s';
+/**
+ * The same shell as root, for hosts with `sudo`. `-n`: sudo fails at once
+ * ("a password is required") rather than prompt on a channel nobody types in.
+ */
+export const SUDO_SHELL_COMMAND = `sudo -n ${SHELL_COMMAND}`;
 const MARK = '@pvlook2';
 /** Logs that keep an open descriptor in a long-lived shell: fds 3..8 (single digits, all any sh can redirect; 9 is for opening). */
 export const HELD_SLOTS = 6;
