@@ -75,7 +75,8 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
 /** The prober for a config: each host's shell kept for good, or started for every sample (`session: exec`). */
 export function shellProber(config: Config, transport: SshTransport): Prober {
   const modes = new Map(config.hosts.map((host) => [host.spec.label, host.session]));
-  return new ShellProber(transport, (host) => modes.get(host.label) ?? 'shell');
+  const sudo = new Set(config.hosts.filter((host) => host.sudo === true).map((host) => host.spec.label));
+  return new ShellProber(transport, (host) => modes.get(host.label) ?? 'shell', (host) => sudo.has(host.label));
 }
 
 /** Run the sampler with the config through the prober, owning the terminal and signals meanwhile. */

@@ -19,6 +19,8 @@ export interface Watch {
   split?: boolean;
   /** how the host's shell runs, as the group or file asks (a flag or PVLOOK_SESSION wins) */
   session?: SessionMode;
+  /** run the host's shell through `sudo -n`, as the group or file asks (--sudo or PVLOOK_SUDO wins) */
+  sudo?: boolean;
 }
 
 export interface Pattern {
@@ -30,6 +32,11 @@ export interface HostPlan {
   spec: HostSpec;
   /** one long-lived shell (the default) or a new one per sample; exec if any group of the host asks for it */
   session: SessionMode;
+  /**
+   * true: the shell is `sudo -n /bin/sh -s` (if any group of the host asks
+   * for it: one shell reads all of a host's logs). Absent means no sudo.
+   */
+  sudo?: boolean;
   /** every log this host is watched for; one remote command covers them all */
   watches: Watch[];
 }

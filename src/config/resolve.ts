@@ -160,26 +160,37 @@ async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileCo
     if (log === undefined) throw new UsageError('no log path: pass --log <path>, set PVLOOK_LOG, or set "log" in a config file');
     const split = args.split ?? (chosen.length === 1 ? groups[group]?.split : file.split) ?? false;
     const session = (chosen.length === 1 ? groups[group]?.session : undefined) ?? file.session;
-    const watch = { group, log, patterns: [...patternList(chosen.length === 1 ? groups[group]?.patterns : file.patterns), ...flagPatterns], split, ...(session ? { session } : {}) };
+    const sudo = (chosen.length === 1 ? groups[group]?.sudo : undefined) ?? file.sudo;
+    const watch = { group, log, patterns: [...patternList(chosen.length === 1 ? groups[group]?.patterns : file.patterns), ...flagPatterns], split, ...(session ? { session } : {}), ...(sudo ? { sudo } : {}) };
     for (const host of given) pairs.push({ host, watch, source: hostsFile !== undefined && !args.hosts.includes(host) ? hostsFile : 'command line' });
   } else {
     if (file.hosts !== undefined && (chosen.length === 0 || chosen.includes(DEFAULTS.group))) {
       const log = logFlag ?? file.log;
       if (log === undefined) throw new ConfigError(fileName, ['key "hosts" is set but no "log" path is: add "log", or pass --log']);
-      const watch = { group: DEFAULTS.group, log, patterns: [...patternList(file.patterns), ...flagPatterns], split: args.split ?? file.split ?? false, ...(file.session ? { session: file.session } : {}) };
+      const watch = { group: DEFAULTS.group, log, patterns: [...patternList(file.patterns), ...flagPatterns], split: args.split ?? file.split ?? false, ...(file.session ? { session: file.session } : {}), ...(file.sudo ? { sudo: file.sudo } : {}) };
       file.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "hosts"` }));
     }
     for (const [name, group] of Object.entries(groups)) {
       if (chosen.length > 0 && !chosen.includes(name)) continue;
       const session = group.session ?? file.session;
-      const watch = { group: name, log: logFlag ?? group.log, patterns: [...patternList(group.patterns), ...flagPatterns], split: args.split ?? group.split ?? false, ...(session ? { session } : {}) };
+      const sudo = group.sudo ?? file.sudo;
+      const watch = { group: name, log: logFlag ?? group.log, patterns: [...patternList(group.patterns), ...flagPatterns], split: args.split ?? group.split ?? false, ...(session ? { session } : {}), ...(sudo ? { sudo } : {}) };
       group.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "groups.${name}.hosts"` }));
     }
   }
   if (pairs.length === 0) {
     throw new UsageError('no hosts to watch: name them (pvlook web01 web02), use --hosts-file, or list "hosts" or "groups" in a config file (try pvlook demo)');
   }
-  return planHosts(pairs, sessionOverride(args.session, env.PVLOOK_SESSION));
+  return planHosts(pairs, sessionOverride(args.session, env.PVLOOK_SESSION), sudoOverride(args.sudo, env.PVLOOK_SUDO));
+}
+
+/** --sudo or PVLOOK_SUDO (1/true/yes or 0/false/no), which beat every config file setting. */
+function sudoOverride(flag: boolean | undefined, env: string | undefined): boolean | null {
+  if (flag !== undefined) return flag;
+  if (env === undefined || env === '') return null;
+  if (/^(1|true|yes)$/i.test(env)) return true;
+  if (/^(0|false|no)$/i.test(env)) return false;
+  throw new UsageError(`PVLOOK_SUDO ${quote(env)}: expected 1 or 0 (true or false)`);
 }
 
 /** --session or PVLOOK_SESSION, which beat every config file setting. */
@@ -235,7 +246,7 @@ function shardOf(hosts: HostPlan[], text: string | undefined, source: string): H
 }
 
 /** Expand ranges, parse each host once, and gather every watch of a host onto it. */
-function planHosts(pairs: readonly { host: string; watch: Watch; source: string }[], session: SessionMode | null): HostPlan[] {
+function planHosts(pairs: readonly { host: string; watch: Watch; source: string }[], session: SessionMode | null, sudo: boolean | null): HostPlan[] {
   const byLabel = new Map<string, HostPlan>();
   for (const { host, watch, source } of pairs) {
     let names: string[];
@@ -249,7 +260,7 @@ function planHosts(pairs: readonly { host: string; watch: Watch; source: string 
       let plan = byLabel.get(name);
       if (!plan) {
         try {
-          plan = { spec: parseHostSpec(name), session: session ?? DEFAULTS.session, watches: [] };
+          plan = { spec: parseHostSpec(name), session: session ?? DEFAULTS.session, ...(sudo ? { sudo } : {}), watches: [] };
         } catch (error) {
           if (error instanceof HostSpecError) throw new UsageError(`${source}: ${error.message}`, { cause: error });
           throw error;
@@ -259,6 +270,8 @@ function planHosts(pairs: readonly { host: string; watch: Watch; source: string 
       if (!plan.watches.some((w) => w.group === watch.group && w.log === watch.log)) plan.watches.push(watch);
       // A host is sampled by one shell: if any of its groups wants a new shell per sample, it gets that.
       if (session === null && watch.session === 'exec') plan.session = 'exec';
+      // Likewise one shell reads all of a host's logs: sudo for one group is sudo for the host.
+      if (sudo === null && watch.sudo === true) plan.sudo = true;
     }
   }
   return [...byLabel.values()];

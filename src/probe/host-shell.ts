@@ -8,7 +8,7 @@ import { HostError } from '../errors.js';
 import type { HostSpec } from '../core/host-spec.js';
 import type { RemoteShell, Transport } from '../transport/transport.js';
 import { SHELL_PRELUDE } from './shell-prelude.js';
-import { answerEnd } from './wire.js';
+import { answerEnd, SHELL_COMMAND } from './wire.js';
 import { safeText } from '../core/safe-text.js';
 
 /** An answer is a line or two per log; a host sending more than this is broken or hostile. */
@@ -33,9 +33,14 @@ export class HostShell {
   /** why the shell is gone, once it is */
   private ended: HostError | null = null;
 
+  /** whether any answer has come back: after one, sudo has long let the shell run */
+  private answered = false;
+
   constructor(
     private readonly transport: Transport,
     private readonly host: HostSpec,
+    /** the remote command: SHELL_COMMAND, or SUDO_SHELL_COMMAND */
+    private readonly command: string = SHELL_COMMAND,
   ) {}
 
   get alive(): boolean {
@@ -93,11 +98,13 @@ export class HostShell {
           },
           closed: (reason) => {
             const said = this.lastError();
+            const refused = this.command !== SHELL_COMMAND && !this.answered ? sudoRefusal(this.stderr) : null;
             const when = this.waiter ? ' before answering' : '';
-            this.finish(new HostError(reason.status, `${reason.message}${when}${said ? `: ${said}` : ''}`, { cause: reason }));
+            this.finish(refused ? new HostError(refused.status, refused.message, { cause: reason }) : new HostError(reason.status, `${reason.message}${when}${said ? `: ${said}` : ''}`, { cause: reason }));
           },
         },
         signal,
+        this.command === SHELL_COMMAND ? undefined : { command: this.command },
       )
       .then((shell) => {
         shell.write(SHELL_PRELUDE);
@@ -122,6 +129,7 @@ export class HostShell {
     if (end === -1) return;
     const text = this.output.slice(0, end);
     this.output = this.output.slice(end);
+    this.answered = true;
     this.waiter.resolve(text);
   }
 
@@ -132,6 +140,27 @@ export class HostShell {
     this.output = '';
     this.waiter?.reject(reason);
   }
+}
+
+/**
+ * Why sudo would not start the shell, from what it (or the login shell
+ * running it) wrote on stderr before the channel closed; null if it was not
+ * sudo that refused. `sudo -n` never prompts: it says so and exits 1 at once.
+ */
+export function sudoRefusal(stderr: string): { status: 'auth' | 'noperm' | 'error'; message: string } | null {
+  if (/sudo: (a password is required|a terminal is required)/.test(stderr)) {
+    return { status: 'auth', message: 'sudo needs a password on this host: allow NOPASSWD for /bin/sh -s, or drop --sudo' };
+  }
+  if (/sudo: sorry, you must have a tty/i.test(stderr)) {
+    return { status: 'noperm', message: 'sudo requires a tty on this host (Defaults requiretty): allow pvlook\'s user without it, or drop --sudo' };
+  }
+  if (/not in the sudoers file|is not allowed to execute|may not run sudo/.test(stderr)) {
+    return { status: 'noperm', message: 'sudo does not let this user run /bin/sh -s as root: add a NOPASSWD sudoers rule for it, or drop --sudo' };
+  }
+  if (/sudo: (command )?not found|sudo: No such file/i.test(stderr)) {
+    return { status: 'error', message: 'sudo is not installed on this host: install it, or drop --sudo' };
+  }
+  return null;
 }
 
 /** Settle with `work`, or reject with the signal's reason (a HostError), naming what was under way. */

@@ -21,7 +21,14 @@
  *   `tail -c +N` from there: the cost never grows with the log's size.
  * - What the host's tools can do (date's nanoseconds, /dev/fd, /proc/uptime)
  *   is found out once, when the functions are defined, with builtins where
- *   possible; whether stat knows the birth time, at its first use.
+ *   possible; at first use, which stat this is (GNU `-c` with the birth time,
+ *   BusyBox `-c` without it, BSD `-f`) and whether awk ends a line at a NUL
+ *   byte (BusyBox's does, so NULs become \001 before it: lines and bytes
+ *   stay exact).
+ * - A missing tool (found with `command -v`, a builtin) fails the logs that
+ *   need it with its name (`lacks stat`), and a tail that read fewer bytes
+ *   than stat saw fails the log (or is a truncation, if the file shrank):
+ *   half a pipeline must never pass for a small count.
  * - Nothing from a log reaches the output: only counts, identities and
  *   hex-encoded names or error texts. Pattern counts end at a sentinel that
  *   holds the request's random tag, which no log line can know in advance.
@@ -30,7 +37,12 @@
  */
 
 export const SHELL_PRELUDE = String.raw`export LC_ALL=C
-pvlook_idfmt='%i:%.9W %s'
+pvlook_idfmt=gnu
+pvlook_awknul=
+pvlook_lack=
+for pvlook_x in stat tail wc awk od tr date; do
+  command -v "$pvlook_x" >/dev/null 2>&1 || pvlook_lack="$pvlook_lack $pvlook_x"
+done
 pvlook_clock=none
 if read -r pvlook_t _ </proc/uptime 2>/dev/null; then
   pvlook_clock=up
@@ -78,9 +90,45 @@ pvlook_fail() {
   pvlook_drop
   echo "@pvlook2 $R $pvlook_out $1"
 }
+pvlook_need() {
+  pvlook_no=
+  for pvlook_x in "$@"; do
+    case "$pvlook_lack " in *" $pvlook_x "*) pvlook_no="$pvlook_no $pvlook_x" ;; esac
+  done
+  [ -z "$pvlook_no" ] && return 0
+  pvlook_fail "lacks$pvlook_no"
+  return 1
+}
+pvlook_stat() {
+  case $pvlook_idfmt in
+    gnu) stat -L -c '%i:%.9W %s' -- "$1" ;;
+    c) stat -L -c '%i %s' -- "$1" ;;
+    *) stat -L -f '%i %z' -- "$1" ;;
+  esac 2>&1
+}
+pvlook_ident() {
+  while :; do
+    pvlook_s=$(pvlook_stat "$pvlook_file")
+    case $pvlook_s in
+      *[!0-9:.?' '-]* | '' | *' '*' '* | *' '*[!0-9]*) ;;
+      [0-9]*' '[0-9]*) return 0 ;;
+    esac
+    [ -e "$pvlook_file" ] || return 2
+    case $pvlook_idfmt in
+      gnu) pvlook_idfmt=c ;;
+      c) pvlook_idfmt=bsd ;;
+      *) return 1 ;;
+    esac
+  done
+}
 pvlook_count() {
   if [ -n "$pvlook_pats" ]; then
-    pvlook_n=$({ tail -c +"$((pvlook_pos + 1))" -- "$pvlook_file"; printf '\001%s\002\n' "$R"; } | awk -v pats="$pvlook_pats" -v tag="$R" "$pvlook_COUNT" 2>&1)
+    [ -n "$pvlook_awknul" ] || pvlook_awknul=$(printf 'a\000b\n' | awk 'END { print NR }' 2>/dev/null)
+    if [ "$pvlook_awknul" = 1 ]; then
+      pvlook_n=$({ tail -c +"$((pvlook_pos + 1))" -- "$pvlook_file"; printf '\001%s\002\n' "$R"; } | awk -v pats="$pvlook_pats" -v tag="$R" "$pvlook_COUNT" 2>&1)
+    else
+      pvlook_n=$({ tail -c +"$((pvlook_pos + 1))" -- "$pvlook_file"; printf '\001%s\002\n' "$R"; } | tr '\000' '\001' | awk -v pats="$pvlook_pats" -v tag="$R" "$pvlook_COUNT" 2>&1)
+    fi
   elif [ "$1" = held ]; then
     pvlook_n=$(wc -lc <&"$pvlook_fd" 2>&1)
   elif [ "$1" = fresh ]; then
@@ -111,6 +159,8 @@ pvlook_done() {
 pvlook_log() {
   pvlook_out=$1 pvlook_slot=$2 pvlook_f=$3 pvlook_pid=$4 pvlook_pos=$5 pvlook_pats=$6 pvlook_why= pvlook_fd=
   if [ "$pvlook_slot" != - ] && [ -n "$pvlook_fds" ]; then pvlook_fd=$((pvlook_slot + 3)); fi
+  pvlook_need stat tail wc || return
+  [ -z "$pvlook_pats" ] || pvlook_need awk || return
   if [ ! -e "$pvlook_f" ]; then pvlook_fail missing; return; fi
   if [ -d "$pvlook_f" ] || [ ! -r "$pvlook_f" ]; then pvlook_fail unreadable; return; fi
   if [ -n "$pvlook_fd" ] && eval "[ -n \"\${pvlook_h$pvlook_slot-}\" ]" && [ "$pvlook_f" -ef "/dev/fd/$pvlook_fd" ]; then
@@ -119,8 +169,12 @@ pvlook_log() {
     pvlook_count held || return
     # Nothing new: was the file truncated under us (copytruncate)? Only then is a stat worth its process.
     if [ "$pvlook_read" = 0 ]; then
-      pvlook_s=$(stat -L -c %s -- "$pvlook_file" 2>/dev/null) || pvlook_s=0
-      [ "$pvlook_s" -lt "$pvlook_pos" ] && pvlook_why=truncated
+      if pvlook_ident; then
+        set -- $pvlook_s
+        [ "$2" -lt "$pvlook_pos" ] && pvlook_why=truncated
+      else
+        pvlook_why=truncated
+      fi
     fi
     if [ -z "$pvlook_why" ]; then pvlook_done; return; fi
   fi
@@ -131,26 +185,34 @@ pvlook_log() {
   else
     pvlook_file=$pvlook_f pvlook_how=path
   fi
-  pvlook_s=$(stat -L -c "$pvlook_idfmt" -- "$pvlook_file" 2>/dev/null) || { pvlook_fail unreadable; return; }
-  case $pvlook_s in
-    [0-9]*:[0-9?-]*' '[0-9]*) ;;
-    *)
-      # This stat has no birth time (BusyBox, old coreutils): the inode alone, from now on.
-      pvlook_idfmt='%i %s'
-      pvlook_s=$(stat -L -c "$pvlook_idfmt" -- "$pvlook_file" 2>/dev/null) || { pvlook_fail unreadable; return; }
-      ;;
+  pvlook_ident
+  case $? in
+    0) ;;
+    2) pvlook_fail missing; return ;;
+    *) pvlook_fail "error $(pvlook_hex "$pvlook_s")"; return ;;
   esac
   set -- $pvlook_s
-  pvlook_id=$1
+  pvlook_id=$1 pvlook_size=$2
   if [ -n "$pvlook_why" ]; then pvlook_pos=$2
   elif [ "$pvlook_pid" = - ] || [ "$pvlook_pos" = - ]; then pvlook_why=first pvlook_pos=$2
   elif [ "$pvlook_pid" != "$1" ]; then pvlook_why=rotated pvlook_pos=$2
   elif [ "$2" -lt "$pvlook_pos" ]; then pvlook_why=truncated pvlook_pos=$2
   fi
   pvlook_count "$pvlook_how" || return
+  if [ "$pvlook_lines" != - ] && [ "$pvlook_read" -lt $((pvlook_size - pvlook_pos)) ]; then
+    # Fewer bytes than stat saw: truncated meanwhile, or a tail that failed (its count would look true).
+    if pvlook_ident && set -- $pvlook_s && [ "$2" -lt "$pvlook_size" ]; then
+      pvlook_why=truncated pvlook_pos=$2 pvlook_next=0
+    else
+      pvlook_fail "error $(pvlook_hex "read $pvlook_read of the $((pvlook_size - pvlook_pos)) new bytes")"
+      return
+    fi
+  fi
   pvlook_done
 }
 pvlook_tpl() {
+  pvlook_out=$1 pvlook_fd=
+  pvlook_need date || return
   pvlook_log "$1" "$2" "$(date "+$3")" "$4" "$5" "$6"
 }
 pvlook_lookup() {
@@ -167,7 +229,9 @@ pvlook_glob() {
   pvlook_g=$2
   pvlook_gp=$3
   shift 3
-  case $pvlook_g in *%*) pvlook_g=$(date "+$pvlook_g") ;; esac
+  pvlook_out=$pvlook_gi pvlook_fd=
+  pvlook_need od tr || return
+  case $pvlook_g in *%*) pvlook_need date || return; pvlook_g=$(date "+$pvlook_g") ;; esac
   pvlook_found=
   pvlook_ifs=$IFS
   IFS=

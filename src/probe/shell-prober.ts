@@ -9,7 +9,7 @@ import type { HostSpec } from '../core/host-spec.js';
 import type { Transport } from '../transport/transport.js';
 import { HostShell } from './host-shell.js';
 import type { Prober, SessionMode } from './prober.js';
-import { decodeAnswer, encodeRequest, newTag, ProbeOutputError, type ProbeRequest, type ProbeResult } from './wire.js';
+import { decodeAnswer, encodeRequest, newTag, ProbeOutputError, SHELL_COMMAND, SUDO_SHELL_COMMAND, type ProbeRequest, type ProbeResult } from './wire.js';
 
 export class ShellProber implements Prober {
   private readonly shells = new Map<string, HostShell>();
@@ -17,6 +17,8 @@ export class ShellProber implements Prober {
   constructor(
     private readonly transport: Transport,
     private readonly mode: (host: HostSpec) => SessionMode = () => 'shell',
+    /** whether a host's shell runs through sudo */
+    private readonly sudo: (host: HostSpec) => boolean = () => false,
   ) {}
 
   async sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal): Promise<ProbeResult> {
@@ -25,7 +27,7 @@ export class ShellProber implements Prober {
     const once = this.mode(host) === 'exec';
     let shell = once ? undefined : this.shells.get(host.label);
     if (shell === undefined || !shell.alive) {
-      shell = new HostShell(this.transport, host);
+      shell = new HostShell(this.transport, host, this.sudo(host) ? SUDO_SHELL_COMMAND : SHELL_COMMAND);
       if (!once) this.shells.set(host.label, shell);
     }
     try {

@@ -18,6 +18,11 @@ import { shQuote, shUnquote } from './shell-quote.js';
 
 /** The one command pvlook runs on a host; the functions and requests arrive on stdin. */
 export const SHELL_COMMAND = '/bin/sh -s';
+/**
+ * The same shell as root, for hosts with `sudo`. `-n`: sudo fails at once
+ * ("a password is required") rather than prompt on a channel nobody types in.
+ */
+export const SUDO_SHELL_COMMAND = `sudo -n ${SHELL_COMMAND}`;
 const MARK = '@pvlook2';
 /** Logs that keep an open descriptor in a long-lived shell: fds 3..8 (single digits, all any sh can redirect; 9 is for opening). */
 export const HELD_SLOTS = 6;
@@ -255,12 +260,21 @@ function parseTime(clock: string | undefined, value: string | undefined): [numbe
   return [null, null];
 }
 
+/** What a row says when the host has not got a tool the functions need (`lacks stat tail`). */
+export function missingTools(tools: readonly string[]): string {
+  return `${MISSING_TOOLS}${tools.join(', ')} (pvlook uses stat, tail and wc; awk for patterns; od and tr for globs; date for % templates)`;
+}
+
+/** The start of every missing-tool message, so a row can tell it from a count that failed. */
+export const MISSING_TOOLS = 'the host has no ';
+
 /** Counts and offsets: digits, and few enough that they stay exact numbers (a hostile host could send 400). */
 const NUMBER = /^\d{1,15}$/;
 const REASONS: readonly string[] = ['first', 'rotated', 'truncated', 'partial'] satisfies BaselineReason[];
 
 function parseLog(kind: string | undefined, rest: string[], rawLine: string): LogProbe {
   if (kind === 'missing' && rest.length === 0) return { kind: 'missing' };
+  if (kind === 'lacks' && rest.length > 0 && rest.every((tool) => /^[a-z]+$/.test(tool))) return { kind: 'error', message: missingTools(rest) };
   if (kind === 'unreadable' && rest.length === 0) return { kind: 'unreadable' };
   if (kind === 'error' && rest.length <= 1) return { kind: 'error', message: Buffer.from(rest[0] ?? '', 'hex').toString('utf8').trim() };
   const [fileId, offset, count, ...matches] = rest;

@@ -6,7 +6,7 @@ import type { HostPlan, Pattern } from '../config/config.js';
 import type { HostError } from '../errors.js';
 import { retryDelayMs } from '../core/backoff.js';
 import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '../core/log-tracker.js';
-import type { ProbeResult } from '../probe/wire.js';
+import { MISSING_TOOLS, type ProbeResult } from '../probe/wire.js';
 import { meanOfKnown, trendOf, type TrendOptions } from '../core/trend.js';
 import type { PatternCount, Row } from '../core/snapshot.js';
 import { safeText } from '../core/safe-text.js';
@@ -102,7 +102,7 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
         lines: file.kind === 'rate' ? file.lines : null,
         patterns: file.kind === 'rate' ? patternCounts(watch.patterns, file) : null,
         status: file.kind === 'unreadable' ? 'noperm' : file.kind === 'error' ? 'error' : 'ok',
-        error: file.kind === 'unreadable' ? 'log file not readable' : file.kind === 'error' ? countFailed(watch.patterns, file.message) : null,
+        error: file.kind === 'unreadable' ? notReadable(state.plan) : file.kind === 'error' ? countFailed(watch.patterns, file.message) : null,
       }));
     }
     switch (outcome?.kind) {
@@ -122,13 +122,18 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
       case 'missing':
         return { ...row, status: 'nolog', error: 'log file not found' };
       case 'unreadable':
-        return { ...row, status: 'noperm', error: 'log file not readable' };
+        return { ...row, status: 'noperm', error: notReadable(state.plan) };
       case 'error':
         return { ...row, status: 'error', error: countFailed(watch.patterns, outcome.message) };
       default:
         return { ...row, status: 'ok', error: null };
     }
   });
+}
+
+/** A log the shell may not read: sudo is the way out, unless the host already uses it. */
+function notReadable(plan: HostPlan): string {
+  return plan.sudo === true ? 'log file not readable' : 'log file not readable; try --sudo';
 }
 
 /** Each named pattern's matches as a count, a rate and a share of the new lines; null when not counted. */
@@ -149,6 +154,7 @@ function changeFrom(mean: number | null, rate: number): number | null {
 /** Why the host could not count: with patterns, almost always its awk refusing one of them. */
 function countFailed(patterns: readonly Pattern[], message: string): string {
   const said = safeText(message.split('\n')[0] ?? '').slice(0, 160);
+  if (message.startsWith(MISSING_TOOLS)) return safeText(message);
   if (patterns.length === 0) return `the host could not count lines: ${said}`;
   const names = patterns.map((pattern) => `${pattern.name}=${JSON.stringify(pattern.regex)}`).join(', ');
   return `the host's awk refused a pattern (${names}): ${said}`;

@@ -12,7 +12,7 @@ import type { ClientChannel } from 'ssh2';
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../probe/wire.js';
-import type { RemoteShell, ShellListeners, Transport } from './transport.js';
+import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
 import { handshake } from './ssh-handshake.js';
 import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
@@ -79,12 +79,12 @@ export class SshTransport implements Transport {
     this.handshakes = pLimit(options.maxHandshakes ?? DEFAULT_MAX_HANDSHAKES);
   }
 
-  async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal): Promise<RemoteShell> {
+  async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
     const key = host.label;
     const connection = await this.connection(key, () => this.openTarget(host, signal));
     let channel: ClientChannel;
     try {
-      channel = await execShell(connection.ssh);
+      channel = await execShell(connection.ssh, options?.command ?? SHELL_COMMAND);
     } catch (error) {
       // A connection that cannot open a channel is of no further use.
       this.drop(key, connection);
@@ -281,12 +281,12 @@ export class SshTransport implements Transport {
   }
 }
 
-/** `/bin/sh -s` as a channel on the connection. */
-function execShell(ssh: NodeSSH): Promise<ClientChannel> {
+/** `/bin/sh -s` (or its sudo form) as a channel on the connection. */
+function execShell(ssh: NodeSSH, command: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     const client = ssh.connection;
     if (!client) return reject(new Error('connection is closed'));
-    client.exec(SHELL_COMMAND, (error, channel) => (error ? reject(error) : resolve(channel)));
+    client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * What pvlook needs from the network: a `/bin/sh -s` running on a host, to
+ * What pvlook needs from the network: a `/bin/sh -s` (or `sudo -n /bin/sh -s`) running on a host, to
  * write requests to and read answers from. The SSH implementation keeps one
  * connection per host and opens the shell as a channel on it; tests and the
  * demo can pass anything with this shape.
@@ -22,12 +22,18 @@ export interface RemoteShell {
   abandon(): void;
 }
 
+/** How to start the shell, when not the default. */
+export interface OpenShellOptions {
+  /** the remote command: SHELL_COMMAND (`/bin/sh -s`) unless the host runs it through sudo (SUDO_SHELL_COMMAND) */
+  command?: string;
+}
+
 export interface Transport {
   /**
    * Start the shell on the host, connecting first if need be. Rejects with a
    * HostError whose status says what went wrong; gives up when `signal` aborts.
    */
-  openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal): Promise<RemoteShell>;
+  openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell>;
   /** Close every connection. */
   close(): Promise<void>;
 }

@@ -127,6 +127,22 @@ test('session: a long-lived shell by default; exec from a group or the file, and
   await assert.rejects(resolve([], folder({ '.pvlookrc.yaml': 'session: pty\nlog: /x\nhosts: [d]\n' })), /session/);
 });
 
+test('sudo: off by default; from a group (for every log of its hosts) or the file; --sudo and PVLOOK_SUDO beat both', async () => {
+  const dir = folder({
+    '.pvlookrc.yaml': 'groups:\n  web:\n    log: /a.log\n    hosts: [a, b]\n  secure:\n    log: /var/log/secure\n    sudo: true\n    hosts: [b, c]\n',
+  });
+  const sudo = (config: Awaited<ReturnType<typeof resolve>>) => config.hosts.map((h) => `${h.spec.label}:${h.sudo === true ? 'sudo' : '-'}`);
+  // b has one shell for both of its logs: sudo for one group is sudo for the host.
+  assert.deepEqual(sudo(await resolve([], dir)), ['a:-', 'b:sudo', 'c:sudo']);
+  assert.deepEqual(sudo(await resolve(['--sudo'], dir)), ['a:sudo', 'b:sudo', 'c:sudo']);
+  assert.deepEqual(sudo(await resolve([], dir, { PVLOOK_SUDO: '0' })), ['a:-', 'b:-', 'c:-']);
+  assert.deepEqual(sudo(await resolve([], dir, { PVLOOK_SUDO: 'true' })), ['a:sudo', 'b:sudo', 'c:sudo']);
+  assert.deepEqual(sudo(await resolve(['-g', 'secure', 'd'], dir)), ['d:sudo']);
+  assert.deepEqual(sudo(await resolve(['-l', '/x.log', 'e'], folder({ '.pvlookrc.yaml': 'sudo: true\n' }))), ['e:sudo']);
+  await assert.rejects(resolve([], dir, { PVLOOK_SUDO: 'maybe' }), /PVLOOK_SUDO "maybe": expected 1 or 0/);
+  await assert.rejects(resolve([], folder({ '.pvlookrc.yaml': 'sudo: yes please\nlog: /x\nhosts: [d]\n' })), /sudo/);
+});
+
 test('an interval under 0.1 s is refused wherever it comes from: pvlook would only spin', async () => {
   const dir = folder({ '.pvlookrc.yaml': 'log: /x.log\nhosts: [h]\n' });
   await assert.rejects(resolve(['-n', '0.0004'], dir), /--interval 0\.0004: must be at least 0\.1 seconds/);

@@ -47,6 +47,8 @@ export interface SshdOptions {
   firstAddress?: number;
   /** more sshd_config lines, e.g. a Match block */
   extraConfig?: string[];
+  /** more users allowed to log in (as root they are created if need be, like the test user: see ensureUser) */
+  extraUsers?: string[];
 }
 
 export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
@@ -60,7 +62,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   mkdirSync(logDir, { mode: 0o777 });
   await chmod(logDir, 0o777);
 
-  const user = process.getuid?.() === 0 ? ensureTestUser() : os.userInfo().username;
+  const user = process.getuid?.() === 0 ? ensureUser(TEST_USER) : os.userInfo().username;
+  for (const extra of options.extraUsers ?? []) ensureUser(extra);
   keygen(path.join(dir, 'host_ed25519'));
   keygen(path.join(dir, 'id_ed25519'));
   const hostKeyPublic = (await readFile(path.join(dir, 'host_ed25519.pub'), 'utf8')).trim().split(' ').slice(0, 2).join(' ');
@@ -83,7 +86,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       'PermitRootLogin prohibit-password',
       'MaxStartups 200',
       'LogLevel VERBOSE',
-      `AllowUsers ${user}`,
+      `AllowUsers ${[user, ...(options.extraUsers ?? [])].join(' ')}`,
       // Match blocks may name the fixture's addresses as ADDR1, ADDR2, ...
       ...(options.extraConfig ?? []).map((line) => line.replace(/ADDR(\d+)/g, (_, n: string) => addresses[Number(n) - 1] ?? '')),
     ].join('\n') + '\n',
@@ -191,15 +194,34 @@ function keygen(file: string): void {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'pvlook-test', '-f', file]);
 }
 
-function ensureTestUser(): string {
+/** A throwaway login user with /bin/sh as its shell (needs root). */
+export function ensureUser(name: string): string {
   try {
-    execFileSync('id', [TEST_USER], { stdio: 'ignore' });
+    execFileSync('id', [name], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['-m', '-s', '/bin/sh', TEST_USER]);
+    execFileSync('useradd', ['-m', '-s', '/bin/sh', name]);
   }
-  // An unlocked account with no password: key logins only.
-  execFileSync('usermod', ['-p', '*', TEST_USER]);
-  return TEST_USER;
+  // An unlocked account with no password: key logins only (and sudo can never be given a password).
+  execFileSync('usermod', ['-p', '*', name]);
+  return name;
+}
+
+/** Remove a user made by ensureUser, with its home (after sshd, and so its sessions, has stopped). */
+export function removeUser(name: string): void {
+  try {
+    execFileSync('userdel', ['-f', '-r', name], { stdio: 'ignore' });
+  } catch (error) {
+    // userdel also fails over a missing mail spool: only a user still there is a failure.
+    const gone = (() => {
+      try {
+        execFileSync('id', [name], { stdio: 'ignore' });
+        return false;
+      } catch {
+        return true;
+      }
+    })();
+    if (!gone) throw error;
+  }
 }
 
 /** A port free on every address (one sshd listens on all of them). */

@@ -80,8 +80,11 @@ test('a missing or unreadable log fails its own row only', () => {
   probe(state, 100, ok('1', 0, null), { kind: 'missing' }, { kind: 'unreadable' });
   assert.deepEqual(
     rows(state, 100).map((r) => [r.status, r.error]),
-    [['ok', null], ['nolog', 'log file not found'], ['noperm', 'log file not readable']],
+    [['ok', null], ['nolog', 'log file not found'], ['noperm', 'log file not readable; try --sudo']],
   );
+  const asRoot = initialState({ ...hostPlan(watch('/a')), sudo: true });
+  probe(asRoot, 100, { kind: 'unreadable' });
+  assert.deepEqual(rows(asRoot, 100).map((r) => r.error), ['log file not readable']);
 });
 
 test('patterns: counts, rates and shares of the new lines', () => {
