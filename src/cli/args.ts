@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 
 export interface CliArgs {
-  command: 'sample' | 'demo' | 'check';
+  command: 'sample' | 'demo' | 'check' | 'doctor';
   hosts: string[];
   log?: string;
   config?: string;
@@ -135,6 +135,21 @@ export function parseCommandLine(argv: readonly string[], version: string): Pars
     });
   addHostOptions(check);
   program.addCommand(check);
+
+  const doctor = new Command('doctor')
+    .description('check, step by step, that each host can be sampled, and say how to fix what cannot: exit 0 all ready, 1 not')
+    .option('--json', 'print the report as JSON')
+    .option('--timeout <seconds>', 'per-step timeout (default 10)')
+    .addOption(new Option('--no-color', 'no colour'))
+    .option('--ascii', 'ASCII symbols only')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => (output += text), writeErr: (text) => (output += text) })
+    .action((hosts: string[], options: Omit<CliArgs, 'command' | 'hosts'>) => {
+      parsed = { command: 'doctor', hosts, ...options };
+    });
+  addHostOptions(doctor);
+  program.addCommand(doctor);
 
   const demo = new Command('demo')
     .description('live view of a simulated fleet over a built-in loopback SSH server: no setup needed')
