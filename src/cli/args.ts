@@ -50,6 +50,7 @@ Examples:
   pvlook -l /var/log/nginx/access.log web[01-12]     one snapshot of twelve hosts
   pvlook -w -n 2 -H servers -l /var/log/httpd/access_log
   pvlook --json -g apache | jq '.total.rate'          from a config file's group
+  pvlook doctor -l /var/log/nginx/access.log web01   why a host cannot be sampled, step by step
   pvlook demo                                         a live view of a simulated fleet
 
 Exit status: 0 every host sampled, 1 one or more hosts failed, 2 usage or config error.`;

@@ -41,7 +41,7 @@ function describe(flavour: HostFlavour): string {
   const version = flavour.shellVersion ? ` ${flavour.shellVersion}` : '';
   const clock = { up: '/proc/uptime', wall: 'date +%s.%N', none: 'none (pvlook times samples itself)' }[flavour.clock];
   const yes = (value: boolean) => (value ? 'yes' : 'no');
-  const birth = { yes: 'yes', zero: 'no (the file system keeps none: inode only)', no: 'no (stat has no %W: inode only)' }[flavour.statBirth];
+  const birth = { yes: 'yes', zero: 'no (0 on /: files known by inode only)', no: 'no (stat has no %W: files known by inode only)' }[flavour.statBirth];
   return [
     `sh ${name}${version} (${flavour.shell})`,
     `clock ${clock}`,
