@@ -186,3 +186,16 @@ test('usage errors exit 2, as for the main command', async () => {
     assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
   }
 });
+
+test('hosts and logs from the config file, as the main command reads them; --help answers', async () => {
+  const file = path.join(sshd.dir, 'doctor.yaml');
+  writeFileSync(file, `sshConfig: ${config}\ngroups:\n  web:\n    log: ${JSON.stringify(log)}\n    hosts: ["h[1-2]"]\n`);
+  const result = await runCli(['doctor', '--json', '-c', file], { cwd: sshd.dir, env: { HOME: sshd.dir } });
+  assert.equal(result.code, 0, result.stdout);
+  const json = JSON.parse(result.stdout);
+  assert.deepEqual(json.hosts.map((host: { host: string }) => host.host), ['h1', 'h2']);
+  assert.ok(json.hosts.every((host: { steps: JsonStep[] }) => host.steps.find((step) => step.name === 'logs')?.detail === `${log}: readable, 50 bytes`));
+  const help = await runCli(['doctor', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /Usage: pvlook doctor \[options\] \[host\.\.\.\]/);
+});
