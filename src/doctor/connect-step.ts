@@ -58,6 +58,8 @@ async function openPath(target: SshSettings, context: ConnectContext, jumps: Nod
   for (const hop of target.proxyJump.split(',').map((text) => text.trim()).filter(Boolean)) {
     try {
       const settings = await resolve(parseHostSpec(hop.replace(/^ssh:\/\//, '')));
+      // As the transport does: connecting to a jump host directly would bypass its ProxyCommand.
+      if (settings.proxyCommand !== null) throw new HostError('error', `ProxyCommand is not supported (use ProxyJump); refusing to connect to ${hop} directly`);
       const sock = via ? await forward(via, settings.hostname, settings.port) : await openPath(settings, context, jumps, depth + 1);
       via = await handshake(settings, {
         agentSocket: context.agentSocket,
