@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 
 export interface CliArgs {
-  command: 'sample' | 'demo' | 'check';
+  command: 'sample' | 'demo' | 'check' | 'doctor';
   hosts: string[];
   log?: string;
   config?: string;
@@ -51,6 +51,7 @@ Examples:
   pvlook -l /var/log/nginx/access.log web[01-12]     one snapshot of twelve hosts
   pvlook -w -n 2 -H servers -l /var/log/httpd/access_log
   pvlook --json -g apache | jq '.total.rate'          from a config file's group
+  pvlook doctor -l /var/log/nginx/access.log web01   why a host cannot be sampled, step by step
   pvlook demo                                         a live view of a simulated fleet
 
 Exit status: 0 every host sampled, 1 one or more hosts failed, 2 usage or config error.`;
@@ -137,6 +138,21 @@ export function parseCommandLine(argv: readonly string[], version: string): Pars
     });
   addHostOptions(check);
   program.addCommand(check);
+
+  const doctor = new Command('doctor')
+    .description('check, step by step, that each host can be sampled, and say how to fix what cannot: exit 0 all ready, 1 not')
+    .option('--json', 'print the report as JSON')
+    .option('--timeout <seconds>', 'per-step timeout (default 10)')
+    .addOption(new Option('--no-color', 'no colour'))
+    .option('--ascii', 'ASCII symbols only')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => (output += text), writeErr: (text) => (output += text) })
+    .action((hosts: string[], options: Omit<CliArgs, 'command' | 'hosts'>) => {
+      parsed = { command: 'doctor', hosts, ...options };
+    });
+  addHostOptions(doctor);
+  program.addCommand(doctor);
 
   const demo = new Command('demo')
     .description('live view of a simulated fleet over a built-in loopback SSH server: no setup needed')

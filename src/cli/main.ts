@@ -17,6 +17,7 @@ import { ShellProber } from '../probe/shell-prober.js';
 import { parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
 import { runCheck, unknown } from './check.js';
+import { runDoctor } from './doctor.js';
 import { exitCodeFor, runSnapshot, runWatch } from './run.js';
 import { LiveView } from './live-view.js';
 import { MetricsExporter } from '../export/exporter.js';
@@ -61,6 +62,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
         }),
       );
     if (args.command === 'check') return await runCheck(args, context, io, sshProber);
+    if (args.command === 'doctor') return await runDoctor(args, context, io);
     const config = await resolveConfig(args, context);
     const warning = fdLimitWarning(config.hosts.length, openFilesLimit());
     if (warning) io.stderr.write(`pvlook: warning: ${warning}\n`);

@@ -5,17 +5,26 @@
  */
 import { createHmac } from 'node:crypto';
 
+/** Where a known_hosts line is, so a verdict can name it as OpenSSH does (file:line). */
+export interface LineOrigin {
+  file: string;
+  /** 1-based */
+  line: number;
+}
+
 export interface KnownHostLine {
   marker: 'revoked' | null;
   patterns: string[];
   keyType: string;
   /** base64 of the public key blob, as written in the file */
   key: string;
+  origin: LineOrigin;
 }
 
-export function parseKnownHosts(text: string): KnownHostLine[] {
+/** @param file the file the text came from, recorded in each line's origin */
+export function parseKnownHosts(text: string, file = ''): KnownHostLine[] {
   const lines: KnownHostLine[] = [];
-  for (const raw of text.split('\n')) {
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const fields = line.split(/\s+/);
@@ -27,7 +36,7 @@ export function parseKnownHosts(text: string): KnownHostLine[] {
     }
     const [hosts, keyType, key] = fields;
     if (!hosts || !keyType || !key) continue;
-    lines.push({ marker, patterns: hosts.split(','), keyType, key });
+    lines.push({ marker, patterns: hosts.split(','), keyType, key, origin: { file, line: index + 1 } });
   }
   return lines;
 }
@@ -38,19 +47,20 @@ export function knownHostsName(host: string, port: number): string {
 }
 
 export interface HostKeys {
-  trusted: { keyType: string; key: string }[];
-  revoked: Set<string>;
+  trusted: { keyType: string; key: string; origin: LineOrigin }[];
+  /** revoked keys, each with the first line that revokes it */
+  revoked: Map<string, LineOrigin>;
 }
 
 export function keysForHost(lines: readonly KnownHostLine[], name: string): HostKeys {
   const trusted: HostKeys['trusted'] = [];
-  const revoked = new Set<string>();
+  const revoked = new Map<string, LineOrigin>();
   for (const line of lines) {
     if (line.marker === 'revoked') {
       // OpenSSH treats a revoked key as revoked whatever host pattern it carries.
-      revoked.add(line.key);
+      if (!revoked.has(line.key)) revoked.set(line.key, line.origin);
     } else if (matchesHostList(line.patterns, name)) {
-      trusted.push({ keyType: line.keyType, key: line.key });
+      trusted.push({ keyType: line.keyType, key: line.key, origin: line.origin });
     }
   }
   return { trusted: trusted.filter((entry) => !revoked.has(entry.key)), revoked };
@@ -92,6 +102,15 @@ export function judgeHostKey(keys: HostKeys, offered: string): KeyVerdict {
   if (keys.revoked.has(offered)) return 'revoked';
   if (keys.trusted.some((entry) => entry.key === offered)) return 'trusted';
   return keys.trusted.length > 0 ? 'changed' : 'unknown';
+}
+
+/**
+ * The line behind a verdict: the one that vouches for a trusted key, revokes
+ * a revoked one, or holds the host's other key when it changed (OpenSSH's
+ * "Offending key in file:line"); null when the host has no line at all.
+ */
+export function verdictOrigin(keys: HostKeys, offered: string): LineOrigin | null {
+  return keys.revoked.get(offered) ?? keys.trusted.find((entry) => entry.key === offered)?.origin ?? keys.trusted[0]?.origin ?? null;
 }
 
 /** Host-key algorithms to offer so the server presents a key type we can check. */

@@ -5,7 +5,7 @@
  * one checker is built per host (and per jump host).
  */
 import { createHash } from 'node:crypto';
-import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, type KeyVerdict } from '../core/known-hosts.js';
+import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, verdictOrigin, type KeyVerdict, type LineOrigin } from '../core/known-hosts.js';
 import { readKnownHosts, recordHostKey } from './known-hosts-store.js';
 import type { SshSettings } from './ssh-settings.js';
 
@@ -16,7 +16,15 @@ export interface HostKeyCheck {
   algorithms: string[];
   verify: (key: Buffer) => boolean;
   /** what the last verify() decided, to explain a refused handshake */
-  verdict: () => { verdict: KeyVerdict | 'recorded'; keyType: string; fingerprint: string } | null;
+  verdict: () => HostKeyVerdict | null;
+}
+
+export interface HostKeyVerdict {
+  verdict: KeyVerdict | 'recorded';
+  keyType: string;
+  fingerprint: string;
+  /** the known_hosts line behind the verdict (see verdictOrigin); null for a key just recorded */
+  origin: LineOrigin | null;
 }
 
 /**
@@ -38,10 +46,10 @@ export async function buildHostKeyCheck(settings: SshSettings, acceptNew: boolea
       const userFile = settings.knownHostsFiles[0];
       if (verdict === 'unknown' && acceptNew && userFile !== undefined) {
         recordHostKey(userFile, name, keyType, offered, settings.hashKnownHosts);
-        last = { verdict: 'recorded', keyType, fingerprint: fingerprintOf(key) };
+        last = { verdict: 'recorded', keyType, fingerprint: fingerprintOf(key), origin: null };
         return true;
       }
-      last = { verdict, keyType, fingerprint: fingerprintOf(key) };
+      last = { verdict, keyType, fingerprint: fingerprintOf(key), origin: verdictOrigin(keys, offered) };
       return verdict === 'trusted';
     },
     verdict: () => last,

@@ -21,7 +21,7 @@ async function readOne(file: string): Promise<KnownHostLine[]> {
     const info = await stat(file);
     const cached = cache.get(file);
     if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.lines;
-    const lines = parseKnownHosts(await readFile(file, 'utf8'));
+    const lines = parseKnownHosts(await readFile(file, 'utf8'), file);
     cache.set(file, { mtimeMs: info.mtimeMs, size: info.size, lines });
     return lines;
   } catch (error) {

@@ -6,10 +6,11 @@
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
+import type { AuthHandlerMiddleware } from 'ssh2';
 import { HostError } from '../errors.js';
-import { buildHostKeyCheck } from './host-key-check.js';
+import { buildHostKeyCheck, type HostKeyCheck } from './host-key-check.js';
 import { classifyConnectError } from './classify-error.js';
-import { authMethodsFor } from './ssh-auth.js';
+import { authMethodsFor, type AuthMethod } from './ssh-auth.js';
 import type { SshSettings } from './ssh-settings.js';
 
 export interface HandshakeOptions {
@@ -25,6 +26,15 @@ export interface HandshakeOptions {
   onGone: () => void;
   /** told about the TCP socket as soon as it exists, so a shutdown can cut a handshake short */
   onSocket?: (socket: Duplex) => void;
+  /** told what the handshake does, for pvlook doctor */
+  observer?: HandshakeObserver;
+}
+
+export interface HandshakeObserver {
+  /** the host-key check in use: its verdict() says which known_hosts line vouched, or why none did */
+  hostKeyCheck(check: HostKeyCheck): void;
+  /** each login method as ssh2 starts it: the last one started before the connection is ready is the one that worked */
+  authStarted(method: AuthMethod): void;
 }
 
 export async function handshake(settings: SshSettings, options: HandshakeOptions): Promise<NodeSSH> {
@@ -34,6 +44,7 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
   if (auth.length === 0) {
     throw new HostError('auth', `no key to log in to ${where} with: start ssh-agent (SSH_AUTH_SOCK) or set an IdentityFile without a passphrase`);
   }
+  options.observer?.hostKeyCheck(keys);
   const ssh = new NodeSSH();
   const sock = options.sock ?? tcpSocket(settings.hostname, settings.port);
   options.onSocket?.(sock);
@@ -45,7 +56,7 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
       port: settings.port,
       username: settings.user,
       sock: sock as never,
-      authHandler: auth,
+      authHandler: options.observer ? observedAuth(auth, options.observer) : auth,
       hostVerifier: keys.verify,
       ...(keys.algorithms.length > 0 ? { algorithms: { serverHostKey: keys.algorithms as never } } : {}),
       readyTimeout: options.timeoutMs,
@@ -71,6 +82,21 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
   ssh.connection?.on('error', onGone);
   ssh.connection?.on('close', onGone);
   return ssh;
+}
+
+/**
+ * ssh2's own handler for a list of methods (makeSimpleAuthHandler: each in
+ * turn, then give up), telling the observer which one starts: ssh2 does not
+ * say which method succeeded.
+ */
+function observedAuth(methods: readonly AuthMethod[], observer: HandshakeObserver): AuthHandlerMiddleware {
+  let next = 0;
+  return () => {
+    const method = methods[next++];
+    if (method === undefined) return false;
+    observer.authStarted(method);
+    return method;
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, parseKnownHosts } from '../../src/core/known-hosts.js';
+import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, parseKnownHosts, verdictOrigin } from '../../src/core/known-hosts.js';
 
 const KEY_A = 'AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const KEY_B = 'AAAAC3NzaC1lZDI1NTE5AAAAIBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
@@ -55,4 +55,16 @@ test('a revoked key is refused even where it is also listed as trusted', () => {
 
 test('only the key types known for a host are offered, RSA with its SHA-2 forms', () => {
   assert.deepEqual(hostKeyAlgorithmsFor(['ssh-ed25519', 'ssh-rsa', 'ssh-ed25519']), ['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+});
+
+test('a verdict names its line: the one vouching, revoking, or holding the other key', () => {
+  const lines = parseKnownHosts(`# first\nweb01 ssh-ed25519 ${KEY_B}\n\nweb01 ssh-ed25519 ${KEY_A}\n@revoked * ssh-ed25519 ${KEY_B}\n`, '/k/known_hosts');
+  const keys = keysForHost(lines, 'web01');
+  assert.deepEqual(verdictOrigin(keys, KEY_A), { file: '/k/known_hosts', line: 4 });
+  assert.equal(judgeHostKey(keys, KEY_B), 'revoked');
+  assert.deepEqual(verdictOrigin(keys, KEY_B), { file: '/k/known_hosts', line: 5 });
+  const other = keysForHost(parseKnownHosts(`web01 ssh-ed25519 ${KEY_A}\n`, 'kh'), 'web01');
+  assert.equal(judgeHostKey(other, KEY_B), 'changed');
+  assert.deepEqual(verdictOrigin(other, KEY_B), { file: 'kh', line: 1 });
+  assert.equal(verdictOrigin(keysForHost(lines, 'web02'), KEY_A), null);
 });
