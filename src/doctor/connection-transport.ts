@@ -1,6 +1,6 @@
 /**
  * A Transport over one SSH connection doctor has already opened: pvlook's
- * shell (`/bin/sh -s`) as a channel on it, so the probe code (HostShell,
+ * shell (`/bin/sh -s`, or `sudo -n /bin/sh -s`) as a channel on it, so the probe code (HostShell,
  * ShellProber) runs unchanged on the connection whose steps were just shown.
  * Closing it leaves the connection to doctor, which closes it when done.
  */
@@ -13,12 +13,12 @@ import type { RemoteShell, ShellListeners, Transport } from '../transport/transp
 export class ConnectionTransport implements Transport {
   constructor(private readonly ssh: NodeSSH) {}
 
-  async openShell(_host: unknown, listeners: ShellListeners, signal: AbortSignal): Promise<RemoteShell> {
+  async openShell(_host: unknown, listeners: ShellListeners, signal: AbortSignal, options?: { command?: string }): Promise<RemoteShell> {
     signal.throwIfAborted();
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
       const client = this.ssh.connection;
       if (!client) return reject(new HostError('unreachable', 'connection lost'));
-      client.exec(SHELL_COMMAND, (error, stream) => (error ? reject(new HostError('unreachable', `cannot start a shell: ${error.message}`, { cause: error })) : resolve(stream)));
+      client.exec(options?.command ?? SHELL_COMMAND, (error, stream) => (error ? reject(new HostError('unreachable', `cannot start a shell: ${error.message}`, { cause: error })) : resolve(stream)));
     });
     let exit = '';
     channel.on('data', (chunk: Buffer) => listeners.stdout(chunk));

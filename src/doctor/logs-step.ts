@@ -12,11 +12,11 @@ import type { Transport } from '../transport/transport.js';
 import { failed, passed, type StepResult } from './step.js';
 
 export async function logsStep(transport: Transport, plan: HostPlan, user: string, timeoutMs: number): Promise<StepResult> {
-  const prober = new ShellProber(transport, () => plan.session);
+  const prober = new ShellProber(transport, () => plan.session, () => plan.sudo === true);
   const requests = plan.watches.map((watch) => ({ path: watch.log, previous: null, patterns: watch.patterns.map((pattern) => pattern.regex) }));
   try {
     const result = await prober.sample(plan.spec, requests, AbortSignal.timeout(timeoutMs));
-    const found = plan.watches.map((watch, index) => judge(watch.log, result.logs[index] ?? { kind: 'missing' }, user));
+    const found = plan.watches.map((watch, index) => judge(watch.log, result.logs[index] ?? { kind: 'missing' }, user, plan.sudo === true));
     const problems = found.filter((log) => log.fix !== null);
     const detail = found.map((log) => log.detail).join('; ');
     if (problems.length === 0) return passed('logs', detail);
@@ -29,20 +29,22 @@ export async function logsStep(transport: Transport, plan: HostPlan, user: strin
   }
 }
 
-function judge(path: string, probe: LogProbe, user: string): { detail: string; fix: string | null } {
+function judge(path: string, probe: LogProbe, user: string, sudo: boolean): { detail: string; fix: string | null } {
   switch (probe.kind) {
     case 'ok':
       return { detail: `${path}: readable, ${size(probe.offset)}`, fix: null };
     case 'files': {
       const failedFile = probe.files.find((file) => file.probe.kind !== 'ok');
-      if (failedFile) return judge(failedFile.path, failedFile.probe, user);
+      if (failedFile) return judge(failedFile.path, failedFile.probe, user, sudo);
       const total = probe.files.reduce((sum, file) => sum + (file.probe.kind === 'ok' ? file.probe.offset : 0), 0);
       return { detail: `${path}: ${probe.files.length} file${probe.files.length === 1 ? '' : 's'}, ${size(total)} in all`, fix: null };
     }
     case 'missing':
       return { detail: `${path} does not exist`, fix: `check the path (--log, or "log" in the config file); on the host: ls -l ${path}` };
     case 'unreadable':
-      return { detail: `${path} is not readable by ${user}`, fix: `let ${user} read ${path} (e.g. add ${user} to the log's group, often adm)` };
+      return sudo
+        ? { detail: `${path} is not readable even through sudo`, fix: `check the file's mode and any MAC policy (SELinux, AppArmor) on the host: ls -lZ ${path}` }
+        : { detail: `${path} is not readable by ${user}`, fix: `let ${user} read ${path} (e.g. add ${user} to the log's group, often adm), or use --sudo` };
     case 'error':
       return { detail: `${path}: ${probe.message}`, fix: 'the host\'s tools refused the request (a pattern awk does not accept?)' };
   }

@@ -34,14 +34,14 @@ export function failed(name: StepName, detail: string, fix: string): StepResult 
   return { name, status: 'failed', detail, fix };
 }
 
-/** A host's diagnosis from the steps it went through: the rest are not reached, or, for sudo, not asked. */
-export function diagnosis(host: string, done: readonly StepResult[]): HostDiagnosis {
+/** A host's diagnosis from the steps it went through: the rest are not reached, or, for sudo when not asked for, not asked. */
+export function diagnosis(host: string, done: readonly StepResult[], sudo = false): HostDiagnosis {
   const stopped = done.some((step) => step.status === 'failed');
   const steps = STEP_NAMES.map(
     (name): StepResult =>
       done.find((step) => step.name === name) ??
-      (name === 'sudo' && !stopped
-        ? { name, status: 'not asked', detail: 'not asked: pvlook reads logs as the login user and does not use sudo yet', fix: null }
+      (name === 'sudo' && !sudo
+        ? { name, status: 'not asked', detail: 'not asked: pvlook reads logs as the login user (--sudo to read them as root)', fix: null }
         : { name, status: 'not reached', detail: 'not reached', fix: null }),
   );
   return { host, ok: !stopped, steps };

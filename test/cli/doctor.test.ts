@@ -97,7 +97,7 @@ test('a healthy host: every step ok, the known_hosts line that vouched named, th
 test('a host key in no known_hosts file: the handshake fails with the ssh-keyscan command, later steps not reached; running the fix makes the host ready', async () => {
   const { code, steps: found } = await steps('-l', log, 'unknown-key');
   assert.equal(code, 1);
-  assert.deepEqual(statuses(found), ['resolve ok', 'transport ok', 'connect ok', 'handshake failed', 'login not reached', 'shell not reached', 'logs not reached', 'sudo not reached']);
+  assert.deepEqual(statuses(found), ['resolve ok', 'transport ok', 'connect ok', 'handshake failed', 'login not reached', 'shell not reached', 'logs not reached', 'sudo not asked']);
   assert.match(found.handshake!.detail, new RegExp(`^host key ssh-ed25519 SHA256:\\S+ for \\[${sshd.addresses[0]!.replaceAll('.', '\\.')}\\]:${sshd.port} is in no known_hosts file`));
   const add = `ssh-keyscan -p ${sshd.port} -t ssh-ed25519 ${sshd.addresses[0]} >> ${emptyKnownHosts}`;
   assert.ok(found.handshake!.fix!.endsWith(`add it: ${add}`), found.handshake!.fix!);
@@ -146,7 +146,7 @@ test('a log that does not exist: the logs step fails naming the path; others on 
   assert.match(result.stdout, /^h2: would not be sampled \(logs failed\)$/m);
   assert.match(result.stdout, new RegExp(`✗ logs +${missing} does not exist\\n +fix: check the path .*ls -l ${missing}\\n`));
   assert.match(result.stdout, /✓ shell /);
-  assert.match(result.stdout, /· sudo +not reached/);
+  assert.match(result.stdout, /– sudo +not asked/);
 });
 
 test('through a jump host: connect says via which, and the rest runs on that path', async () => {

@@ -12,6 +12,7 @@ import { removeUser, startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
 import type { HostPlan } from '../../src/config/config.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const ALLOWED = 'pvlook-sudo';
 const ASKED = 'pvlook-sudopw';
@@ -85,4 +86,17 @@ test('sudo that wants a password fails the row at once with what to do, not by t
   } finally {
     await prober.close();
   }
+});
+
+test('pvlook doctor --sudo: sudo runs the shell as root and the root-only log is readable; without it, the fix says --sudo', async () => {
+  const base = ['doctor', '--json', '-F', sshd.sshConfig, '-l', log, `${ALLOWED}@h1`];
+  type Step = { name: string; status: string; fix: string | null };
+  const stepsOf = (stdout: string) => (JSON.parse(stdout) as { hosts: { steps: Step[] }[] }).hosts[0]!.steps;
+  const plain = await runCli(base, { cwd: sshd.dir, env: { HOME: sshd.dir } });
+  assert.equal(plain.code, 1);
+  const logs = stepsOf(plain.stdout).find((step) => step.name === 'logs')!;
+  assert.deepEqual([logs.status, /--sudo/.test(logs.fix ?? '')], ['failed', true]);
+  const sudo = await runCli([...base, '--sudo'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
+  assert.equal(sudo.code, 0, sudo.stdout);
+  assert.deepEqual(stepsOf(sudo.stdout).filter((step) => ['logs', 'sudo'].includes(step.name)).map((step) => `${step.name} ${step.status}`), ['logs ok', 'sudo ok']);
 });
