@@ -19,6 +19,7 @@ export interface CliArgs {
   pattern?: string[];
   split?: boolean;
   session?: string;
+  transport?: string;
   watch?: boolean;
   interval?: string;
   count?: string;
@@ -83,6 +84,7 @@ function addHostOptions(command: Command): Command {
     .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--split', 'when the log is a glob: one row per matched file instead of their sum')
     .option('--session <mode>', 'shell: one long-lived shell per host (default); exec: a new shell for every sample')
+    .option('--transport <client>', 'auto: the built-in SSH client unless a host needs OpenSSH (default); builtin; openssh: the system ssh')
     .option('--pattern <name=regex>', 'also count new lines matching this POSIX extended regex (repeatable)', (value: string, previous: string[] = []) => [...previous, value]);
 }
 

@@ -7,6 +7,7 @@ import type { TrendOptions } from '../core/trend.js';
 import type { Thresholds } from '../core/check.js';
 import type { ListenAddress } from '../export/exporter.js';
 import type { SessionMode } from '../probe/prober.js';
+import type { TransportMode } from '../core/transport-choice.js';
 import type { WebConfig } from '../web/web-config.js';
 
 /** One log watched on one host, labelled with the group it came from. */
@@ -19,6 +20,8 @@ export interface Watch {
   split?: boolean;
   /** how the host's shell runs, as the group or file asks (a flag or PVLOOK_SESSION wins) */
   session?: SessionMode;
+  /** which SSH client, as the group or file asks (a flag or PVLOOK_TRANSPORT wins) */
+  transport?: TransportMode;
 }
 
 export interface Pattern {
@@ -30,6 +33,8 @@ export interface HostPlan {
   spec: HostSpec;
   /** one long-lived shell (the default) or a new one per sample; exec if any group of the host asks for it */
   session: SessionMode;
+  /** which SSH client reaches it (absent: auto, the built-in one unless its settings need OpenSSH) */
+  transport?: TransportMode;
   /** every log this host is watched for; one remote command covers them all */
   watches: Watch[];
 }
@@ -68,6 +73,7 @@ export const DEFAULTS = {
   /** below this a sampler only spins: the shell, SSH and the terminal each take milliseconds per sample */
   minIntervalSeconds: 0.1,
   session: 'shell',
+  transport: 'auto',
   // Each host has at most one command in flight anyway; the bound smooths bursts on very large fleets.
   // Measured at 1,000 hosts: 50 in flight made a round take the whole second, 1,000 took ~230 ms.
   parallel: 1000,

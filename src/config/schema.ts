@@ -41,12 +41,17 @@ const session = z
   .enum(['shell', 'exec'])
   .describe('shell: one long-lived shell per host, one small request per sample (default); exec: a new shell for every sample, for servers where a long-lived channel is unwelcome');
 
+const transport = z
+  .enum(['auto', 'builtin', 'openssh'])
+  .describe('SSH client: auto (default) uses the built-in one unless a host\'s ssh settings need OpenSSH (ProxyCommand, certificates, GSSAPI, key types it cannot use); builtin: always the built-in one; openssh: the system ssh, one process per host');
+
 export const groupSchema = z.strictObject({
   log: logPath,
   hosts: hostList,
   split: split.optional(),
   patterns: patterns.optional(),
   session: session.optional(),
+  transport: transport.optional(),
   check: thresholds.optional(),
 });
 
@@ -61,6 +66,7 @@ export const fileConfigSchema = z.strictObject({
     .optional()
     .describe('named groups, each with its own log and hosts; a host may be in several'),
   session: session.optional(),
+  transport: transport.optional(),
   interval: seconds.min(0.1, 'must be at least 0.1 seconds').optional().describe('seconds between samples (at least 0.1)'),
   timeout: seconds.optional().describe('seconds to wait for a host to connect and for its command to answer'),
   parallel: z.int().min(1).max(10_000).optional().describe('SSH commands in flight at once, fleet-wide'),
