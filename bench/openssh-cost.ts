@@ -13,7 +13,7 @@
  *   counts only children already reaped, so it would miss them).
  * - CPU per host to connect: the same sums from before the first connection
  *   until every host answered, plus reaped children (the `ssh -G` lookups).
- * - memory per host: the RSS of each ssh process (the built-in client's
+ * - memory per host: the RSS and PSS of each ssh process (the built-in client's
  *   connections live in this process's heap: about 80 KB each, from the RSS
  *   of the fleet bench at 100 and 1,000 hosts; too small to see here).
  *
@@ -56,10 +56,13 @@ function processCpuMs(pid: number): number {
   }
 }
 
-/** RSS of one process, in MiB. */
-function rssMb(pid: number): number {
+/**
+ * Resident memory of one process, in MiB: RSS, and PSS (shared pages such as
+ * libcrypto divided among the processes sharing them: what one more costs).
+ */
+function memoryMb(pid: number, field: 'Rss' | 'Pss'): number {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((row) => row.startsWith('VmRSS:'));
+    const line = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').split('\n').find((row) => row.startsWith(`${field}:`));
     return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
   } catch {
     return 0;
@@ -148,7 +151,8 @@ async function measure(sshd: Sshd, which: 'builtin' | 'openssh') {
   const sshAfter = sshCpu();
   const samples = count() - samplesBefore;
   clearInterval(writer);
-  const sshRss = sshPids().map(rssMb);
+  const sshRss = sshPids().map((pid) => memoryMb(pid, 'Rss'));
+  const sshPss = sshPids().map((pid) => memoryMb(pid, 'Pss'));
   await s.stop();
 
   const pvlookMs = cpuAfter.own - cpuBefore.own;
@@ -162,6 +166,7 @@ async function measure(sshd: Sshd, which: 'builtin' | 'openssh') {
     connect_ms_p90: round(percentile(connects, 90), 1),
     connect_cpu_ms_per_host: round(connectCpu / hostCount, 2),
     ssh_rss_mb_per_host: sshRss.length ? round(median(sshRss), 2) : 0,
+    ssh_pss_mb_per_host: sshPss.length ? round(median(sshPss), 2) : 0,
     ssh_processes: sshRss.length,
   };
 }
