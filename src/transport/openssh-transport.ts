@@ -35,9 +35,15 @@ const STDERR_KEPT = 4096;
 /** stdout before the ready line (a login banner, rc-file output): only its tail can hold the line. */
 const EARLY_OUTPUT_KEPT = 4096;
 
-/** The arguments for one host's ssh: no prompt ever, no terminal, the host after `--`, then the constant command. */
+/**
+ * The arguments for one host's ssh: no prompt ever, no terminal, the host
+ * after `--`, then the constant command. Everything else comes from the
+ * user's config, except what must not happen once per host: no escape
+ * character (data, not keystrokes, goes down stdin), and no forwarding (an
+ * agent or X11 offered to every server, a LocalForward bound a thousand times).
+ */
 export function sshArgs(host: HostSpec, options: Pick<OpenSshTransportOptions, 'configFile' | 'acceptNewHostKeys'>): string[] {
-  const args = ['-T', '-o', 'BatchMode=yes'];
+  const args = ['-T', '-e', 'none', '-o', 'BatchMode=yes', '-o', 'ClearAllForwardings=yes', '-o', 'ForwardAgent=no', '-o', 'ForwardX11=no'];
   if (options.configFile !== null) args.push('-F', options.configFile);
   if (options.acceptNewHostKeys) args.push('-o', 'StrictHostKeyChecking=accept-new');
   if (host.port !== null) args.push('-p', String(host.port));
