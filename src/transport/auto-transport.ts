@@ -5,7 +5,7 @@
  * per host, for the user and for `pvlook doctor`.
  */
 import { HostError } from '../errors.js';
-import type { HostSpec } from '../core/host-spec.js';
+import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
 import { chooseTransport, namedChoice, type TransportChoice, type TransportMode } from '../core/transport-choice.js';
 import type { RemoteShell, ShellListeners, Transport } from './transport.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
@@ -28,17 +28,25 @@ export interface AutoTransportOptions {
   handOff?: <T>(spec: HostSpec, settings: SshSettings, use: () => T) => T;
 }
 
+/** A host's client, and the settings that decided it until the built-in client has used them. */
+interface Decision {
+  choice: TransportChoice;
+  settings: SshSettings | null;
+}
+
 export class AutoTransport implements Transport {
-  private readonly choices = new Map<string, Promise<{ choice: TransportChoice; settings: SshSettings | null }>>();
+  private readonly choices = new Map<string, Promise<Decision>>();
 
   constructor(private readonly options: AutoTransportOptions) {}
 
   async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal): Promise<RemoteShell> {
-    const { choice, settings } = await this.decide(host);
+    const decision = await this.decide(host);
     signal.throwIfAborted();
-    if (choice.transport === 'openssh') return this.options.openssh.openShell(host, listeners, signal);
+    if (decision.choice.transport === 'openssh') return this.options.openssh.openShell(host, listeners, signal);
     const { handOff } = this.options;
+    const { settings } = decision;
     // Only the first connection after the choice uses its settings; a reconnect asks ssh -G again, like the built-in client alone.
+    decision.settings = null;
     if (settings !== null && handOff) return handOff(host, settings, () => this.options.builtin.openShell(host, listeners, signal));
     return this.options.builtin.openShell(host, listeners, signal);
   }
@@ -52,7 +60,7 @@ export class AutoTransport implements Transport {
     await Promise.all([this.options.builtin.close(), this.options.openssh.close()]);
   }
 
-  private decide(host: HostSpec): Promise<{ choice: TransportChoice; settings: SshSettings | null }> {
+  private decide(host: HostSpec): Promise<Decision> {
     let decided = this.choices.get(host.label);
     if (!decided) {
       decided = this.choose(host);
@@ -63,17 +71,41 @@ export class AutoTransport implements Transport {
     return decided;
   }
 
-  private async choose(host: HostSpec): Promise<{ choice: TransportChoice; settings: SshSettings | null }> {
+  private async choose(host: HostSpec): Promise<Decision> {
     const mode = this.options.modeFor(host) ?? 'auto';
     if (mode !== 'auto') return { choice: namedChoice(mode), settings: null };
-    let settings: SshSettings;
     try {
-      settings = await this.options.resolveSettings(host);
-      return { choice: chooseTransport(await transportFacts(settings, this.options.agentSocket)), settings };
+      const settings = await this.options.resolveSettings(host);
+      return { choice: await this.chooseFor(settings, 0), settings };
     } catch (error) {
       if (isOutOfFiles(error)) throw tooManyOpenFiles(error);
       if (error instanceof HostError) throw error;
       throw new HostError('error', (error as Error).message, { cause: error });
     }
   }
+
+  /**
+   * A host's own needs, then its jump hosts': the built-in client reaches a
+   * target through its jump hosts itself, so a bastion that needs OpenSSH
+   * (one with a certificate, say) needs it for everything behind it too.
+   */
+  private async chooseFor(settings: SshSettings, depth: number): Promise<TransportChoice> {
+    const own = chooseTransport(await transportFacts(settings, this.options.agentSocket));
+    if (own.transport === 'openssh' || settings.proxyJump === null || depth >= MAX_JUMP_DEPTH) return own;
+    for (const hop of settings.proxyJump.split(',').map((text) => text.trim()).filter(Boolean)) {
+      let spec: HostSpec;
+      try {
+        spec = parseHostSpec(hop.replace(/^ssh:\/\//, ''));
+      } catch {
+        // The built-in client reports a bad jump host clearly; nothing to choose here.
+        continue;
+      }
+      const via = await this.chooseFor(await this.options.resolveSettings(spec), depth + 1);
+      if (via.transport === 'openssh') return { transport: 'openssh', why: `jump host ${hop}: ${via.why}` };
+    }
+    return own;
+  }
 }
+
+/** Jump hosts within jump hosts, as deep as the built-in client follows them. */
+const MAX_JUMP_DEPTH = 8;
