@@ -20,6 +20,7 @@ export interface CliArgs {
   split?: boolean;
   session?: string;
   sudo?: boolean;
+  transport?: string;
   watch?: boolean;
   interval?: string;
   count?: string;
@@ -86,6 +87,7 @@ function addHostOptions(command: Command): Command {
     .option('--split', 'when the log is a glob: one row per matched file instead of their sum')
     .option('--session <mode>', 'shell: one long-lived shell per host (default); exec: a new shell for every sample')
     .option('--sudo', 'run the remote shell as root with sudo -n (for logs only root can read; needs NOPASSWD for /bin/sh -s)')
+    .option('--transport <client>', 'auto: the built-in SSH client unless a host needs OpenSSH (default); builtin; openssh: the system ssh')
     .option('--pattern <name=regex>', 'also count new lines matching this POSIX extended regex (repeatable)', (value: string, previous: string[] = []) => [...previous, value]);
 }
 

@@ -9,9 +9,8 @@ import { resolveConfig, type Env } from '../config/resolve.js';
 import { ConfigError, EXIT_USAGE, UsageError } from '../errors.js';
 import { Terminal, type InputStream, type OutputStream } from '../render/terminal.js';
 import { Sampler } from '../sampler/sampler.js';
-import { SshTransport } from '../transport/ssh-transport.js';
-import { openSshResolver } from '../transport/ssh-settings.js';
-import { connectionBudget, fdLimitWarning, openFilesLimit } from '../transport/fd-limit.js';
+import type { Transport } from '../transport/transport.js';
+import { fdLimitWarning, openFilesLimit } from '../transport/fd-limit.js';
 import type { Prober } from '../probe/prober.js';
 import { ShellProber } from '../probe/shell-prober.js';
 import { parseCommandLine } from './args.js';
@@ -26,6 +25,7 @@ import { makeStyle } from '../render/style.js';
 import { safeLines } from '../core/safe-text.js';
 import { WebServer } from '../web/web-server.js';
 import { sharesAddress } from '../web/web-config.js';
+import { fleetTransport } from './transport.js';
 
 export interface MainIO {
   stdout: OutputStream;
@@ -51,16 +51,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     const { args } = parsed;
     const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };
     if (args.command === 'demo') return await runDemo(args, context, io);
-    const sshProber = (config: Config) =>
-      shellProber(
-        config,
-        new SshTransport({
-          resolveSettings: openSshResolver(config.sshConfigFile),
-          agentSocket: io.env.SSH_AUTH_SOCK,
-          acceptNewHostKeys: config.acceptNewHostKeys,
-          maxConnections: connectionBudget(openFilesLimit()),
-        }),
-      );
+    const sshProber = (config: Config) => shellProber(config, fleetTransport(config, io.env));
     if (args.command === 'check') return await runCheck(args, context, io, sshProber);
     if (args.command === 'doctor') return await runDoctor(args, context, io);
     const config = await resolveConfig(args, context);
@@ -75,7 +66,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
 }
 
 /** The prober for a config: each host's shell kept for good, or started for every sample (`session: exec`). */
-export function shellProber(config: Config, transport: SshTransport): Prober {
+export function shellProber(config: Config, transport: Transport): Prober {
   const modes = new Map(config.hosts.map((host) => [host.spec.label, host.session]));
   const sudo = new Set(config.hosts.filter((host) => host.sudo === true).map((host) => host.spec.label));
   return new ShellProber(transport, (host) => modes.get(host.label) ?? 'shell', (host) => sudo.has(host.label));

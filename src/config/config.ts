@@ -7,6 +7,7 @@ import type { TrendOptions } from '../core/trend.js';
 import type { Thresholds } from '../core/check.js';
 import type { ListenAddress } from '../export/exporter.js';
 import type { SessionMode } from '../probe/prober.js';
+import type { TransportMode } from '../core/transport-choice.js';
 import type { WebConfig } from '../web/web-config.js';
 
 /** One log watched on one host, labelled with the group it came from. */
@@ -21,6 +22,8 @@ export interface Watch {
   session?: SessionMode;
   /** run the host's shell through `sudo -n`, as the group or file asks (--sudo or PVLOOK_SUDO wins) */
   sudo?: boolean;
+  /** which SSH client, as the group or file asks (a flag or PVLOOK_TRANSPORT wins) */
+  transport?: TransportMode;
 }
 
 export interface Pattern {
@@ -37,6 +40,8 @@ export interface HostPlan {
    * for it: one shell reads all of a host's logs). Absent means no sudo.
    */
   sudo?: boolean;
+  /** which SSH client reaches it (absent: auto, the built-in one unless its settings need OpenSSH) */
+  transport?: TransportMode;
   /** every log this host is watched for; one remote command covers them all */
   watches: Watch[];
 }
@@ -75,6 +80,7 @@ export const DEFAULTS = {
   /** below this a sampler only spins: the shell, SSH and the terminal each take milliseconds per sample */
   minIntervalSeconds: 0.1,
   session: 'shell',
+  transport: 'auto',
   // Each host has at most one command in flight anyway; the bound smooths bursts on very large fleets.
   // Measured at 1,000 hosts: 50 in flight made a round take the whole second, 1,000 took ~230 ms.
   parallel: 1000,

@@ -16,6 +16,7 @@ import { resolveWeb } from '../web/web-config.js';
 import { DEFAULTS, type Config, type HostPlan, type Pattern, type Watch } from './config.js';
 import type { FileConfig } from './schema.js';
 import type { SessionMode } from '../probe/prober.js';
+import { TRANSPORT_MODES, type TransportMode } from '../core/transport-choice.js';
 import { readHostsFile } from './hosts-file.js';
 import { loadConfigFile } from './load-file.js';
 
@@ -161,27 +162,29 @@ async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileCo
     const split = args.split ?? (chosen.length === 1 ? groups[group]?.split : file.split) ?? false;
     const session = (chosen.length === 1 ? groups[group]?.session : undefined) ?? file.session;
     const sudo = (chosen.length === 1 ? groups[group]?.sudo : undefined) ?? file.sudo;
-    const watch = { group, log, patterns: [...patternList(chosen.length === 1 ? groups[group]?.patterns : file.patterns), ...flagPatterns], split, ...(session ? { session } : {}), ...(sudo ? { sudo } : {}) };
+    const transport = (chosen.length === 1 ? groups[group]?.transport : undefined) ?? file.transport;
+    const watch = { group, log, patterns: [...patternList(chosen.length === 1 ? groups[group]?.patterns : file.patterns), ...flagPatterns], split, ...(session ? { session } : {}), ...(sudo ? { sudo } : {}), ...(transport ? { transport } : {}) };
     for (const host of given) pairs.push({ host, watch, source: hostsFile !== undefined && !args.hosts.includes(host) ? hostsFile : 'command line' });
   } else {
     if (file.hosts !== undefined && (chosen.length === 0 || chosen.includes(DEFAULTS.group))) {
       const log = logFlag ?? file.log;
       if (log === undefined) throw new ConfigError(fileName, ['key "hosts" is set but no "log" path is: add "log", or pass --log']);
-      const watch = { group: DEFAULTS.group, log, patterns: [...patternList(file.patterns), ...flagPatterns], split: args.split ?? file.split ?? false, ...(file.session ? { session: file.session } : {}), ...(file.sudo ? { sudo: file.sudo } : {}) };
+      const watch = { group: DEFAULTS.group, log, patterns: [...patternList(file.patterns), ...flagPatterns], split: args.split ?? file.split ?? false, ...(file.session ? { session: file.session } : {}), ...(file.sudo ? { sudo: file.sudo } : {}), ...(file.transport ? { transport: file.transport } : {}) };
       file.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "hosts"` }));
     }
     for (const [name, group] of Object.entries(groups)) {
       if (chosen.length > 0 && !chosen.includes(name)) continue;
       const session = group.session ?? file.session;
       const sudo = group.sudo ?? file.sudo;
-      const watch = { group: name, log: logFlag ?? group.log, patterns: [...patternList(group.patterns), ...flagPatterns], split: args.split ?? group.split ?? false, ...(session ? { session } : {}), ...(sudo ? { sudo } : {}) };
+      const transport = group.transport ?? file.transport;
+      const watch = { group: name, log: logFlag ?? group.log, patterns: [...patternList(group.patterns), ...flagPatterns], split: args.split ?? group.split ?? false, ...(session ? { session } : {}), ...(sudo ? { sudo } : {}), ...(transport ? { transport } : {}) };
       group.hosts.forEach((host) => pairs.push({ host, watch, source: `${fileName}: key "groups.${name}.hosts"` }));
     }
   }
   if (pairs.length === 0) {
     throw new UsageError('no hosts to watch: name them (pvlook web01 web02), use --hosts-file, or list "hosts" or "groups" in a config file (try pvlook demo)');
   }
-  return planHosts(pairs, sessionOverride(args.session, env.PVLOOK_SESSION), sudoOverride(args.sudo, env.PVLOOK_SUDO));
+  return planHosts(pairs, sessionOverride(args.session, env.PVLOOK_SESSION), sudoOverride(args.sudo, env.PVLOOK_SUDO), transportOverride(args.transport, env.PVLOOK_TRANSPORT));
 }
 
 /** --sudo or PVLOOK_SUDO (1/true/yes or 0/false/no), which beat every config file setting. */
@@ -199,6 +202,15 @@ function sessionOverride(flag: string | undefined, env: string | undefined): Ses
   if (value === undefined || value === '') return null;
   if (value !== 'shell' && value !== 'exec') throw new UsageError(`${source} ${quote(value)}: expected shell or exec`);
   return value;
+}
+
+/** --transport or PVLOOK_TRANSPORT, which beat every config file setting. */
+function transportOverride(flag: string | undefined, env: string | undefined): TransportMode | null {
+  const [value, source] = flag !== undefined ? [flag, '--transport'] : [env, 'PVLOOK_TRANSPORT'];
+  if (value === undefined || value === '') return null;
+  const mode = TRANSPORT_MODES.find((known) => known === value);
+  if (mode === undefined) throw new UsageError(`${source} ${quote(value)}: expected ${TRANSPORT_MODES.join(', ')}`);
+  return mode;
 }
 
 function checkLogPath(log: string | undefined, source: string): void {
@@ -246,7 +258,7 @@ function shardOf(hosts: HostPlan[], text: string | undefined, source: string): H
 }
 
 /** Expand ranges, parse each host once, and gather every watch of a host onto it. */
-function planHosts(pairs: readonly { host: string; watch: Watch; source: string }[], session: SessionMode | null, sudo: boolean | null): HostPlan[] {
+function planHosts(pairs: readonly { host: string; watch: Watch; source: string }[], session: SessionMode | null, sudo: boolean | null, transport: TransportMode | null): HostPlan[] {
   const byLabel = new Map<string, HostPlan>();
   for (const { host, watch, source } of pairs) {
     let names: string[];
@@ -260,7 +272,7 @@ function planHosts(pairs: readonly { host: string; watch: Watch; source: string 
       let plan = byLabel.get(name);
       if (!plan) {
         try {
-          plan = { spec: parseHostSpec(name), session: session ?? DEFAULTS.session, ...(sudo ? { sudo } : {}), watches: [] };
+          plan = { spec: parseHostSpec(name), session: session ?? DEFAULTS.session, ...(sudo ? { sudo } : {}), transport: transport ?? DEFAULTS.transport, watches: [] };
         } catch (error) {
           if (error instanceof HostSpecError) throw new UsageError(`${source}: ${error.message}`, { cause: error });
           throw error;
@@ -272,7 +284,17 @@ function planHosts(pairs: readonly { host: string; watch: Watch; source: string 
       if (session === null && watch.session === 'exec') plan.session = 'exec';
       // Likewise one shell reads all of a host's logs: sudo for one group is sudo for the host.
       if (sudo === null && watch.sudo === true) plan.sudo = true;
+      if (transport === null && watch.transport !== undefined) plan.transport = strongerTransport(plan.transport ?? DEFAULTS.transport, watch.transport);
     }
   }
   return [...byLabel.values()];
+}
+
+/**
+ * A host in several groups that name different clients: a named client beats
+ * auto, and OpenSSH beats the built-in one (it reaches whatever the other can).
+ */
+function strongerTransport(a: TransportMode, b: TransportMode): TransportMode {
+  const rank: Record<TransportMode, number> = { auto: 0, builtin: 1, openssh: 2 };
+  return rank[b] > rank[a] ? b : a;
 }

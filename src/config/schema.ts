@@ -44,6 +44,9 @@ const session = z
 const sudo = z
   .boolean()
   .describe('run pvlook\'s shell as root through sudo -n (sudo -n /bin/sh -s), for logs only root can read; needs a NOPASSWD sudoers rule for /bin/sh -s');
+const transport = z
+  .enum(['auto', 'builtin', 'openssh'])
+  .describe('SSH client: auto (default) uses the built-in one unless a host\'s ssh settings need OpenSSH (ProxyCommand, certificates, GSSAPI, key types it cannot use); builtin: always the built-in one; openssh: the system ssh, one process per host');
 
 export const groupSchema = z.strictObject({
   log: logPath,
@@ -52,6 +55,7 @@ export const groupSchema = z.strictObject({
   patterns: patterns.optional(),
   session: session.optional(),
   sudo: sudo.optional(),
+  transport: transport.optional(),
   check: thresholds.optional(),
 });
 
@@ -67,6 +71,7 @@ export const fileConfigSchema = z.strictObject({
     .describe('named groups, each with its own log and hosts; a host may be in several'),
   session: session.optional(),
   sudo: sudo.optional(),
+  transport: transport.optional(),
   interval: seconds.min(0.1, 'must be at least 0.1 seconds').optional().describe('seconds between samples (at least 0.1)'),
   timeout: seconds.optional().describe('seconds to wait for a host to connect and for its command to answer'),
   parallel: z.int().min(1).max(10_000).optional().describe('SSH commands in flight at once, fleet-wide'),

@@ -1,7 +1,9 @@
 /**
  * known_hosts, read the way OpenSSH reads it: plain and hashed (`|1|salt|hmac`)
  * names, `[host]:port` for non-default ports, `*`/`?` wildcards, `!negation`,
- * and `@revoked` keys. `@cert-authority` lines are not supported and skipped.
+ * and `@revoked` keys. `@cert-authority` lines are kept apart: the built-in
+ * client cannot check a host certificate, but knowing that a host is trusted
+ * only through a CA tells pvlook to hand it to OpenSSH.
  */
 import { createHmac } from 'node:crypto';
 
@@ -13,7 +15,7 @@ export interface LineOrigin {
 }
 
 export interface KnownHostLine {
-  marker: 'revoked' | null;
+  marker: 'revoked' | 'cert-authority' | null;
   patterns: string[];
   keyType: string;
   /** base64 of the public key blob, as written in the file */
@@ -30,8 +32,9 @@ export function parseKnownHosts(text: string, file = ''): KnownHostLine[] {
     const fields = line.split(/\s+/);
     let marker: KnownHostLine['marker'] = null;
     if (fields[0]?.startsWith('@')) {
-      if (fields[0] !== '@revoked') continue;
-      marker = 'revoked';
+      if (fields[0] === '@revoked') marker = 'revoked';
+      else if (fields[0] === '@cert-authority') marker = 'cert-authority';
+      else continue;
       fields.shift();
     }
     const [hosts, keyType, key] = fields;
@@ -39,6 +42,12 @@ export function parseKnownHosts(text: string, file = ''): KnownHostLine[] {
     lines.push({ marker, patterns: hosts.split(','), keyType, key, origin: { file, line: index + 1 } });
   }
   return lines;
+}
+
+/** Whether a `@cert-authority` line (not revoked) vouches for hosts named `name`. */
+export function hasCertAuthorityFor(lines: readonly KnownHostLine[], name: string): boolean {
+  const revoked = new Set(lines.filter((line) => line.marker === 'revoked').map((line) => line.key));
+  return lines.some((line) => line.marker === 'cert-authority' && !revoked.has(line.key) && matchesHostList(line.patterns, name));
 }
 
 /** The name OpenSSH looks up: plain for port 22, `[host]:port` otherwise. */
@@ -59,7 +68,7 @@ export function keysForHost(lines: readonly KnownHostLine[], name: string): Host
     if (line.marker === 'revoked') {
       // OpenSSH treats a revoked key as revoked whatever host pattern it carries.
       if (!revoked.has(line.key)) revoked.set(line.key, line.origin);
-    } else if (matchesHostList(line.patterns, name)) {
+    } else if (line.marker === null && matchesHostList(line.patterns, name)) {
       trusted.push({ keyType: line.keyType, key: line.key, origin: line.origin });
     }
   }

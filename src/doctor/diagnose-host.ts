@@ -13,6 +13,8 @@ import { resolveStep } from './resolve-step.js';
 import { shellStep } from './shell-step.js';
 import { diagnosis, passed, type HostDiagnosis, type StepResult } from './step.js';
 import { transportStep } from './transport-step.js';
+import { OpenSshTransport } from '../transport/openssh-transport.js';
+import type { Transport } from '../transport/transport.js';
 
 export interface DoctorContext extends ConnectContext {
   home: string;
@@ -26,25 +28,46 @@ export async function diagnoseHost(plan: HostPlan, context: DoctorContext): Prom
     steps.push(...results);
     return results.every((step) => step.status === 'ok');
   };
+  /** The steps that run pvlook's own shell, over whichever client connected. */
+  const shellAndLogs = async (transport: Transport): Promise<HostDiagnosis> => {
+    const needsAwk = plan.watches.some((watch) => watch.patterns.length > 0);
+    if (!done(await shellStep(transport, plan.spec, needsAwk, context.timeoutMs))) return finish();
+    // With --sudo the logs step's shell ran through sudo: its success is sudo's, its failure says why.
+    if (done(await logsStep(transport, plan, user, context.timeoutMs)) && plan.sudo === true) {
+      done(passed('sudo', 'the shell ran as root through sudo -n /bin/sh -s, without a password'));
+    }
+    return finish();
+  };
+  let user = '';
   try {
     const resolved = await resolveStep(plan.spec, context.sshConfigFile, context.home);
     if (!done(resolved.step) || !resolved.resolution) return finish();
     const { resolution } = resolved;
-    if (!done(transportStep(resolution))) return finish();
+    user = resolution.settings.user;
+    const chosen = await transportStep(resolution, plan.transport ?? 'auto', context.agentSocket);
+    if (!done(chosen.step)) return finish();
+    if (chosen.choice.transport === 'openssh') {
+      // OpenSSH connects, checks the host key with the user's own policy and logs in itself: what it
+      // says when it fails comes back through the shell step.
+      done(
+        passed('connect', 'by OpenSSH'),
+        passed('handshake', 'by OpenSSH, with your known_hosts and its own policy (including @cert-authority)'),
+        passed('login', 'by OpenSSH (certificates, agent, GSSAPI, FIDO keys as your ssh config says)'),
+      );
+      const transport = new OpenSshTransport({ configFile: context.sshConfigFile, acceptNewHostKeys: context.acceptNewHostKeys });
+      try {
+        return await shellAndLogs(transport);
+      } finally {
+        await transport.close();
+      }
+    }
     const connected = await connectStep(resolution.settings, context);
     if (!done(connected.step) || !connected.connected) return finish();
     open.push(...connected.connected.jumps);
     const handshake = await handshakeSteps(resolution, connected.connected.sock, context);
     if (handshake.ssh) open.push(handshake.ssh);
     if (!done(...handshake.steps) || !handshake.ssh) return finish();
-    const transport = new ConnectionTransport(handshake.ssh);
-    const needsAwk = plan.watches.some((watch) => watch.patterns.length > 0);
-    if (!done(await shellStep(transport, plan.spec, needsAwk, context.timeoutMs))) return finish();
-    // With --sudo the logs step's shell ran through sudo: its success is sudo's, its failure says why.
-    if (done(await logsStep(transport, plan, resolution.settings.user, context.timeoutMs)) && plan.sudo === true) {
-      done(passed('sudo', 'the shell ran as root through sudo -n /bin/sh -s, without a password'));
-    }
-    return finish();
+    return await shellAndLogs(new ConnectionTransport(handshake.ssh));
   } finally {
     // The target first, then its jump hosts from the last hop back to the first.
     for (const ssh of open.reverse()) ssh.dispose();

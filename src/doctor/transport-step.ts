@@ -1,23 +1,27 @@
 /**
- * Step 2: which client connects, and why. One function of the resolved
- * settings, so a chooser between transports can take its place. Today there
- * is one: pvlook's built-in client (ssh2), which cannot run a ProxyCommand
- * (connecting directly would bypass whatever the command is for, so the
- * transport refuses) nor offer a certificate (it logs in with plain keys).
+ * Step 2: which client connects, and why: the same choice a sample makes
+ * (core/transport-choice.ts over the facts transport/transport-facts.ts reads
+ * from the host's settings and the files they name), or the client the user
+ * named. With `builtin`, a ProxyCommand host is refused here, as the built-in
+ * client refuses it.
  */
+import { chooseTransport, namedChoice, type TransportChoice, type TransportMode } from '../core/transport-choice.js';
+import { transportFacts } from '../transport/transport-facts.js';
 import type { Resolution } from './resolve-step.js';
 import { failed, passed, type StepResult } from './step.js';
 
-export function transportStep({ settings, certificateFiles }: Resolution): StepResult {
-  if (settings.proxyCommand !== null) {
-    return failed(
-      'transport',
-      `built-in client: it cannot run ProxyCommand ${settings.proxyCommand}, and will not connect around it`,
-      'use ProxyJump for this host instead (ProxyCommand "ssh -W %h:%p bastion" is ProxyJump bastion)',
-    );
+export async function transportStep({ settings }: Resolution, mode: TransportMode, agentSocket: string | undefined): Promise<{ step: StepResult; choice: TransportChoice }> {
+  const choice = mode === 'auto' ? chooseTransport(await transportFacts(settings, agentSocket)) : namedChoice(mode);
+  if (choice.transport === 'builtin' && settings.proxyCommand !== null) {
+    return {
+      choice,
+      step: failed(
+        'transport',
+        `built-in client: it cannot run ProxyCommand ${settings.proxyCommand}, and will not connect around it`,
+        'use transport auto or openssh for this host (or ProxyJump: ProxyCommand "ssh -W %h:%p bastion" is ProxyJump bastion)',
+      ),
+    };
   }
-  if (certificateFiles.length > 0) {
-    return passed('transport', `built-in client (the only one so far); it cannot use CertificateFile ${certificateFiles.join(', ')}: it logs in with plain keys only`);
-  }
-  return passed('transport', 'built-in client (the only one so far)');
+  const client = choice.transport === 'openssh' ? 'OpenSSH (the system ssh, one process per host)' : 'built-in client';
+  return { choice, step: passed('transport', `${client}: ${choice.why}`) };
 }

@@ -23,8 +23,12 @@ export interface SshSettings {
   hostKeyAlias: string | null;
   /** a ProxyJump value other than "none": comma-separated jump hosts, first hop first */
   proxyJump: string | null;
-  /** a ProxyCommand other than "none" (not supported: refused) */
+  /** a ProxyCommand other than "none" (only OpenSSH runs it; the built-in client refuses) */
   proxyCommand: string | null;
+  /** CertificateFile values: user certificates, which only OpenSSH presents (absent: none) */
+  certificateFiles?: string[];
+  /** GSSAPIAuthentication yes: Kerberos logins, which only OpenSSH does (absent: no) */
+  gssapiAuthentication?: boolean;
   /** OpenSSH's HashKnownHosts: hash names of keys we record */
   hashKnownHosts: boolean;
 }
@@ -54,6 +58,8 @@ export function parseSshG(text: string, home: string): SshSettings {
     hostKeyAlias: one('hostkeyalias') ?? null,
     proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump : null,
     proxyCommand: proxyCommand && proxyCommand !== 'none' ? proxyCommand : null,
+    certificateFiles: files('certificatefile'),
+    gssapiAuthentication: one('gssapiauthentication') === 'yes',
     hashKnownHosts: one('hashknownhosts') === 'yes',
   };
 }
@@ -102,6 +108,8 @@ export function fallbackSettings(spec: HostSpec, home: string): SshSettings {
     hostKeyAlias: null,
     proxyJump: null,
     proxyCommand: null,
+    certificateFiles: [],
+    gssapiAuthentication: false,
     hashKnownHosts: false,
   };
 }

@@ -231,7 +231,7 @@ export class SshTransport implements Transport {
     }
     if (settings.proxyCommand !== null) {
       // Connecting directly would bypass whatever the command was for.
-      throw new HostError('error', `ProxyCommand is not supported (use ProxyJump); refusing to connect to ${spec.host} directly`);
+      throw new HostError('error', `ProxyCommand is not supported by the built-in client: use transport openssh (or auto), or ProxyJump; refusing to connect to ${spec.host} directly`);
     }
     return settings;
   }

@@ -156,13 +156,17 @@ test('through a jump host: connect says via which, and the rest runs on that pat
   assert.match(found.resolve!.detail, /; ProxyJump h1/);
 });
 
-test('ProxyCommand: the built-in client says it cannot run it, before connecting anywhere', async () => {
-  const { code, steps: found } = await steps('-l', log, 'proxy-command');
-  assert.equal(code, 1);
-  assert.equal(found.transport!.status, 'failed');
-  assert.match(found.transport!.detail, /cannot run ProxyCommand ssh /);
-  assert.match(found.transport!.fix!, /ProxyJump/);
-  assert.equal(found.connect!.status, 'not reached');
+test('ProxyCommand: auto picks OpenSSH, which samples the host; with --transport builtin it is refused before connecting anywhere', async () => {
+  const auto = await steps('-l', log, 'proxy-command');
+  assert.equal(auto.code, 0, JSON.stringify(auto.steps));
+  assert.match(auto.steps.transport!.detail, /^OpenSSH .*ProxyCommand ssh /);
+  assert.deepEqual([auto.steps.shell!.status, auto.steps.logs!.status], ['ok', 'ok']);
+  const builtin = await steps('--transport', 'builtin', '-l', log, 'proxy-command');
+  assert.equal(builtin.code, 1);
+  assert.equal(builtin.steps.transport!.status, 'failed');
+  assert.match(builtin.steps.transport!.detail, /cannot run ProxyCommand ssh /);
+  assert.match(builtin.steps.transport!.fix!, /transport auto or openssh/);
+  assert.equal(builtin.steps.connect!.status, 'not reached');
 });
 
 test('--json: one object, hosts in the order given, steps with name, ok, status, detail and fix', async () => {

@@ -101,7 +101,7 @@ test('the published JSON Schema is the one generated from the config schema, and
   const published = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../schema/pvlookrc.schema.json'), 'utf8'));
   assert.deepEqual(published, JSON.parse(JSON.stringify(configJsonSchema())), 'run npm run schema');
   assert.equal(published.additionalProperties, false);
-  assert.deepEqual(Object.keys(published.properties).sort(), ['$schema', 'acceptNewHostKeys', 'ascii', 'check', 'color', 'groups', 'hosts', 'interval', 'listen', 'log', 'parallel', 'patterns', 'session', 'split', 'sshConfig', 'sudo', 'textfile', 'timeout', 'trend', 'web', 'webToken']);
+  assert.deepEqual(Object.keys(published.properties).sort(), ['$schema', 'acceptNewHostKeys', 'ascii', 'check', 'color', 'groups', 'hosts', 'interval', 'listen', 'log', 'parallel', 'patterns', 'session', 'split', 'sshConfig', 'sudo', 'textfile', 'timeout', 'transport', 'trend', 'web', 'webToken']);
   // An editor pointing at the schema with "$schema" is fine for pvlook too.
   const dir = fresh();
   writeFileSync(path.join(dir, '.pvlookrc.json'), JSON.stringify({ $schema: './schema/pvlookrc.schema.json', interval: 3 }));

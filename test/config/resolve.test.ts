@@ -31,7 +31,7 @@ test('defaults: snapshot, 1 s interval, 1000 parallel, 10 s timeout, colour only
   assert.equal(config.timeoutMs, 10_000);
   assert.equal(config.color, false);
   assert.equal((await resolve(['-l', '/x.log', 'web1'], dir, {}, true)).color, true);
-  assert.deepEqual(config.hosts, [{ spec: { label: 'web1', host: 'web1', user: null, port: null }, session: 'shell', watches: [{ group: 'default', log: '/x.log', patterns: [], split: false }] }]);
+  assert.deepEqual(config.hosts, [{ spec: { label: 'web1', host: 'web1', user: null, port: null }, session: 'shell', transport: 'auto', watches: [{ group: 'default', log: '/x.log', patterns: [], split: false }] }]);
 });
 
 test('precedence: config file < PVLOOK_* environment < flags', async () => {
@@ -64,7 +64,7 @@ test('groups: each with its own log; a host in two groups is one host with two l
   assert.deepEqual(ui.hosts.map((h) => h.spec.label), ['w2', 'u1']);
   // Hosts named on the command line with one -g join that group and use its log.
   const adhoc = await resolve(['-g', 'apache', 'w9'], dir);
-  assert.deepEqual(adhoc.hosts, [{ spec: { label: 'w9', host: 'w9', user: null, port: null }, session: 'shell', watches: [{ group: 'apache', log: '/a.log', patterns: [], split: false }] }]);
+  assert.deepEqual(adhoc.hosts, [{ spec: { label: 'w9', host: 'w9', user: null, port: null }, session: 'shell', transport: 'auto', watches: [{ group: 'apache', log: '/a.log', patterns: [], split: false }] }]);
   await assert.rejects(resolve(['-g', 'nope'], dir), /--group "nope": no such group .*groups: apache, ui/);
 });
 
@@ -141,6 +141,19 @@ test('sudo: off by default; from a group (for every log of its hosts) or the fil
   assert.deepEqual(sudo(await resolve(['-l', '/x.log', 'e'], folder({ '.pvlookrc.yaml': 'sudo: true\n' }))), ['e:sudo']);
   await assert.rejects(resolve([], dir, { PVLOOK_SUDO: 'maybe' }), /PVLOOK_SUDO "maybe": expected 1 or 0/);
   await assert.rejects(resolve([], folder({ '.pvlookrc.yaml': 'sudo: yes please\nlog: /x\nhosts: [d]\n' })), /sudo/);
+});
+
+test('transport: auto by default; a group or the file names a client, OpenSSH wins a conflict, and --transport or PVLOOK_TRANSPORT beat both', async () => {
+  const dir = folder({
+    '.pvlookrc.yaml': 'transport: builtin\ngroups:\n  lean:\n    log: /a.log\n    hosts: [a, b]\n  behind:\n    log: /s.log\n    transport: openssh\n    hosts: [b, c]\n',
+  });
+  const clients = (config: Awaited<ReturnType<typeof resolve>>) => config.hosts.map((h) => `${h.spec.label}:${h.transport}`);
+  assert.deepEqual(clients(await resolve([], dir)), ['a:builtin', 'b:openssh', 'c:openssh']);
+  assert.deepEqual(clients(await resolve(['--transport', 'auto'], dir)), ['a:auto', 'b:auto', 'c:auto']);
+  assert.deepEqual(clients(await resolve([], dir, { PVLOOK_TRANSPORT: 'builtin' })), ['a:builtin', 'b:builtin', 'c:builtin']);
+  assert.deepEqual(clients(await resolve(['-l', '/x', 'h'], folder())), ['h:auto']);
+  await assert.rejects(resolve(['--transport', 'ssh2'], dir), /--transport "ssh2": expected auto, builtin, openssh/);
+  await assert.rejects(resolve([], folder({ '.pvlookrc.yaml': 'transport: putty\nlog: /x\nhosts: [d]\n' })), /transport/);
 });
 
 test('an interval under 0.1 s is refused wherever it comes from: pvlook would only spin', async () => {

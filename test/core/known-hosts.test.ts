@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, parseKnownHosts, verdictOrigin } from '../../src/core/known-hosts.js';
+import { hasCertAuthorityFor, hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, parseKnownHosts, verdictOrigin } from '../../src/core/known-hosts.js';
 
 const KEY_A = 'AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const KEY_B = 'AAAAC3NzaC1lZDI1NTE5AAAAIBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
@@ -67,4 +67,13 @@ test('a verdict names its line: the one vouching, revoking, or holding the other
   assert.equal(judgeHostKey(other, KEY_B), 'changed');
   assert.deepEqual(verdictOrigin(other, KEY_B), { file: 'kh', line: 1 });
   assert.equal(verdictOrigin(keysForHost(lines, 'web02'), KEY_A), null);
+});
+
+test('a @cert-authority line vouches for the hosts it names, but is never a host key itself; a revoked CA vouches for none', () => {
+  const lines = parseKnownHosts(`@cert-authority *.example.com,!db.example.com ssh-ed25519 ${KEY_A}\n@cert-authority [10.0.0.*]:2222 ssh-ed25519 ${KEY_B}\n@revoked * ssh-ed25519 ${KEY_B}\n`);
+  assert.equal(hasCertAuthorityFor(lines, 'web.example.com'), true);
+  assert.equal(hasCertAuthorityFor(lines, 'db.example.com'), false);
+  assert.equal(hasCertAuthorityFor(lines, 'web.example.org'), false);
+  assert.equal(hasCertAuthorityFor(lines, '[10.0.0.7]:2222'), false);
+  assert.equal(judgeHostKey(keysForHost(lines, 'web.example.com'), KEY_A), 'unknown');
 });

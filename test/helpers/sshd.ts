@@ -45,10 +45,12 @@ export function sshdAvailable(): boolean {
 export interface SshdOptions {
   hostCount?: number;
   firstAddress?: number;
-  /** more sshd_config lines, e.g. a Match block */
+  /** more sshd_config lines, e.g. a Match block; {DIR} stands for the fixture's folder */
   extraConfig?: string[];
   /** more users allowed to log in (as root they are created if need be, like the test user: see ensureUser) */
   extraUsers?: string[];
+  /** called with the fixture's folder and addresses once its keys exist, before sshd starts (e.g. to sign the host key) */
+  prepare?: (dir: string, addresses: readonly string[]) => void | Promise<void>;
 }
 
 export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
@@ -88,10 +90,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       'LogLevel VERBOSE',
       `AllowUsers ${[user, ...(options.extraUsers ?? [])].join(' ')}`,
       // Match blocks may name the fixture's addresses as ADDR1, ADDR2, ...
-      ...(options.extraConfig ?? []).map((line) => line.replace(/ADDR(\d+)/g, (_, n: string) => addresses[Number(n) - 1] ?? '')),
+      ...(options.extraConfig ?? []).map((line) => line.replace(/ADDR(\d+)/g, (_, n: string) => addresses[Number(n) - 1] ?? '').replaceAll('{DIR}', dir)),
     ].join('\n') + '\n',
   );
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true });
+  await options.prepare?.(dir, addresses);
 
   const knownHosts = path.join(dir, 'known_hosts');
   await writeFile(knownHosts, addresses.map((address) => `[${address}]:${port} ${hostKeyPublic}`).join('\n') + '\n');

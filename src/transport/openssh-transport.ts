@@ -1,0 +1,162 @@
+/**
+ * The system OpenSSH client as a transport: one `ssh host /bin/sh -s` process
+ * per host, for as long as its shell lives. OpenSSH does what the built-in
+ * client cannot (ProxyCommand, certificates, GSSAPI, hardware keys) with the
+ * user's own config, agent and host-key policy; it costs a process and its
+ * memory per host (BENCHMARKS.md), so `auto` picks it only where needed.
+ *
+ * The shell counts as started only when it has echoed a random line back:
+ * until then a failure is ssh's own (exit 255 and a line on stderr: host key,
+ * login, network) and is reported as such; after it, an exit is the shell
+ * ending, as with the built-in client.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { HostError } from '../errors.js';
+import type { HostSpec } from '../core/host-spec.js';
+import { SHELL_COMMAND } from '../probe/wire.js';
+import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
+import { exitText, saysConnectionLost, sshFailure, SSH_FAILED } from './openssh-failure.js';
+import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
+
+export interface OpenSshTransportOptions {
+  /** like `ssh -F`; null uses ~/.ssh/config and the system config */
+  configFile: string | null;
+  /** record keys of hosts that have none on file (pvlook's --accept-new, passed on as StrictHostKeyChecking=accept-new) */
+  acceptNewHostKeys?: boolean;
+  /** the ssh program (default: `ssh` on PATH) */
+  program?: string;
+  /** ssh processes that fit under the open-files limit (each holds three pipes here); one more is refused at once */
+  maxProcesses?: number | null;
+}
+
+/** stderr kept per process before the shell answers: enough for ssh's few lines, bounded against a chatty host. */
+const STDERR_KEPT = 4096;
+/** stdout before the ready line (a login banner, rc-file output): only its tail can hold the line. */
+const EARLY_OUTPUT_KEPT = 4096;
+
+/**
+ * The arguments for one host's ssh: no prompt ever, no terminal, the host
+ * after `--`, then the constant command. Everything else comes from the
+ * user's config, except what must not happen once per host: no escape
+ * character (data, not keystrokes, goes down stdin), and no forwarding (an
+ * agent or X11 offered to every server, a LocalForward bound a thousand times).
+ */
+export function sshArgs(host: HostSpec, options: Pick<OpenSshTransportOptions, 'configFile' | 'acceptNewHostKeys'>, command = SHELL_COMMAND): string[] {
+  const args = ['-T', '-e', 'none', '-o', 'BatchMode=yes', '-o', 'ClearAllForwardings=yes', '-o', 'ForwardAgent=no', '-o', 'ForwardX11=no'];
+  if (options.configFile !== null) args.push('-F', options.configFile);
+  if (options.acceptNewHostKeys) args.push('-o', 'StrictHostKeyChecking=accept-new');
+  if (host.port !== null) args.push('-p', String(host.port));
+  if (host.user !== null) args.push('-l', host.user);
+  args.push('--', host.host, command);
+  return args;
+}
+
+export class OpenSshTransport implements Transport {
+  private readonly children = new Set<ChildProcessWithoutNullStreams>();
+  private closed = false;
+
+  constructor(private readonly options: OpenSshTransportOptions) {}
+
+  async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
+    if (this.closed) throw new HostError('error', 'pvlook is shutting down');
+    const budget = this.options.maxProcesses;
+    if (budget !== undefined && budget !== null && this.children.size >= budget) throw tooManyOpenFiles(null);
+    signal.throwIfAborted();
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      // Pipes for all three: ssh never reads the terminal, and BatchMode means it never asks.
+      child = spawn(this.options.program ?? 'ssh', sshArgs(host, this.options, options?.command), { stdio: ['pipe', 'pipe', 'pipe'], detached: false, windowsHide: true });
+    } catch (error) {
+      throw spawnFailure(error);
+    }
+    this.children.add(child);
+    const forget = () => this.children.delete(child);
+    child.once('close', forget);
+    // A process that never started (no ssh program) may never report 'close'.
+    child.once('error', forget);
+    return started(child, host, listeners, signal);
+  }
+
+  /** ssh processes running right now, for tests and benchmarks. */
+  stats(): { processes: number; pids: number[] } {
+    return { processes: this.children.size, pids: [...this.children].map((child) => child.pid ?? 0).filter(Boolean) };
+  }
+
+  /** End every ssh process, and wait until they are gone. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const running = [...this.children].filter((child) => child.exitCode === null && child.signalCode === null);
+    const gone = running.map((child) => new Promise((resolve) => child.once('close', resolve)));
+    for (const child of running) child.kill();
+    await Promise.all(gone);
+  }
+}
+
+/** Resolve once the remote shell has echoed the ready line; reject with ssh's own failure before that. */
+function started(child: ChildProcessWithoutNullStreams, host: HostSpec, listeners: ShellListeners, signal: AbortSignal): Promise<RemoteShell> {
+  const ready = `@pvlook-ready-${randomBytes(8).toString('hex')}\n`;
+  let early = '';
+  let stderr = '';
+  let isReady = false;
+  const where = host.label;
+  const shell: RemoteShell = {
+    write: (text) => {
+      child.stdin.write(text);
+    },
+    end: () => {
+      child.stdin.end();
+    },
+    abandon: () => {
+      child.kill();
+    },
+  };
+  // A shell that is gone makes stdin writes fail with EPIPE; its exit says why.
+  child.stdin.on('error', () => undefined);
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEPT);
+    if (isReady) listeners.stderr(chunk);
+  });
+
+  return new Promise<RemoteShell>((resolve, reject) => {
+    const onAbort = () => {
+      child.kill();
+      reject(new HostError('timeout', `no shell on ${where} in time`));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (isReady) return listeners.stdout(chunk);
+      early = (early + chunk.toString('latin1')).slice(-EARLY_OUTPUT_KEPT);
+      const at = early.indexOf(ready);
+      if (at === -1) return;
+      isReady = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(shell);
+      const rest = early.slice(at + ready.length);
+      early = '';
+      if (rest !== '') listeners.stdout(Buffer.from(rest, 'latin1'));
+    });
+    child.once('error', (error) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(spawnFailure(error));
+    });
+    child.once('close', (code: number | null, signalName: NodeJS.Signals | null) => {
+      signal.removeEventListener('abort', onAbort);
+      if (!isReady) {
+        reject(code === SSH_FAILED ? sshFailure(stderr, where) : new HostError('badoutput', `the remote shell ended (${exitText(code, signalName)}) before it started`));
+        return;
+      }
+      // After the shell started, 255 with ssh's words is the connection going, not the shell's status.
+      if (code === SSH_FAILED && saysConnectionLost(stderr)) listeners.closed(new HostError('unreachable', 'connection lost'));
+      else listeners.closed(new HostError('badoutput', `the remote shell ended (${exitText(code, signalName)})`));
+    });
+    // The echo is the first thing the shell reads: it answers once login, rc files and the shell are through.
+    child.stdin.write(`echo '${ready.trim()}'\n`);
+  });
+}
+
+function spawnFailure(error: unknown): HostError {
+  if (isOutOfFiles(error)) return tooManyOpenFiles(error);
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new HostError('error', 'transport openssh needs the OpenSSH client: no ssh program found on PATH');
+  return new HostError('error', `cannot start ssh: ${(error as Error).message}`, { cause: error });
+}
