@@ -7,9 +7,9 @@ import { makeStyle } from '../../src/render/style.js';
 const healthy = diagnosis('web01', [passed('resolve', 'ops@10.0.0.1 port 22'), passed('transport', 'built-in client'), passed('connect', '10.0.0.1:22 in 2 ms')]);
 const broken = diagnosis('web02', [passed('resolve', 'ops@10.0.0.2 port 22'), passed('transport', 'built-in client'), failed('connect', 'connection refused by 10.0.0.2:22', 'is sshd running there?')]);
 
-test('a step that fails stops the host: its fix under it, the rest not reached, sudo not asked only when nothing failed', () => {
+test('a step that fails stops the host: its fix under it, the rest not reached, sudo not asked when --sudo was not given', () => {
   assert.equal(broken.ok, false);
-  assert.deepEqual(broken.steps.map((step) => step.status), ['ok', 'ok', 'failed', 'not reached', 'not reached', 'not reached', 'not reached', 'not reached']);
+  assert.deepEqual(broken.steps.map((step) => step.status), ['ok', 'ok', 'failed', 'not reached', 'not reached', 'not reached', 'not reached', 'not asked']);
   const text = doctorText([broken], makeStyle(false));
   assert.equal(
     text,
@@ -23,7 +23,7 @@ test('a step that fails stops the host: its fix under it, the rest not reached, 
       '  · login      not reached',
       '  · shell      not reached',
       '  · logs       not reached',
-      '  · sudo       not reached',
+      '  – sudo       not asked: pvlook reads logs as the login user (--sudo to read them as root)',
       '',
     ].join('\n'),
   );
