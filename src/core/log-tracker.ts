@@ -126,7 +126,9 @@ export function forget(memory: LogMemory, historyLength: number): LogMemory {
   return forgotten;
 }
 
+/** A copy with `item` appended, at most `limit` long: one array per sample, not two (this runs for every log of every host). */
 function pushBounded<T>(items: readonly T[], item: T, limit: number): T[] {
-  const next = [...items, item];
-  return next.length > limit ? next.slice(next.length - limit) : next;
+  const next = items.slice(Math.max(0, items.length + 1 - limit));
+  next.push(item);
+  return next;
 }

@@ -107,7 +107,8 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
     }
     switch (outcome?.kind) {
       case 'rate': {
-        const previous = history.slice(0, -1);
+        // Only the window the trend looks at, not the whole minute of history.
+        const previous = history.slice(Math.max(0, history.length - 1 - trend.window), -1);
         return {
           ...row,
           rate: outcome.rate,

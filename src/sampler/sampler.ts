@@ -35,7 +35,7 @@ export interface SamplerOptions {
 
 export class Sampler {
   private readonly states: HostState[];
-  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly limit: (work: () => Promise<void>) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly historyLength: number;
@@ -56,7 +56,8 @@ export class Sampler {
     private readonly options: SamplerOptions,
   ) {
     this.states = hosts.map(initialState);
-    this.limit = pLimit(options.parallel);
+    // A fleet within the bound never waits for a slot: no queue to go through on every sample.
+    this.limit = hosts.length > options.parallel ? pLimit(options.parallel) : (work) => work();
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     const minute = Math.ceil(60_000 / Math.max(options.intervalMs, 1));
