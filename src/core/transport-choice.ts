@@ -29,11 +29,15 @@ export interface TransportFacts {
   usableKey: boolean;
   /** IdentityFiles of a type the built-in client cannot use (e.g. FIDO `sk-` keys), as "file (type)" */
   unusableKeys: string[];
+  /** host-key settings the built-in client does not read (RevokedHostKeys, KnownHostsCommand), as "Setting value" */
+  hostKeySources?: string[];
 }
 
 export function chooseTransport(facts: TransportFacts): TransportChoice {
   const openssh = (why: string): TransportChoice => ({ transport: 'openssh', why });
   if (facts.proxyCommand !== null) return openssh(`ProxyCommand ${facts.proxyCommand}`);
+  // Checking the host key with less than the user's own policy is never an option.
+  if (facts.hostKeySources && facts.hostKeySources.length > 0) return openssh(`${facts.hostKeySources[0]} (read by OpenSSH only)`);
   if (facts.knownHosts === 'cert-authority') return openssh('host key trusted only through @cert-authority in known_hosts');
   if (facts.certificates.length > 0) return openssh(`user certificate ${facts.certificates[0]}`);
   if (!facts.usableKey && facts.unusableKeys.length > 0) return openssh(`key type the built-in client cannot use: ${facts.unusableKeys.join(', ')}`);

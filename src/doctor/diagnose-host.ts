@@ -29,9 +29,9 @@ export async function diagnoseHost(plan: HostPlan, context: DoctorContext): Prom
     return results.every((step) => step.status === 'ok');
   };
   /** The steps that run pvlook's own shell, over whichever client connected. */
-  const shellAndLogs = async (transport: Transport): Promise<HostDiagnosis> => {
+  const shellAndLogs = async (transport: Transport, shellDone?: StepResult): Promise<HostDiagnosis> => {
     const needsAwk = plan.watches.some((watch) => watch.patterns.length > 0);
-    if (!done(await shellStep(transport, plan.spec, needsAwk, context.timeoutMs))) return finish();
+    if (!done(shellDone ?? (await shellStep(transport, plan.spec, needsAwk, context.timeoutMs)))) return finish();
     // With --sudo the logs step's shell ran through sudo: its success is sudo's, its failure says why.
     if (done(await logsStep(transport, plan, user, context.timeoutMs)) && plan.sudo === true) {
       done(passed('sudo', 'the shell ran as root through sudo -n /bin/sh -s, without a password'));
@@ -47,16 +47,22 @@ export async function diagnoseHost(plan: HostPlan, context: DoctorContext): Prom
     const chosen = await transportStep(resolution, plan.transport ?? 'auto', context.agentSocket);
     if (!done(chosen.step)) return finish();
     if (chosen.choice.transport === 'openssh') {
-      // OpenSSH connects, checks the host key with the user's own policy and logs in itself: what it
-      // says when it fails comes back through the shell step.
-      done(
-        passed('connect', 'by OpenSSH'),
-        passed('handshake', 'by OpenSSH, with your known_hosts and its own policy (including @cert-authority)'),
-        passed('login', 'by OpenSSH (certificates, agent, GSSAPI, FIDO keys as your ssh config says)'),
-      );
+      // OpenSSH connects, checks the host key with the user's own policy and logs in by itself: only
+      // once its shell answers are those steps known to have passed; before that, what it said fails "connect".
       const transport = new OpenSshTransport({ configFile: context.sshConfigFile, acceptNewHostKeys: context.acceptNewHostKeys });
       try {
-        return await shellAndLogs(transport);
+        const needsAwk = plan.watches.some((watch) => watch.patterns.length > 0);
+        const shell = await shellStep(transport, plan.spec, needsAwk, context.timeoutMs);
+        if (shell.status !== 'ok') {
+          done({ ...shell, name: 'connect', detail: `OpenSSH could not start pvlook's shell: ${shell.detail}` });
+          return finish();
+        }
+        done(
+          passed('connect', 'by OpenSSH'),
+          passed('handshake', 'by OpenSSH, with your known_hosts and its own policy (including @cert-authority)'),
+          passed('login', 'by OpenSSH (certificates, agent, GSSAPI, FIDO keys as your ssh config says)'),
+        );
+        return await shellAndLogs(transport, shell);
       } finally {
         await transport.close();
       }

@@ -106,12 +106,20 @@ export class HostShell {
         signal,
         this.command === SHELL_COMMAND ? undefined : { command: this.command },
       )
-      .then((shell) => {
-        shell.write(SHELL_PRELUDE);
-        if (!this.ended) this.running = shell;
-        return shell;
-      });
-    this.shell.catch((error: unknown) => this.finish(error instanceof HostError ? error : new HostError('error', String(error))));
+      .then(
+        (shell) => {
+          shell.write(SHELL_PRELUDE);
+          if (!this.ended) this.running = shell;
+          return shell;
+        },
+        (error: unknown) => {
+          // sudo may refuse before the shell ever starts (a client that waits for the shell, like OpenSSH's, reports that as a failed start).
+          const refused = this.command !== SHELL_COMMAND ? sudoRefusal(this.stderr) : null;
+          if (refused) throw new HostError(refused.status, refused.message, { cause: error });
+          throw error instanceof HostError ? error : new HostError('error', String(error), { cause: error });
+        },
+      );
+    this.shell.catch((error: unknown) => this.finish(error as HostError));
     return this.shell;
   }
 

@@ -38,6 +38,7 @@
 
 export const SHELL_PRELUDE = String.raw`export LC_ALL=C
 pvlook_idfmt=gnu
+pvlook_idok=
 pvlook_awknul=
 pvlook_lack=
 for pvlook_x in stat tail wc awk od tr date; do
@@ -111,9 +112,11 @@ pvlook_ident() {
     pvlook_s=$(pvlook_stat "$pvlook_file")
     case $pvlook_s in
       *[!0-9:.?' '-]* | '' | *' '*' '* | *' '*[!0-9]*) ;;
-      [0-9]*' '[0-9]*) return 0 ;;
+      [0-9]*' '[0-9]*) pvlook_idok=1; return 0 ;;
     esac
     [ -e "$pvlook_file" ] || return 2
+    # Once a form has worked it is this host's: a later failure (a file rotated under us) is that file's, not the form's.
+    [ -z "$pvlook_idok" ] || return 1
     case $pvlook_idfmt in
       gnu) pvlook_idfmt=c ;;
       c) pvlook_idfmt=bsd ;;

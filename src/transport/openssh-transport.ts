@@ -13,6 +13,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { HostError } from '../errors.js';
+import { safeText } from '../core/safe-text.js';
 import type { HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../probe/wire.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
@@ -39,11 +40,13 @@ const EARLY_OUTPUT_KEPT = 4096;
  * The arguments for one host's ssh: no prompt ever, no terminal, the host
  * after `--`, then the constant command. Everything else comes from the
  * user's config, except what must not happen once per host: no escape
- * character (data, not keystrokes, goes down stdin), and no forwarding (an
- * agent or X11 offered to every server, a LocalForward bound a thousand times).
+ * character (data, not keystrokes, goes down stdin), no forwarding (an
+ * agent or X11 offered to every server, a LocalForward bound a thousand
+ * times), no LocalCommand run per host, and no RemoteCommand in place of
+ * pvlook's own.
  */
 export function sshArgs(host: HostSpec, options: Pick<OpenSshTransportOptions, 'configFile' | 'acceptNewHostKeys'>, command = SHELL_COMMAND): string[] {
-  const args = ['-T', '-e', 'none', '-o', 'BatchMode=yes', '-o', 'ClearAllForwardings=yes', '-o', 'ForwardAgent=no', '-o', 'ForwardX11=no'];
+  const args = ['-T', '-e', 'none', '-o', 'BatchMode=yes', '-o', 'ClearAllForwardings=yes', '-o', 'ForwardAgent=no', '-o', 'ForwardX11=no', '-o', 'PermitLocalCommand=no', '-o', 'RemoteCommand=none'];
   if (options.configFile !== null) args.push('-F', options.configFile);
   if (options.acceptNewHostKeys) args.push('-o', 'StrictHostKeyChecking=accept-new');
   if (host.port !== null) args.push('-p', String(host.port));
@@ -66,7 +69,8 @@ export class OpenSshTransport implements Transport {
     let child: ChildProcessWithoutNullStreams;
     try {
       // Pipes for all three: ssh never reads the terminal, and BatchMode means it never asks.
-      child = spawn(this.options.program ?? 'ssh', sshArgs(host, this.options, options?.command), { stdio: ['pipe', 'pipe', 'pipe'], detached: false, windowsHide: true });
+      // Its own process group: ending it ends a ProxyCommand too, which would otherwise hold ssh's pipes open.
+      child = spawn(this.options.program ?? 'ssh', sshArgs(host, this.options, options?.command), { stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
     } catch (error) {
       throw spawnFailure(error);
     }
@@ -87,8 +91,8 @@ export class OpenSshTransport implements Transport {
   async close(): Promise<void> {
     this.closed = true;
     const running = [...this.children].filter((child) => child.exitCode === null && child.signalCode === null);
-    const gone = running.map((child) => new Promise((resolve) => child.once('close', resolve)));
-    for (const child of running) child.kill();
+    const gone = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of running) endGroup(child);
     await Promise.all(gone);
   }
 }
@@ -108,7 +112,7 @@ function started(child: ChildProcessWithoutNullStreams, host: HostSpec, listener
       child.stdin.end();
     },
     abandon: () => {
-      child.kill();
+      endGroup(child);
     },
   };
   // A shell that is gone makes stdin writes fail with EPIPE; its exit says why.
@@ -120,7 +124,7 @@ function started(child: ChildProcessWithoutNullStreams, host: HostSpec, listener
 
   return new Promise<RemoteShell>((resolve, reject) => {
     const onAbort = () => {
-      child.kill();
+      endGroup(child);
       reject(new HostError('timeout', `no shell on ${where} in time`));
     };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -143,7 +147,11 @@ function started(child: ChildProcessWithoutNullStreams, host: HostSpec, listener
     child.once('close', (code: number | null, signalName: NodeJS.Signals | null) => {
       signal.removeEventListener('abort', onAbort);
       if (!isReady) {
-        reject(code === SSH_FAILED ? sshFailure(stderr, where) : new HostError('badoutput', `the remote shell ended (${exitText(code, signalName)}) before it started`));
+        if (code === SSH_FAILED) return reject(sshFailure(stderr, where));
+        // Not ssh's failure but the command's (sudo refusing, a forced command): its words go to the listener, which judges them.
+        if (stderr !== '') listeners.stderr(Buffer.from(stderr));
+        const said = lastLine(stderr);
+        reject(new HostError('badoutput', `the remote shell ended (${exitText(code, signalName)}) before it started${said ? `: ${said}` : ''}`));
         return;
       }
       // After the shell started, 255 with ssh's words is the connection going, not the shell's status.
@@ -153,6 +161,24 @@ function started(child: ChildProcessWithoutNullStreams, host: HostSpec, listener
     // The echo is the first thing the shell reads: it answers once login, rc files and the shell are through.
     child.stdin.write(`echo '${ready.trim()}'\n`);
   });
+}
+
+/** SIGTERM to ssh and everything in its group (a ProxyCommand), SIGKILL if they linger. */
+function endGroup(child: ChildProcessWithoutNullStreams): void {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  if (child.exitCode === null && child.signalCode === null) setTimeout(() => signal('SIGKILL'), 2000).unref();
+}
+
+/** The last non-empty line of what ssh or the command said, made safe to show. */
+function lastLine(text: string): string {
+  return safeText(text.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '').slice(0, 200);
 }
 
 function spawnFailure(error: unknown): HostError {

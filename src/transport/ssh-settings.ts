@@ -29,6 +29,12 @@ export interface SshSettings {
   certificateFiles?: string[];
   /** GSSAPIAuthentication yes: Kerberos logins, which only OpenSSH does (absent: no) */
   gssapiAuthentication?: boolean;
+  /**
+   * Host-key sources only OpenSSH reads: a RevokedHostKeys file (a KRL) and a
+   * KnownHostsCommand. The built-in client checks known_hosts files only, so a
+   * host with either goes through OpenSSH.
+   */
+  hostKeySourcesOnlyOpenSshReads?: string[];
   /** OpenSSH's HashKnownHosts: hash names of keys we record */
   hashKnownHosts: boolean;
 }
@@ -60,6 +66,10 @@ export function parseSshG(text: string, home: string): SshSettings {
     proxyCommand: proxyCommand && proxyCommand !== 'none' ? proxyCommand : null,
     certificateFiles: files('certificatefile'),
     gssapiAuthentication: one('gssapiauthentication') === 'yes',
+    hostKeySourcesOnlyOpenSshReads: (['revokedhostkeys', 'knownhostscommand'] as const).flatMap((key) => {
+      const value = one(key);
+      return value && value !== 'none' ? [`${key === 'revokedhostkeys' ? 'RevokedHostKeys' : 'KnownHostsCommand'} ${value}`] : [];
+    }),
     hashKnownHosts: one('hashknownhosts') === 'yes',
   };
 }

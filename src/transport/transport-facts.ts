@@ -20,6 +20,7 @@ export async function transportFacts(settings: SshSettings, agentSocket: string 
   const keys = await Promise.all(settings.identityFiles.map(async (file) => ({ file, kind: await keyKind(file) })));
   return {
     proxyCommand: settings.proxyCommand,
+    hostKeySources: settings.hostKeySourcesOnlyOpenSshReads ?? [],
     certificates: [...new Set(certificates)],
     knownHosts,
     gssapiAuthentication: settings.gssapiAuthentication ?? false,

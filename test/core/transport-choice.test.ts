@@ -19,6 +19,9 @@ test('each setting only OpenSSH honours picks OpenSSH, and says which', () => {
     [{ certificates: ['/k/id_ed25519-cert.pub'] }, /certificate \/k\/id_ed25519-cert\.pub/],
     [{ usableKey: false, unusableKeys: ['/k/id_ed25519_sk (sk-ssh-ed25519@openssh.com)'] }, /cannot use: \/k\/id_ed25519_sk \(sk-ssh-ed25519@openssh\.com\)/],
     [{ usableKey: false, gssapiAuthentication: true }, /GSSAPIAuthentication yes/],
+    // Host-key sources the built-in client does not read: it would check less than the user's policy.
+    [{ hostKeySources: ['RevokedHostKeys /etc/ssh/revoked.krl'] }, /^RevokedHostKeys \/etc\/ssh\/revoked\.krl \(read by OpenSSH only\)$/],
+    [{ hostKeySources: ['KnownHostsCommand /usr/local/bin/keys %H'] }, /KnownHostsCommand/],
   ];
   for (const [facts, why] of cases) {
     const choice = chooseTransport({ ...plain, ...facts });

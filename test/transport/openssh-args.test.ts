@@ -6,7 +6,7 @@ import { parseHostSpec } from '../../src/core/host-spec.js';
 test('ssh is asked for no prompt, no terminal and no forwarding, never to relax host-key checks, and gets the host after --', () => {
   const args = sshArgs(parseHostSpec('alice@web01:2222'), { configFile: '/etc/pvlook/ssh_config' });
   assert.deepEqual(args.slice(-3), ['--', 'web01', '/bin/sh -s']);
-  for (const [flag, value] of [['-o', 'BatchMode=yes'], ['-F', '/etc/pvlook/ssh_config'], ['-p', '2222'], ['-l', 'alice'], ['-o', 'ClearAllForwardings=yes'], ['-o', 'ForwardAgent=no'], ['-e', 'none']]) {
+  for (const [flag, value] of [['-o', 'BatchMode=yes'], ['-F', '/etc/pvlook/ssh_config'], ['-p', '2222'], ['-l', 'alice'], ['-o', 'ClearAllForwardings=yes'], ['-o', 'ForwardAgent=no'], ['-e', 'none'], ['-o', 'PermitLocalCommand=no'], ['-o', 'RemoteCommand=none']]) {
     assert.ok(args.some((arg, i) => arg === flag && args[i + 1] === value), `${flag} ${value}`);
   }
   assert.ok(args.includes('-T'));

@@ -100,3 +100,10 @@ test('pvlook doctor --sudo: sudo runs the shell as root and the root-only log is
   assert.equal(sudo.code, 0, sudo.stdout);
   assert.deepEqual(stepsOf(sudo.stdout).filter((step) => ['logs', 'sudo'].includes(step.name)).map((step) => `${step.name} ${step.status}`), ['logs ok', 'sudo ok']);
 });
+
+test('through OpenSSH too: sudo that wants a password fails the row at once, saying so', async () => {
+  const result = await runCli(['--json', '--transport', 'openssh', '--sudo', '-F', sshd.sshConfig, '-l', log, `${ASKED}@h1`], { cwd: sshd.dir, env: { HOME: sshd.dir } });
+  const row = (JSON.parse(result.stdout) as { hosts: { status: string; error: string | null }[] }).hosts[0]!;
+  assert.deepEqual([row.status, row.error], ['auth', 'sudo needs a password on this host: allow NOPASSWD for /bin/sh -s, or drop --sudo']);
+  assert.equal(result.code, 1);
+});
