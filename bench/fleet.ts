@@ -28,7 +28,7 @@ import ssh2 from 'ssh2';
 import { parseHostSpec, type HostSpec } from '../src/core/host-spec.js';
 import { DEFAULT_TREND } from '../src/core/trend.js';
 import type { HostPlan } from '../src/config/config.js';
-import type { Prober, SessionMode } from '../src/probe/prober.js';
+import type { SessionMode } from '../src/probe/prober.js';
 import { ShellProber } from '../src/probe/shell-prober.js';
 import { SHELL_PRELUDE } from '../src/probe/shell-prelude.js';
 import { answerEnd, decodeAnswer, encodeRequest, newTag, SHELL_COMMAND } from '../src/probe/wire.js';
@@ -37,6 +37,7 @@ import { SshTransport } from '../src/transport/ssh-transport.js';
 import { openSshResolver, type SshSettings } from '../src/transport/ssh-settings.js';
 import { median, percentile, round } from './stats.js';
 import { Session } from 'node:inspector/promises';
+import { counting } from './counting-prober.js';
 
 const { values } = parseArgs({
   options: {
@@ -106,21 +107,6 @@ function childCpuMs(): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** A prober that counts the samples it answered. */
-function counting(prober: Prober): { prober: Prober; count: () => number } {
-  let answered = 0;
-  return {
-    prober: {
-      sample: async (host, requests, signal) => {
-        const result = await prober.sample(host, requests, signal);
-        answered++;
-        return result;
-      },
-      close: () => prober.close(),
-    },
-    count: () => answered,
-  };
-}
 
 /** pvlook itself: the CLI's sampler, prober and transport, every host on its own schedule. */
 async function runPvlook(fleet: Fleet, count: number, session: SessionMode) {

@@ -24,7 +24,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HostSpec } from '../src/core/host-spec.js';
 import { ShellProber } from '../src/probe/shell-prober.js';
-import type { Prober } from '../src/probe/prober.js';
 import { OpenSshTransport } from '../src/transport/openssh-transport.js';
 import { openSshResolver } from '../src/transport/ssh-settings.js';
 import { SshTransport } from '../src/transport/ssh-transport.js';
@@ -32,6 +31,7 @@ import type { Transport } from '../src/transport/transport.js';
 import { appendLines, makeLog, plan, sampler } from '../test/helpers/fleet.js';
 import { startSshd, type Sshd } from '../test/helpers/sshd.js';
 import { median, percentile, round } from './stats.js';
+import { counting } from './counting-prober.js';
 
 const { values } = parseArgs({
   options: { hosts: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' }, interval: { type: 'string', default: '0.5' }, json: { type: 'boolean', default: false } },
@@ -93,20 +93,6 @@ function instrumented(transport: Transport): { transport: Transport; connects: n
   };
 }
 
-function counting(prober: Prober): { prober: Prober; count: () => number } {
-  let answered = 0;
-  return {
-    prober: {
-      sample: async (host, requests, signal) => {
-        const result = await prober.sample(host, requests, signal);
-        answered++;
-        return result;
-      },
-      close: () => prober.close(),
-    },
-    count: () => answered,
-  };
-}
 
 /** ssh aliases c1..cN over the fixture's addresses, ahead of its own config (user, port, key, known_hosts). */
 function aliasConfig(sshd: Sshd): { file: string; hosts: string[] } {
