@@ -36,6 +36,9 @@
  *   pvlook's own integers (descriptor numbers and indexes), never data.
  */
 
+/** Files one glob may match: each costs its own stat and count every sample. */
+export const MAX_GLOB_FILES = 256;
+
 export const SHELL_PRELUDE = String.raw`export LC_ALL=C
 pvlook_idfmt=gnu
 pvlook_idok=
@@ -238,6 +241,15 @@ pvlook_glob() {
   pvlook_found=
   pvlook_ifs=$IFS
   IFS=
+  # Counted first, with builtins: whoever can create files beside the log must not make every
+  # sample start a few processes per file they made.
+  pvlook_gn=0
+  for pvlook_gf in $pvlook_g; do pvlook_gn=$((pvlook_gn + 1)); done
+  if [ "$pvlook_gn" -gt ${MAX_GLOB_FILES} ]; then
+    IFS=$pvlook_ifs
+    pvlook_fail "error $(pvlook_hex "more than ${MAX_GLOB_FILES} files match this glob ($pvlook_gn)")"
+    return
+  fi
   for pvlook_gf in $pvlook_g; do
     IFS=$pvlook_ifs
     [ -e "$pvlook_gf" ] || continue

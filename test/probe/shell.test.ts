@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MAX_GLOB_FILES } from '../../src/probe/shell-prelude.js';
 import { parseHostSpec } from '../../src/core/host-spec.js';
 import type { LogProbe, ProbeRequest } from '../../src/probe/wire.js';
 import type { SessionMode } from '../../src/probe/prober.js';
@@ -210,6 +211,15 @@ for (const flavour of [HOST_SHELL, busyboxShell()]) {
     writeFileSync(path.join(dir, '100%'), 'literal\n');
     const result = ask(dir, [{ path: 'access_log.%Y%m%d%H', previous: null }, { path: '100%%', previous: null }]);
     assert.deepEqual(result.logs.map((log) => log.kind === 'ok' && log.offset), [4, 8]);
+  });
+
+  test('a glob matching more files than a sample should pay for is an error naming how many, not a number', () => {
+    const dir = tmp();
+    for (let i = 0; i <= MAX_GLOB_FILES; i++) writeFileSync(path.join(dir, `spam${i}.log`), 'x\n');
+    writeFileSync(path.join(dir, 'fine.log'), 'x\n');
+    const result = ask(dir, [{ path: 'spam*.log', previous: null }, { path: 'fine.log', previous: null }]);
+    assert.deepEqual(result.logs[0], { kind: 'error', message: `more than ${MAX_GLOB_FILES} files match this glob (${MAX_GLOB_FILES + 1})` });
+    assert.equal(result.logs[1]?.kind, 'ok', 'the other logs of the host are sampled as usual');
   });
 
   test('a glob is matched against file names on the host, odd names included, and never run', () => {
