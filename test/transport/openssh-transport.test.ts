@@ -20,6 +20,7 @@ import { OpenSshTransport } from '../../src/transport/openssh-transport.js';
 import { openSshResolver } from '../../src/transport/ssh-settings.js';
 import { SshTransport } from '../../src/transport/ssh-transport.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
+import { until } from '../helpers/until.js';
 
 /** plain: the ordinary fixture (bastion and ProxyCommand target); signed: host key signed by the host CA, user CA trusted; other: host key signed by another CA */
 let plain: Sshd;
@@ -251,10 +252,3 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Wait for a condition, checking every 20 ms, for at most 10 s. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > 10_000) throw new Error('condition not met in 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

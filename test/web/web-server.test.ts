@@ -12,6 +12,7 @@ import { renderJsonLine } from '../../src/render/json.js';
 import { MetricsExporter } from '../../src/export/exporter.js';
 import { WebServer } from '../../src/web/web-server.js';
 import { cookieName } from '../../src/web/access.js';
+import { until } from '../helpers/until.js';
 
 const TOKEN = 'test-token-0123456789';
 
@@ -193,11 +194,3 @@ test('a second pvlook on the same address is a usage error naming --web', async 
   }
 });
 
-/** Wait for a condition; a generous bound turns a hang into a failure. */
-async function until(condition: () => boolean, patienceMs = 30_000): Promise<void> {
-  const giveUp = Date.now() + patienceMs;
-  while (!condition()) {
-    if (Date.now() > giveUp) throw new Error('condition not met');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
