@@ -5,14 +5,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Snapshot } from '../../src/core/snapshot.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, makeLog, plan, sampler } from '../helpers/fleet.js';
 import { Ticker } from '../helpers/ticker.js';
 import { SshTransport } from '../../src/transport/ssh-transport.js';
 import { openSshResolver } from '../../src/transport/ssh-settings.js';
+import { joinedSshConfig } from '../helpers/joined-ssh-config.js';
 
 const INTERVAL_MS = 500;
 const TIMEOUT_MS = 2000;
@@ -29,12 +28,7 @@ before(async () => {
   logs = [makeLog(healthy, 'a.log'), makeLog(victim, 'b.log')];
   writer = setInterval(() => logs.forEach((log) => appendLines(log, 2)), 10);
   // One ssh_config naming both servers' hosts: good1, good2 and victim.
-  sshConfig = path.join(healthy.dir, 'ssh_config.faults');
-  const block = (name: string, sshd: Sshd, i: number) =>
-    [`Host ${name}`, `  HostName ${sshd.addresses[i]}`, `  Port ${sshd.port}`, `  User ${sshd.user}`, `  IdentityFile ${path.join(sshd.dir, 'id_ed25519')}`].join('\n');
-  const knownHosts = path.join(healthy.dir, 'known_hosts.faults');
-  writeFileSync(knownHosts, readFileSync(healthy.knownHosts, 'utf8') + readFileSync(victim.knownHosts, 'utf8'));
-  writeFileSync(sshConfig, [block('good1', healthy, 0), block('good2', healthy, 1), block('victim', victim, 0), 'Host *', `  UserKnownHostsFile ${knownHosts}`, '  GlobalKnownHostsFile /dev/null'].join('\n') + '\n');
+  sshConfig = joinedSshConfig(healthy.dir, 'faults', [['good1', healthy, 0], ['good2', healthy, 1], ['victim', victim, 0]]);
 });
 after(async () => {
   clearInterval(writer);

@@ -6,8 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { renameSync } from 'node:fs';
 import { CARRY_SECONDS } from '../../src/core/carry.js';
 import type { Snapshot } from '../../src/core/snapshot.js';
 import { FleetMetrics } from '../../src/export/fleet-metrics.js';
@@ -16,6 +15,7 @@ import { openSshResolver } from '../../src/transport/ssh-settings.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, makeLog, plan, sampler } from '../helpers/fleet.js';
 import { Ticker } from '../helpers/ticker.js';
+import { joinedSshConfig } from '../helpers/joined-ssh-config.js';
 
 const INTERVAL_MS = 500;
 
@@ -30,12 +30,8 @@ before(async () => {
   victim = await startSshd({ hostCount: 1 });
   logs = [makeLog(healthy, 'a.log'), makeLog(healthy, 'rotating.log'), makeLog(victim, 'b.log')];
   writer = setInterval(() => logs.forEach((log) => appendLines(log, 2)), 10);
-  sshConfig = path.join(healthy.dir, 'ssh_config.honest');
-  const block = (name: string, sshd: Sshd, i: number) =>
-    [`Host ${name}`, `  HostName ${sshd.addresses[i]}`, `  Port ${sshd.port}`, `  User ${sshd.user}`, `  IdentityFile ${path.join(sshd.dir, 'id_ed25519')}`].join('\n');
-  const knownHosts = path.join(healthy.dir, 'known_hosts.honest');
-  writeFileSync(knownHosts, readFileSync(healthy.knownHosts, 'utf8') + readFileSync(victim.knownHosts, 'utf8'));
-  writeFileSync(sshConfig, [block('good1', healthy, 0), block('good2', healthy, 1), block('victim', victim, 0), 'Host *', `  UserKnownHostsFile ${knownHosts}`, '  GlobalKnownHostsFile /dev/null'].join('\n') + '\n');
+  // One ssh_config naming both servers' hosts: good1, good2 and victim.
+  sshConfig = joinedSshConfig(healthy.dir, 'honest', [['good1', healthy, 0], ['good2', healthy, 1], ['victim', victim, 0]]);
 });
 after(async () => {
   clearInterval(writer);
