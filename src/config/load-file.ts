@@ -2,6 +2,8 @@
  * Find and read the config file with cosmiconfig, then check it against the
  * schema. Files found by searching are data only (JSON/YAML/package.json):
  * a JS or TS config file is code, and runs only when named with --config.
+ * A found file that is not the user's own may not set a steering key
+ * (steering-keys.ts); the search never walks up outside the home folder.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +11,8 @@ import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { ConfigError } from '../errors.js';
 import { fileConfigSchema, type FileConfig } from './schema.js';
 import { describeIssues } from './issues.js';
+import { untrustedBecause } from './file-trust.js';
+import { steeringKeysIn } from './steering-keys.js';
 
 export interface LoadedFile {
   file: string;
@@ -27,7 +31,7 @@ const refuseCode: Loader = (filepath) => {
 
 /**
  * @param explicit a path given with --config (or PVLOOK_CONFIG), or null to search
- * @param cwd where the search starts; it walks up to `home` (or to / from outside it), then ~/.config/pvlook/
+ * @param cwd where the search starts; it walks up to `home` (outside home it looks in `cwd` alone), then ~/.config/pvlook/
  */
 export async function loadConfigFile(explicit: string | null, cwd: string, home = os.homedir()): Promise<LoadedFile | null> {
   let result;
@@ -36,7 +40,7 @@ export async function loadConfigFile(explicit: string | null, cwd: string, home 
       result = await cosmiconfig('pvlook').load(path.resolve(cwd, explicit));
     } else {
       const searchLoaders = Object.fromEntries(CODE_EXTENSIONS.map((ext) => [ext, refuseCode]));
-      result = await cosmiconfig('pvlook', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', stopDir: home, loaders: searchLoaders }).search(cwd);
+      result = await cosmiconfig('pvlook', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', stopDir: isWithin(cwd, home) ? home : cwd, loaders: searchLoaders }).search(cwd);
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -44,7 +48,26 @@ export async function loadConfigFile(explicit: string | null, cwd: string, home 
   }
   if (!result) return null;
   if (result.isEmpty) return { file: result.filepath, config: {} };
-  return { file: result.filepath, config: checkFileConfig(result.filepath, result.config) };
+  const config = checkFileConfig(result.filepath, result.config);
+  if (explicit === null) await refuseSteeringFromStrangers(result.filepath, config);
+  return { file: result.filepath, config };
+}
+
+/** A found file that someone else could have written says what to watch, and nothing more. */
+async function refuseSteeringFromStrangers(file: string, config: FileConfig): Promise<void> {
+  const steering = steeringKeysIn(config);
+  if (steering.length === 0) return;
+  const because = await untrustedBecause(file);
+  if (because === null) return;
+  throw new ConfigError(
+    file,
+    steering.map(({ key, why }) => `key "${key}" ${why}, and this file was found by searching but ${because}: make it yours and writable only by you (chmod go-w), or name it with --config`),
+  );
+}
+
+function isWithin(dir: string, home: string): boolean {
+  const relative = path.relative(home, dir);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 export function checkFileConfig(file: string, raw: unknown): FileConfig {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfigFile } from '../../src/config/load-file.js';
@@ -106,4 +106,53 @@ test('the published JSON Schema is the one generated from the config schema, and
   const dir = fresh();
   writeFileSync(path.join(dir, '.pvlookrc.json'), JSON.stringify({ $schema: './schema/pvlookrc.schema.json', interval: 3 }));
   assert.equal((await loadConfigFile(null, dir, dir))?.config.interval, 3);
+});
+
+/** Another user's uid, for files planted by someone else (the suite runs as root). */
+const STRANGER = 65534;
+
+test('a found config that is not the user\'s own may say what to watch, but not steer pvlook', async () => {
+  const dir = fresh();
+  const file = path.join(dir, '.pvlookrc.json');
+  writeFileSync(file, JSON.stringify({ log: '/x.log', sshConfig: './evil_ssh_config', textfile: '/etc/passwd', web: '0.0.0.0:8080', webToken: 'a'.repeat(32), acceptNewHostKeys: true, groups: { g: { log: '/y', hosts: ['h'], sudo: true } } }));
+  chmodSync(file, 0o666);
+  const refused = await configErrorOf(loadConfigFile(null, dir, dir));
+  assert.equal(refused.file, file);
+  for (const key of ['sshConfig', 'textfile', 'web', 'webToken', 'acceptNewHostKeys', 'groups.g.sudo']) {
+    assert.ok(refused.problems.some((problem) => problem.startsWith(`key "${key}" `) && /writable by everyone \(mode 666\)/.test(problem)), `${key}: ${refused.message}`);
+  }
+  assert.match(refused.message, /name it with --config/);
+  // The same file named by the user is the user's choice.
+  assert.equal((await loadConfigFile(file, dir))?.config.sshConfig, './evil_ssh_config');
+  // Only data: a stranger's file still says what to watch.
+  writeFileSync(file, JSON.stringify({ log: '/x.log', hosts: ['a'], interval: 2 }));
+  assert.equal((await loadConfigFile(null, dir, dir))?.config.log, '/x.log');
+  // Made the user's own and private, it steers again.
+  writeFileSync(file, JSON.stringify({ textfile: '/tmp/m.prom' }));
+  chmodSync(file, 0o600);
+  assert.equal((await loadConfigFile(null, dir, dir))?.config.textfile, '/tmp/m.prom');
+});
+
+test('a found package.json of another user cannot steer pvlook either', async () => {
+  const dir = fresh();
+  const file = path.join(dir, 'package.json');
+  writeFileSync(file, JSON.stringify({ name: 'x', pvlook: { listen: ':9469' } }));
+  chownSync(file, STRANGER, STRANGER);
+  const refused = await configErrorOf(loadConfigFile(null, dir, dir));
+  assert.match(refused.message, /key "listen" opens an HTTP port, and this file was found by searching but it is owned by uid 65534, not by you/);
+});
+
+test('outside the home folder the search looks in the current folder only, never up to /', async () => {
+  const home = fresh();
+  const outside = fresh();
+  const below = path.join(outside, 'a', 'b');
+  mkdirSync(below, { recursive: true });
+  writeFileSync(path.join(outside, '.pvlookrc.json'), JSON.stringify({ log: '/planted.log' }));
+  assert.equal(await loadConfigFile(null, below, home), null);
+  assert.equal((await loadConfigFile(null, outside, home))?.config.log, '/planted.log');
+  // Inside home it still walks up to home.
+  const deep = path.join(home, 'p', 'q');
+  mkdirSync(deep, { recursive: true });
+  writeFileSync(path.join(home, '.pvlookrc.json'), JSON.stringify({ log: '/home.log' }));
+  assert.equal((await loadConfigFile(null, deep, home))?.config.log, '/home.log');
 });
