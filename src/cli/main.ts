@@ -23,7 +23,7 @@ import { MetricsExporter } from '../export/exporter.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { makeStyle } from '../render/style.js';
 import { safeLines } from '../core/safe-text.js';
-import { WebServer } from '../web/web-server.js';
+import { WebServer, type MetricsRoute } from '../web/web-server.js';
 import { sharesAddress } from '../web/web-config.js';
 import { fleetTransport } from './transport.js';
 
@@ -90,18 +90,21 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
   let exporter: MetricsExporter | null = null;
   let sampler: Sampler | null = null;
   let web: WebServer | null = null;
+  let metricsServer: WebServer | null = null;
   try {
     const shared = sharesAddress(config.web, config.listen);
     if (config.listen !== null || config.textfile !== null) {
-      const started = await MetricsExporter.start(shared ? null : config.listen, config.textfile, { warn: (message) => io.stderr.write(`pvlook: ${message}\n`) });
-      exporter = started.exporter;
-      if (started.url) io.stderr.write(`pvlook: serving Prometheus metrics at ${started.url}\n`);
+      exporter = new MetricsExporter(config.textfile, { served: config.listen !== null, warn: (message) => io.stderr.write(`pvlook: ${message}\n`) });
     }
+    const metrics = exporter && config.listen !== null ? metricsRoute(exporter) : null;
     if (config.web !== null) {
-      const metrics = shared ? exporter : null;
-      web = await WebServer.start({ ...config.web, ...(metrics ? { metrics: () => metrics.scrape() } : {}) });
+      web = await WebServer.start({ ...config.web, ...(shared && metrics ? { metrics } : {}) });
       io.stderr.write(`pvlook: web view at ${web.url}${config.web.token !== null ? ' (token required)' : ''}\n`);
-      if (metrics) io.stderr.write(`pvlook: serving Prometheus metrics at ${web.url}metrics\n`);
+      if (shared) io.stderr.write(`pvlook: serving Prometheus metrics at ${web.url}metrics\n`);
+    }
+    if (config.listen !== null && metrics && !shared) {
+      metricsServer = await WebServer.start({ address: config.listen, token: config.httpToken, source: '--listen', page: false, metrics });
+      io.stderr.write(`pvlook: serving Prometheus metrics at ${metricsServer.url}metrics${config.httpToken !== null ? ' (token required)' : ''}\n`);
     }
     sampler = new Sampler(config.hosts, prober, {
       parallel: config.parallel,
@@ -139,15 +142,20 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
     signals.forEach((name) => process.off(name, onSignal));
     process.off('exit', restore);
     io.stdout.off('error', stopOnClosedOutput);
-    await exporter?.close();
+    await metricsServer?.close();
     await web?.close();
     await (sampler ? sampler.stop() : prober.close());
   }
 }
 
+function metricsRoute(exporter: MetricsExporter): MetricsRoute {
+  return { scrape: () => exporter.scrape(), failed: (message) => exporter.clientFailed(message) };
+}
+
 function reportError(error: unknown, io: MainIO): number {
   if (error instanceof UsageError || error instanceof ConfigError) {
-    io.stderr.write(`pvlook: ${error.message}\n`);
+    // Config values are quoted as JSON, which leaves C1 and bidi characters as they are.
+    io.stderr.write(`pvlook: ${safeLines(error.message)}\n`);
     return EXIT_USAGE;
   }
   const detail = io.env.PVLOOK_DEBUG ? String((error as Error)?.stack ?? error) : String((error as Error)?.message ?? error);

@@ -66,6 +66,8 @@ export interface Config {
   textfile: string | null;
   /** serve the live web view (watch mode) */
   web: WebConfig | null;
+  /** the token every HTTP route requires (the web view and /metrics); required beyond loopback */
+  httpToken: string | null;
   /** record keys of hosts with none on file; changed keys are refused regardless */
   acceptNewHostKeys: boolean;
   hosts: HostPlan[];

@@ -12,7 +12,7 @@ import { inShard, parseShard } from '../core/shard.js';
 import { hasControlCharacters } from '../probe/wire.js';
 import type { Thresholds } from '../core/check.js';
 import { parseListen } from '../export/exporter.js';
-import { resolveWeb } from '../web/web-config.js';
+import { requireTokenBeyondLoopback, resolveHttpToken, resolveWeb } from '../web/web-config.js';
 import { DEFAULTS, type Config, type HostPlan, type Pattern, type Watch } from './config.js';
 import type { FileConfig } from './schema.js';
 import type { SessionMode } from '../probe/prober.js';
@@ -75,7 +75,10 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
   const listen = listenText === undefined ? null : parseListen(listenText.value);
   if (listenText !== undefined && listen === null) throw new UsageError(`${listenText.source} ${quote(listenText.value)}: expected host:port, like 127.0.0.1:9469 or :9469 for every interface`);
   const textfile = args.textfile ?? env.PVLOOK_TEXTFILE ?? file.textfile ?? null;
-  const web = resolveWeb({ flag: args.web, tokenFlag: args.webToken, env, file, fileSource });
+  const tokenInputs = { tokenFlag: args.webToken, env, file, fileSource };
+  const web = resolveWeb({ flag: args.web, ...tokenInputs });
+  const httpToken = resolveHttpToken(tokenInputs);
+  if (listen !== null && listenText !== undefined) requireTokenBeyondLoopback(listen, httpToken, `${listenText.source} ${quote(listenText.value)}`, 'Prometheus metrics');
   return {
     mode: args.watch || count !== undefined || listen !== null || textfile !== null || web !== null ? 'watch' : 'snapshot',
     json: args.json ?? false,
@@ -91,6 +94,7 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
     listen,
     textfile: textfile === null ? null : path.resolve(context.cwd, expandHome(textfile, env.HOME)),
     web,
+    httpToken,
     configFile,
   };
 }

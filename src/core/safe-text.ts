@@ -9,26 +9,35 @@
  * What is unsafe: control characters (C0, DEL, C1), format characters (bidi
  * overrides and isolates, zero-width marks), lone surrogates, and the Unicode
  * line and paragraph separators. Each is shown escaped (`\x1b`, `\u202e`)
- * rather than dropped, so a strange name stays recognisable and two names
- * that differ only there stay distinct. The result never contains any of
- * them, so escaping twice changes nothing.
+ * rather than dropped, so a strange name stays recognisable. The backslash
+ * itself is doubled, so two names that differ only there stay distinct: a
+ * literal `a\x1b` shows as `a\\x1b`, an `a` followed by ESC as `a\x1b`.
+ * That makes escaping one-way: it is done once, where text leaves pvlook
+ * (each renderer, the exporter, the error printer), never where it is stored.
  */
 import type { Row } from './snapshot.js';
 
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
-/** The common case, printable ASCII, needs no regex walk: a frame checks thousands of names. */
-const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+const UNSAFE = /[\\\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
+/** The common case, printable ASCII but the backslash, needs no regex walk: a frame checks thousands of names. */
+const PRINTABLE_ASCII = /^[\u0020-\u005b\u005d-\u007e]*$/;
 
-const SHORT: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const SHORT: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 export function safeText(text: string): string {
   if (PRINTABLE_ASCII.test(text)) return text;
   return text.replace(UNSAFE, escapeCharacter);
 }
 
-/** Text that may span lines (a stack trace): each line made safe, the line breaks kept. */
+/**
+ * pvlook's own message, which may quote a value (a stack trace, a config
+ * error): each line's control characters escaped, the line breaks and
+ * backslashes kept, since such a message is read, not compared.
+ */
 export function safeLines(text: string): string {
-  return text.split('\n').map(safeText).join('\n');
+  return text
+    .split('\n')
+    .map((line) => (PRINTABLE_ASCII.test(line) ? line : line.replace(UNSAFE, (character) => (character === '\\' ? character : escapeCharacter(character)))))
+    .join('\n');
 }
 
 function escapeCharacter(character: string): string {

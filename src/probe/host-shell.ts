@@ -9,7 +9,6 @@ import type { HostSpec } from '../core/host-spec.js';
 import type { RemoteShell, Transport } from '../transport/transport.js';
 import { SHELL_PRELUDE } from './shell-prelude.js';
 import { answerEnd, SHELL_COMMAND } from './wire.js';
-import { safeText } from '../core/safe-text.js';
 
 /** An answer is a line or two per log; a host sending more than this is broken or hostile. */
 export const MAX_ANSWER_BYTES = 1 << 20;
@@ -77,10 +76,10 @@ export class HostShell {
     void this.shell?.then((shell) => shell.abandon(), () => undefined);
   }
 
-  /** The last line the shell wrote on stderr, made safe to show. */
+  /** The last line the shell wrote on stderr, as it said it (escaped where it is shown). */
   lastError(): string {
     const line = this.stderr.split('\n').map((text) => text.trim()).filter(Boolean).at(-1) ?? '';
-    return safeText(line).slice(0, 200);
+    return line.slice(0, 200);
   }
 
   private start(signal: AbortSignal): Promise<RemoteShell> {

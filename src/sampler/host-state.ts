@@ -9,7 +9,6 @@ import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '
 import { MISSING_TOOLS, type ProbeResult } from '../probe/wire.js';
 import { meanOfKnown, trendOf, type TrendOptions } from '../core/trend.js';
 import type { PatternCount, Row } from '../core/snapshot.js';
-import { safeText } from '../core/safe-text.js';
 
 export interface HostState {
   readonly plan: HostPlan;
@@ -127,6 +126,8 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
       case 'error':
         return { ...row, status: 'error', error: countFailed(watch.patterns, outcome.message) };
       default:
+        // Nothing has come back yet: not a failure, and not ok either.
+        if (state.lastGoodAt === null) return { ...row, status: 'stale', error: 'connecting' };
         return { ...row, status: 'ok', error: null };
     }
   });
@@ -154,8 +155,8 @@ function changeFrom(mean: number | null, rate: number): number | null {
 
 /** Why the host could not count: with patterns, almost always its awk refusing one of them. */
 function countFailed(patterns: readonly Pattern[], message: string): string {
-  const said = safeText(message.split('\n')[0] ?? '').slice(0, 160);
-  if (message.startsWith(MISSING_TOOLS)) return safeText(message);
+  const said = (message.split('\n')[0] ?? '').slice(0, 160);
+  if (message.startsWith(MISSING_TOOLS)) return message;
   if (patterns.length === 0) return `the host could not count lines: ${said}`;
   const names = patterns.map((pattern) => `${pattern.name}=${JSON.stringify(pattern.regex)}`).join(', ');
   return `the host's awk refused a pattern (${names}): ${said}`;

@@ -44,8 +44,7 @@ export async function buildHostKeyCheck(settings: SshSettings, acceptNew: boolea
       const keyType = keyTypeOf(key);
       const verdict = judgeHostKey(keys, offered);
       const userFile = settings.knownHostsFiles[0];
-      if (verdict === 'unknown' && acceptNew && userFile !== undefined) {
-        recordHostKey(userFile, name, keyType, offered, settings.hashKnownHosts);
+      if (verdict === 'unknown' && acceptNew && userFile !== undefined && recorded(userFile, name, keyType, offered, settings.hashKnownHosts)) {
         last = { verdict: 'recorded', keyType, fingerprint: fingerprintOf(key), origin: null };
         return true;
       }
@@ -54,6 +53,16 @@ export async function buildHostKeyCheck(settings: SshSettings, acceptNew: boolea
     },
     verdict: () => last,
   };
+}
+
+/** Record a new key; a file pvlook may not write leaves the key unknown, and the host refused. */
+function recorded(file: string, name: string, keyType: string, key: string, hash: boolean): boolean {
+  try {
+    recordHostKey(file, name, keyType, key, hash);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The key type is the first string in the SSH wire-format blob. */

@@ -4,9 +4,8 @@
  * appended to only when the user opted in to recording new keys.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { appendPrivateLine } from '../files/safe-write.js';
 import { parseKnownHosts, type KnownHostLine } from '../core/known-hosts.js';
 
 const cache = new Map<string, { mtimeMs: number; size: number; lines: KnownHostLine[] }>();
@@ -36,12 +35,12 @@ async function readOne(file: string): Promise<KnownHostLine[]> {
 /**
  * Record a host key the way `StrictHostKeyChecking=accept-new` does: one line
  * appended to the user's known_hosts, with the name hashed when `hash` is set
- * (OpenSSH's HashKnownHosts).
+ * (OpenSSH's HashKnownHosts). Throws if the file's folder is not private
+ * to the user (see appendPrivateLine); a device such as /dev/null takes nothing.
  */
 export function recordHostKey(file: string, name: string, keyType: string, key: string, hash: boolean): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const written = hash ? hashedName(name) : name;
-  appendFileSync(file, `${written} ${keyType} ${key}\n`, { mode: 0o600 });
+  appendPrivateLine(file, `${written} ${keyType} ${key}`);
   cache.delete(file);
 }
 

@@ -5,7 +5,6 @@
  * host's and the network's (a banner, a DNS name): shown, never obeyed.
  */
 import { HostError, type FailureStatus } from '../errors.js';
-import { safeText } from '../core/safe-text.js';
 
 /** ssh's exit status for its own failures (connection, authentication, host key). */
 export const SSH_FAILED = 255;
@@ -39,7 +38,7 @@ export function exitText(code: number | null, signal: NodeJS.Signals | null): st
 }
 
 /**
- * stderr lines worth showing, made safe: without the banner of '@' around a
+ * stderr lines worth showing (escaped where they are shown): without the banner of '@' around a
  * changed-key warning, and without notes that are not the failure.
  */
 function meaningfulLines(stderr: string): string[] {
@@ -47,5 +46,5 @@ function meaningfulLines(stderr: string): string[] {
     .split('\n')
     .map((line) => line.replace(/^[@\s]+|[@\s]+$/g, ''))
     .filter((line) => line !== '' && !/^Warning: Permanently added/i.test(line))
-    .map((line) => safeText(line).slice(0, 200));
+    .map((line) => line.slice(0, 200));
 }

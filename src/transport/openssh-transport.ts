@@ -13,7 +13,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { HostError } from '../errors.js';
-import { safeText } from '../core/safe-text.js';
 import type { HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../probe/wire.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
@@ -176,9 +175,9 @@ function endGroup(child: ChildProcessWithoutNullStreams): void {
   if (child.exitCode === null && child.signalCode === null) setTimeout(() => signal('SIGKILL'), 2000).unref();
 }
 
-/** The last non-empty line of what ssh or the command said, made safe to show. */
+/** The last non-empty line of what ssh or the command said (escaped where it is shown). */
 function lastLine(text: string): string {
-  return safeText(text.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '').slice(0, 200);
+  return (text.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '').slice(0, 200);
 }
 
 function spawnFailure(error: unknown): HostError {

@@ -25,19 +25,34 @@ export interface WebInputs {
   fileSource: string;
 }
 
-export function resolveWeb({ flag, tokenFlag, env, file, fileSource }: WebInputs): WebConfig | null {
+export function resolveWeb(inputs: WebInputs): WebConfig | null {
+  const { flag, env, file, fileSource } = inputs;
   const [text, source] = flag !== undefined ? [flag, '--web'] : env.PVLOOK_WEB !== undefined && env.PVLOOK_WEB !== '' ? [env.PVLOOK_WEB, 'PVLOOK_WEB'] : file.web !== undefined ? [file.web, `${fileSource}: key "web"`] : [undefined, ''];
-  const [token, tokenSource] =
-    tokenFlag !== undefined ? [tokenFlag, '--web-token'] : env.PVLOOK_WEB_TOKEN !== undefined && env.PVLOOK_WEB_TOKEN !== '' ? [env.PVLOOK_WEB_TOKEN, 'PVLOOK_WEB_TOKEN'] : file.webToken !== undefined ? [file.webToken, `${fileSource}: key "webToken"`] : [null, ''];
   if (text === undefined) return null;
   const address = parseWebAddress(text);
   if (address === null) throw new UsageError(`${source} ${quote(text)}: expected [host:]port, like 8080 (loopback), 127.0.0.1:8080 or 0.0.0.0:8080`);
+  const token = resolveHttpToken(inputs);
+  requireTokenBeyondLoopback(address, token, `${source} ${quote(text)}`, 'the web view');
+  return { address, token, source };
+}
+
+/**
+ * The one token every HTTP route of pvlook requires (the web view, /events,
+ * /metrics): --web-token, PVLOOK_WEB_TOKEN or the file's webToken.
+ */
+export function resolveHttpToken({ tokenFlag, env, file, fileSource }: Omit<WebInputs, 'flag'>): string | null {
+  const [token, tokenSource] =
+    tokenFlag !== undefined ? [tokenFlag, '--web-token'] : env.PVLOOK_WEB_TOKEN !== undefined && env.PVLOOK_WEB_TOKEN !== '' ? [env.PVLOOK_WEB_TOKEN, 'PVLOOK_WEB_TOKEN'] : file.webToken !== undefined ? [file.webToken, `${fileSource}: key "webToken"`] : [null, ''];
   // The token is a secret: never echo it in a message.
   if (token !== null && !TOKEN_PATTERN.test(token)) throw new UsageError(`${tokenSource}: expected at least 16 characters from A-Z a-z 0-9 . _ ~ + / = - (try: openssl rand -hex 16)`);
+  return token;
+}
+
+/** Anything beyond loopback shows the fleet to the network: only with a token. */
+export function requireTokenBeyondLoopback(address: ListenAddress, token: string | null, named: string, what: string): void {
   if (token === null && !isLoopback(address.host)) {
-    throw new UsageError(`${source} ${quote(text)}: serving the web view on ${formatAddress(address)}, beyond this machine, needs a token: set PVLOOK_WEB_TOKEN (or --web-token, or "webToken" in the config file); try: openssl rand -hex 16`);
+    throw new UsageError(`${named}: serving ${what} on ${formatAddress(address)}, beyond this machine, needs a token: set PVLOOK_WEB_TOKEN (or --web-token, or "webToken" in the config file); try: openssl rand -hex 16`);
   }
-  return { address, token, source };
 }
 
 /** --listen naming the web view's own address: one server answers both (two would collide on the port). */

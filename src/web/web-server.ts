@@ -1,8 +1,9 @@
 /**
- * The web view's one HTTP server: the page, its live feed at /events (the
- * `--json` object of every snapshot, as Server-Sent Events), and /metrics when
- * --listen names the same address. Nothing here may stop pvlook: request
- * errors are answered or dropped, and publishing never waits for a browser.
+ * pvlook's one HTTP server: the web view's page and its live feed at /events
+ * (the `--json` object of every snapshot, as Server-Sent Events), and
+ * /metrics; --listen alone serves /metrics only. Every route is behind the
+ * same access rule (access.ts). Nothing here may stop pvlook: request errors
+ * are answered or dropped, and publishing never waits for a browser.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,8 +22,10 @@ export interface WebOptions {
   source?: string;
   /** required on every request when set */
   token: string | null;
-  /** serve Prometheus metrics at /metrics too (when --listen is the same address) */
-  metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** false: /metrics only (--listen without --web) */
+  page?: boolean;
+  /** serve Prometheus metrics at /metrics (--listen, alone or at the web view's address) */
+  metrics?: MetricsRoute;
   stream?: EventStreamOptions;
 }
 
@@ -38,6 +41,12 @@ const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+export interface MetricsRoute {
+  scrape(): Promise<{ contentType: string; body: string }>;
+  /** a /metrics client that failed mid-request, to be counted and reported */
+  failed(message: string): void;
+}
+
 export class WebServer {
   private constructor(
     private readonly server: Server,
@@ -47,12 +56,16 @@ export class WebServer {
   ) {}
 
   static async start(options: WebOptions): Promise<WebServer> {
-    const assets = await loadPageAssets();
+    const page = options.page ?? true;
+    const assets = page ? await loadPageAssets() : new Map<string, Asset>();
     const events = new EventStream(options.stream);
-    const routes = new Set([...Object.keys(PAGE_FILES), '/events', ...(options.metrics ? ['/metrics'] : [])]);
+    const routes = new Set([...(page ? [...Object.keys(PAGE_FILES), '/events'] : []), ...(options.metrics ? ['/metrics'] : [])]);
     let port = options.address.port;
     const server = createServer((request, response) => {
-      response.on('error', () => response.destroy());
+      response.on('error', (error: NodeJS.ErrnoException) => {
+        if (options.metrics && request.url?.startsWith('/metrics')) options.metrics.failed(`a /metrics client failed (${error.code ?? error.message})`);
+        response.destroy();
+      });
       // On every answer, the event stream, /metrics and errors included.
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
       try {
@@ -62,8 +75,12 @@ export class WebServer {
         else response.destroy();
       }
     });
-    // A broken request or socket concerns that client only.
-    server.on('clientError', (_error, socket) => socket.destroy());
+    // A broken request or socket concerns that client only (a scraper's is counted).
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      options.metrics?.failed(`a ${page ? 'web' : '/metrics'} client failed (${error.code ?? error.message})`);
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
     await new Promise<void>((resolve, reject) => {
       const where = formatAddress(options.address);
       server.once('error', (error: NodeJS.ErrnoException) => {
@@ -108,7 +125,7 @@ function handle(request: IncomingMessage, response: ServerResponse, context: Con
   if (access.kind === 'denied') {
     response
       .writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="pvlook"', 'cache-control': 'no-store', ...SECURITY_HEADERS })
-      .end(`pvlook web view: ${access.reason}. Open /?token=TOKEN once in this browser, or send "Authorization: Bearer TOKEN".\n`);
+      .end(`pvlook: ${access.reason}. ${context.routes.has('/') ? 'Open /?token=TOKEN once in this browser, or send' : 'Send'} "Authorization: Bearer TOKEN".\n`);
     return;
   }
   if (access.kind === 'remember') {
@@ -116,12 +133,12 @@ function handle(request: IncomingMessage, response: ServerResponse, context: Con
     return;
   }
   const path = new URL(request.url ?? '/', 'http://pvlook.invalid').pathname;
-  if (path === '/events' && request.method === 'GET') {
+  if (path === '/events' && request.method === 'GET' && context.routes.has('/events')) {
     context.events.open(request, response);
     return;
   }
   if (path === '/metrics' && context.metrics) {
-    context.metrics().then(
+    context.metrics.scrape().then(
       ({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body),
       (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${error.message}\n`),
     );

@@ -163,3 +163,11 @@ test('an interval under 0.1 s is refused wherever it comes from: pvlook would on
   await assert.rejects(resolve([], folder({ '.pvlookrc.yaml': 'interval: 0.01\nlog: /x.log\nhosts: [h]\n' })), /interval.*at least 0\.1/);
   assert.equal((await resolve(['-n', '0.1'], dir)).intervalMs, 100);
 });
+
+test('--listen beyond loopback needs the token, as --web does; loopback does not', async () => {
+  const dir = folder();
+  await assert.rejects(resolve(['--listen', ':9469', '-l', '/l', 'h1'], dir), (error: unknown) => error instanceof UsageError && /--listen ":9469": serving Prometheus metrics on 0\.0\.0\.0:9469, beyond this machine, needs a token/.test(error.message));
+  const tokened = await resolve(['--listen', ':9469', '-l', '/l', 'h1'], dir, { PVLOOK_WEB_TOKEN: 'x'.repeat(20) });
+  assert.equal(tokened.httpToken, 'x'.repeat(20));
+  assert.equal((await resolve(['--listen', '127.0.0.1:9469', '-l', '/l', 'h1'], dir)).httpToken, null);
+});

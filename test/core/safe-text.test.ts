@@ -20,13 +20,18 @@ test('ordinary text, including any printable Unicode, is unchanged', () => {
   }
 });
 
-test('escaping is idempotent: safe text stays the same when made safe again', () => {
-  const once = safeText('\u001b]0;x\u0007\u202e\u0000');
-  assert.equal(safeText(once), once);
+test('two names that differ stay different once escaped: the backslash is escaped too', () => {
+  const literal = 'a\\x1b';
+  const escape = 'a\u001b';
+  assert.notEqual(safeText(literal), safeText(escape));
+  assert.equal(safeText(literal), 'a\\\\x1b');
+  assert.equal(safeText(escape), 'a\\x1b');
+  assert.equal(safeText('C:\\logs'), 'C:\\\\logs');
 });
 
-test('safeLines keeps line breaks and escapes the rest', () => {
+test('safeLines keeps line breaks and backslashes and escapes control characters', () => {
   assert.equal(safeLines('Error: \u001b[31mred\n    at x'), 'Error: \\x1b[31mred\n    at x');
+  assert.equal(safeLines('pattern "\\d+" \u009b'), 'pattern "\\d+" \\x9b');
 });
 
 test('safeRow escapes every text field, and returns an ordinary row as it is', () => {

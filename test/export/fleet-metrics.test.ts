@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Row } from '../../src/core/snapshot.js';
 import { MetricsExporter } from '../../src/export/exporter.js';
+import { WebServer } from '../../src/web/web-server.js';
 import { FleetMetrics } from '../../src/export/fleet-metrics.js';
 import { row, snapshotOf } from '../helpers/rows.js';
 import { unsafeCharacters } from '../helpers/unsafe.js';
@@ -73,7 +74,8 @@ test('label values from a host are escaped; promtool accepts the result', async 
   const lines = await exported(metrics, [row({ host: 'web01', log: '/l/\u001b]0;t\u0007\u202e"x\\.log', rate: 1, lines: 1, history: [1] })]);
   const text = lines.join('\n');
   assert.deepEqual(unsafeCharacters(text), []);
-  assert.ok(text.includes('log="/l/\\\\x1b]0;t\\\\x07\\\\u202e\\"x\\\\.log"'), text);
+  // The host's backslash is doubled by pvlook's escaping, then again by the exposition format.
+  assert.ok(text.includes('log="/l/\\\\x1b]0;t\\\\x07\\\\u202e\\"x\\\\\\\\.log"'), text);
   const checked = spawnSync('promtool', ['check', 'metrics'], { input: await metrics.text() });
   if (checked.error) throw new Error(`promtool is needed for this test (Debian: apt-get install prometheus): ${checked.error.message}`);
   assert.equal(checked.status, 0, `${checked.stdout}${checked.stderr}`);
@@ -84,7 +86,7 @@ test('a --textfile that cannot be written is reported once, counted, and does no
   try {
     const file = path.join(dir, 'missing-folder', 'pvlook.prom');
     const warnings: string[] = [];
-    const { exporter } = await MetricsExporter.start(null, file, { warn: (message) => warnings.push(message) });
+    const exporter = new MetricsExporter(file, { warn: (message) => warnings.push(message) });
     const snapshot = snapshotOf([row({ host: 'a', rate: 1, lines: 1, history: [1] })]);
     for (let i = 0; i < 3; i++) await exporter.update(snapshot);
     assert.deepEqual(warnings, [`--textfile ${file}: cannot write (no such folder); watching goes on`]);
@@ -93,7 +95,6 @@ test('a --textfile that cannot be written is reported once, counted, and does no
     await exporter.update(snapshot);
     assert.deepEqual(warnings.slice(1), [`--textfile ${file}: written again`]);
     assert.match(readFileSync(file, 'utf8'), /^pvlook_export_errors_total\{target="textfile"\} 3$/m, 'the file itself says how many writes failed');
-    await exporter.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -102,14 +103,17 @@ test('a --textfile that cannot be written is reported once, counted, and does no
 test('a /metrics client that sends garbage or hangs up is counted and reported, and serving goes on', async () => {
   const warnings: string[] = [];
   let warned: () => void = () => undefined;
-  const { exporter, url } = await MetricsExporter.start({ host: '127.0.0.1', port: 0 }, null, {
+  const exporter = new MetricsExporter(null, {
+    served: true,
     warn: (message) => {
       warnings.push(message);
       warned();
     },
   });
+  const server = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null, page: false, metrics: { scrape: () => exporter.scrape(), failed: (message) => exporter.clientFailed(message) } });
+  const url = `${server.url}metrics`;
   try {
-    const { port } = new URL(url!);
+    const { port } = new URL(url);
     // A client that resets its connection in the middle of a request.
     const reset = connect(Number(port), '127.0.0.1', () => {
       reset.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n');
@@ -123,11 +127,11 @@ test('a /metrics client that sends garbage or hangs up is counted and reported, 
     garbage.resume();
     await reported;
     assert.match(warnings[0] ?? '', /^a \/metrics client failed \(/);
-    const response = await fetch(url!);
+    const response = await fetch(url);
     assert.equal(response.status, 200);
     assert.match(await response.text(), /^pvlook_export_errors_total\{target="http"\} [1-9]/m);
     garbage.destroy();
   } finally {
-    await exporter.close();
+    await server.close();
   }
 });

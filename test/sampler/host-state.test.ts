@@ -27,11 +27,11 @@ function probe(state: HostState, t: number, ...logs: LogProbe[]): void {
 /** Rows at `t` seconds, a sample in flight for a second or more making the host stale. */
 const rows = (state: HostState, t: number) => rowsOf(state, t * 1000, DEFAULT_TREND, 1000);
 
-test('a new host: one ok row per log, nothing known, never answered', () => {
+test('a new host: one stale row per log, connecting, nothing known, never answered', () => {
   const state = initialState(hostPlan(watch('/a'), watch('/b')));
   assert.deepEqual(
-    rows(state, 0).map((r) => [r.log, r.status, r.rate, r.age]),
-    [['/a', 'ok', null, null], ['/b', 'ok', null, null]],
+    rows(state, 0).map((r) => [r.log, r.status, r.error, r.rate, r.age]),
+    [['/a', 'stale', 'connecting', null, null], ['/b', 'stale', 'connecting', null, null]],
   );
 });
 

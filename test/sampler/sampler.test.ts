@@ -171,7 +171,7 @@ test('a host that never answers turns stale after one interval, fails at its tim
   let waited = false;
   void sampler.waitForSamples(2, Date.now() + 3000).then(() => (waited = true));
   await runFor(500);
-  assert.deepEqual(sampler.snapshot().rows.map((row) => row.status), ['ok', 'ok'], 'busy, but not for an interval yet');
+  assert.deepEqual(sampler.snapshot().rows.map((row) => [row.status, row.error]), [['stale', 'connecting'], ['ok', null]], 'never answered: connecting, not ok, even before an interval has passed');
   assert.deepEqual(sampler.snapshot(0).rows.map((row) => row.status), ['stale', 'ok'], 'a final answer counts any unanswered host');
   await runFor(600);
   const late = sampler.snapshot().rows[0]!;

@@ -145,9 +145,9 @@ test('with a token: 401 without it, 200 with Bearer, and ?token= sets an HttpOnl
 });
 
 test('/metrics on the same port when --listen names the same address, behind the same token', async () => {
-  const { exporter } = await MetricsExporter.start(null, null);
+  const exporter = new MetricsExporter(null, { served: true });
   await exporter.update(snapshot(2));
-  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: TOKEN, metrics: () => exporter.scrape() });
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: TOKEN, metrics: { scrape: () => exporter.scrape(), failed: (message) => exporter.clientFailed(message) } });
   try {
     assert.equal((await get(`${web.url}metrics`)).status, 401);
     const metrics = await get(`${web.url}metrics`, { authorization: `Bearer ${TOKEN}` });
@@ -155,7 +155,6 @@ test('/metrics on the same port when --listen names the same address, behind the
     assert.match(metrics.body, /^pvlook_log_lines_per_second\{host="web1",group="nginx",log="\/var\/log\/nginx\/access.log"\} 1$/m);
   } finally {
     await web.close();
-    await exporter.close();
   }
 });
 
@@ -194,3 +193,30 @@ test('a second pvlook on the same address is a usage error naming --web', async 
   }
 });
 
+
+test('--listen alone: /metrics only, behind the same access rule as the web view (loopback Host names, or the token)', async () => {
+  const exporter = new MetricsExporter(null, { served: true });
+  await exporter.update(snapshot(2));
+  const metrics = { scrape: () => exporter.scrape(), failed: (message: string) => exporter.clientFailed(message) };
+  const open = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null, page: false, metrics });
+  try {
+    assert.equal((await get(`${open.url}metrics`)).status, 200);
+    // A page on another origin that rebinds its name to 127.0.0.1 sends its own name as Host.
+    const rebound = await get(`${open.url}metrics`, { host: 'attacker.example:9469' });
+    assert.equal(rebound.status, 401);
+    assert.match(rebound.body, /is not a loopback name/);
+    assert.equal((await get(open.url)).status, 404, 'no page without --web');
+    assert.equal((await get(`${open.url}events`)).status, 404, 'no event stream without --web');
+  } finally {
+    await open.close();
+  }
+  const guarded = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: TOKEN, page: false, metrics });
+  try {
+    const denied = await get(`${guarded.url}metrics`);
+    assert.equal(denied.status, 401);
+    assert.match(denied.body, /Send "Authorization: Bearer TOKEN"/);
+    assert.equal((await get(`${guarded.url}metrics`, { authorization: `Bearer ${TOKEN}` })).status, 200);
+  } finally {
+    await guarded.close();
+  }
+});
