@@ -43,7 +43,8 @@ export async function buildHostKeyCheck(settings: SshSettings, acceptNew: boolea
       const offered = key.toString('base64');
       const keyType = keyTypeOf(key);
       const verdict = judgeHostKey(keys, offered);
-      const userFile = settings.knownHostsFiles[0];
+      // UserKnownHostsFile none leaves nowhere to record, as in OpenSSH; never a global file.
+      const userFile = (settings.userKnownHostsFiles ?? settings.knownHostsFiles)[0];
       if (verdict === 'unknown' && acceptNew && userFile !== undefined && recorded(userFile, name, keyType, offered, settings.hashKnownHosts)) {
         last = { verdict: 'recorded', keyType, fingerprint: fingerprintOf(key), origin: null };
         return true;

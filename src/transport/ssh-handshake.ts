@@ -40,9 +40,9 @@ export interface HandshakeObserver {
 export async function handshake(settings: SshSettings, options: HandshakeOptions): Promise<NodeSSH> {
   const where = `${settings.hostname}:${settings.port}`;
   const keys = await buildHostKeyCheck(settings, options.acceptNewHostKeys);
-  const auth = await authMethodsFor(settings.user, settings.identityFiles, options.agentSocket);
+  const auth = await authMethodsFor(settings, options.agentSocket);
   if (auth.length === 0) {
-    throw new HostError('auth', `no key to log in to ${where} with: start ssh-agent (SSH_AUTH_SOCK) or set an IdentityFile without a passphrase`);
+    throw new HostError('auth', `no key to log in to ${where} with: start ssh-agent (SSH_AUTH_SOCK) or set an IdentityFile without a passphrase${settings.identityAgent === 'none' ? ' (IdentityAgent none)' : settings.identitiesOnly === true ? ' (IdentitiesOnly yes: the agent may offer only keys an IdentityFile names)' : ''}`);
   }
   options.observer?.hostKeyCheck(keys);
   const ssh = new NodeSSH();

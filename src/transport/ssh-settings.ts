@@ -18,7 +18,14 @@ export interface SshSettings {
   port: number;
   user: string;
   identityFiles: string[];
+  /** every known_hosts file to read: the user's, then the global ones ("none" names none) */
   knownHostsFiles: string[];
+  /** the user's own known_hosts files (UserKnownHostsFile): a new key is recorded in the first (absent: the first of knownHostsFiles) */
+  userKnownHostsFiles?: string[];
+  /** IdentityAgent as ssh -G prints it: "none", "SSH_AUTH_SOCK", "$VAR" or a socket path (absent: SSH_AUTH_SOCK) */
+  identityAgent?: string;
+  /** IdentitiesOnly yes: only keys named by IdentityFile, also from the agent */
+  identitiesOnly?: boolean;
   /** name to look up in known_hosts instead of the host name */
   hostKeyAlias: string | null;
   /** a ProxyJump value other than "none": comma-separated jump hosts, first hop first */
@@ -30,9 +37,11 @@ export interface SshSettings {
   /** GSSAPIAuthentication yes: Kerberos logins, which only OpenSSH does (absent: no) */
   gssapiAuthentication?: boolean;
   /**
-   * Host-key sources only OpenSSH reads: a RevokedHostKeys file (a KRL) and a
-   * KnownHostsCommand. The built-in client checks known_hosts files only, so a
-   * host with either goes through OpenSSH.
+   * Host-key sources only OpenSSH reads: a RevokedHostKeys file (a KRL), a
+   * KnownHostsCommand, and known_hosts paths with spaces (ssh -G prints them
+   * unquoted, so pvlook cannot tell where one ends). The built-in client
+   * checks plain known_hosts files only, so a host with any of them goes
+   * through OpenSSH, and `transport builtin` refuses it.
    */
   hostKeySourcesOnlyOpenSshReads?: string[];
   /** OpenSSH's HashKnownHosts: hash names of keys we record */
@@ -52,6 +61,8 @@ export function parseSshG(text: string, home: string): SshSettings {
   }
   const one = (key: string) => values.get(key)?.[0];
   const files = (key: string) => (values.get(key) ?? []).flatMap((value) => value.split(/\s+/)).filter(Boolean).map((file) => expandHome(file, home));
+  // "none" is OpenSSH's word for no file at all, not a file named none.
+  const knownHosts = (key: string) => files(key).filter((file) => file !== 'none');
   const proxyJump = one('proxyjump');
   const proxyCommand = one('proxycommand');
   const port = Number(one('port') ?? 22);
@@ -60,18 +71,37 @@ export function parseSshG(text: string, home: string): SshSettings {
     port: Number.isInteger(port) && port > 0 ? port : 22,
     user: one('user') ?? os.userInfo().username,
     identityFiles: files('identityfile'),
-    knownHostsFiles: [...files('userknownhostsfile'), ...files('globalknownhostsfile')],
+    knownHostsFiles: [...knownHosts('userknownhostsfile'), ...knownHosts('globalknownhostsfile')],
+    userKnownHostsFiles: knownHosts('userknownhostsfile'),
+    ...(one('identityagent') !== undefined ? { identityAgent: one('identityagent') } : {}),
+    identitiesOnly: one('identitiesonly') === 'yes',
     hostKeyAlias: one('hostkeyalias') ?? null,
     proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump : null,
     proxyCommand: proxyCommand && proxyCommand !== 'none' ? proxyCommand : null,
     certificateFiles: files('certificatefile'),
     gssapiAuthentication: one('gssapiauthentication') === 'yes',
-    hostKeySourcesOnlyOpenSshReads: (['revokedhostkeys', 'knownhostscommand'] as const).flatMap((key) => {
-      const value = one(key);
-      return value && value !== 'none' ? [`${key === 'revokedhostkeys' ? 'RevokedHostKeys' : 'KnownHostsCommand'} ${value}`] : [];
-    }),
+    hostKeySourcesOnlyOpenSshReads: [
+      ...(['revokedhostkeys', 'knownhostscommand'] as const).flatMap((key) => {
+        const value = one(key);
+        return value && value !== 'none' ? [`${key === 'revokedhostkeys' ? 'RevokedHostKeys' : 'KnownHostsCommand'} ${value}`] : [];
+      }),
+      ...(['userknownhostsfile', 'globalknownhostsfile'] as const).flatMap((key) => {
+        const value = one(key);
+        return value !== undefined && ambiguousPaths(value) ? [`${key === 'userknownhostsfile' ? 'UserKnownHostsFile' : 'GlobalKnownHostsFile'} ${value} (a path with a space, or a relative one)`] : [];
+      }),
+    ],
     hashKnownHosts: one('hashknownhosts') === 'yes',
   };
+}
+
+/**
+ * ssh -G joins a list of paths with spaces and quotes none, so a path with a
+ * space in it cannot be told from two paths. OpenSSH makes every path it
+ * prints absolute (~ and %d expanded): a word that is not is part of the
+ * one before it. "none" stands alone.
+ */
+function ambiguousPaths(value: string): boolean {
+  return value.split(/\s+/).filter(Boolean).some((word) => !word.startsWith('/') && !word.startsWith('~') && word !== 'none');
 }
 
 function expandHome(file: string, home: string): string {

@@ -233,6 +233,11 @@ export class SshTransport implements Transport {
       // Connecting directly would bypass whatever the command was for.
       throw new HostError('error', `ProxyCommand is not supported by the built-in client: use transport openssh (or auto), or ProxyJump; refusing to connect to ${spec.host} directly`);
     }
+    const unread = settings.hostKeySourcesOnlyOpenSshReads?.[0];
+    if (unread !== undefined) {
+      // Checking the host key with less than the user's own policy is never an option.
+      throw new HostError('hostkey', `${unread} is read by OpenSSH only: use transport openssh (or auto); the built-in client refuses ${spec.host} rather than check its key with less`);
+    }
     return settings;
   }
 

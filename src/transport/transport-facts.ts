@@ -9,6 +9,7 @@ import { hasCertAuthorityFor, keysForHost, knownHostsName } from '../core/known-
 import type { TransportFacts } from '../core/transport-choice.js';
 import { readKnownHosts } from './known-hosts-store.js';
 import type { SshSettings } from './ssh-settings.js';
+import { agentSocketFor } from './ssh-auth.js';
 
 export async function transportFacts(settings: SshSettings, agentSocket: string | undefined): Promise<TransportFacts> {
   const lines = await readKnownHosts(settings.knownHostsFiles);
@@ -24,7 +25,8 @@ export async function transportFacts(settings: SshSettings, agentSocket: string 
     certificates: [...new Set(certificates)],
     knownHosts,
     gssapiAuthentication: settings.gssapiAuthentication ?? false,
-    usableKey: Boolean(agentSocket) || keys.some((key) => key.kind === 'usable'),
+    // Under IdentitiesOnly the agent helps only with keys an IdentityFile names; those files' presence is the cheap sign.
+    usableKey: (agentSocketFor(settings, agentSocket) !== null && (settings.identitiesOnly !== true || keys.some((key) => key.kind !== 'absent'))) || keys.some((key) => key.kind === 'usable'),
     unusableKeys: keys.flatMap((key) => (key.kind !== 'usable' && key.kind !== 'absent' && key.kind !== 'encrypted' ? [`${key.file} (${key.kind.unsupported})`] : [])),
   };
 }
