@@ -27,7 +27,7 @@ export async function runCheck(args: CliArgs, context: ResolveContext, io: MainI
   try {
     const samples = Math.max(2, config.count ?? DEFAULT_SAMPLES);
     sampler.start(samples);
-    await sampler.waitForSamples(samples, Date.now() + (samples - 1) * config.intervalMs + patienceMs(config));
+    await sampler.waitForSamplesPatiently(samples, Date.now() + (samples - 1) * config.intervalMs + patienceMs(config), patienceMs(config));
     const result = judgeFleet(sampler.snapshot(0).rows, config.thresholdsFor);
     io.stdout.write((config.json ? JSON.stringify(toJson(result)) : statusLine(result)) + '\n');
     return STATE_CODE[result.state];

@@ -36,7 +36,7 @@ export const patienceMs = (config: Pick<Config, 'timeoutMs'>) => 2 * config.time
 /** Two samples of every host, one interval apart on each host's own clock, then one table or JSON object. */
 export async function runSnapshot({ config, sampler, terminal, signal }: RunContext): Promise<Snapshot | null> {
   sampler.start(2);
-  await sampler.waitForSamples(2, Date.now() + config.intervalMs + patienceMs(config), signal);
+  await sampler.waitForSamplesPatiently(2, Date.now() + config.intervalMs + patienceMs(config), patienceMs(config), signal);
   if (signal.aborted) return null;
   const snapshot = sampler.snapshot(0);
   terminal.print(config.json ? renderJsonLine(snapshot) : renderTable(snapshot, makeStyle(config.color, config.ascii)));

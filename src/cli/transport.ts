@@ -30,6 +30,8 @@ export function fleetTransport(config: Config, env: Env): AutoTransport {
     }),
     openssh: new OpenSshTransport({
       configFile: config.sshConfigFile,
+      // Settings let hosts behind one bastion share one login to it, and limit logins per destination.
+      resolveSettings,
       acceptNewHostKeys: config.acceptNewHostKeys,
       maxProcesses: budget === null ? null : Math.max(1, Math.floor(budget / PIPES_PER_PROCESS)),
     }),

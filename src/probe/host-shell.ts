@@ -6,7 +6,7 @@
  */
 import { HostError } from '../errors.js';
 import type { HostSpec } from '../core/host-spec.js';
-import type { RemoteShell, Transport } from '../transport/transport.js';
+import type { QueueHold, RemoteShell, Transport } from '../transport/transport.js';
 import { SHELL_PRELUDE } from './shell-prelude.js';
 import { answerEnd, SHELL_COMMAND } from './wire.js';
 
@@ -50,9 +50,9 @@ export class HostShell {
    * Send one request line and resolve with the output up to its end line.
    * With `last`, stdin is closed after it, so the shell exits (exec mode).
    */
-  async ask(tag: string, line: string, signal: AbortSignal, { last = false } = {}): Promise<string> {
+  async ask(tag: string, line: string, signal: AbortSignal, { last = false, hold }: { last?: boolean; hold?: QueueHold } = {}): Promise<string> {
     // Once the shell runs, a sample is the hot path: no waiting on an already settled start.
-    const shell = this.running ?? (await untilAborted(this.start(signal), signal, 'connecting'));
+    const shell = this.running ?? (await untilAborted(this.start(signal, hold), signal, 'connecting'));
     let mine: Waiter | null = null;
     const answer = new Promise<string>((resolve, reject) => {
       if (this.ended) return reject(this.ended);
@@ -82,7 +82,7 @@ export class HostShell {
     return line.slice(0, 200);
   }
 
-  private start(signal: AbortSignal): Promise<RemoteShell> {
+  private start(signal: AbortSignal, hold: QueueHold | undefined): Promise<RemoteShell> {
     if (this.ended) return Promise.reject(this.ended);
     this.shell ??= this.transport
       .openShell(
@@ -103,7 +103,7 @@ export class HostShell {
           },
         },
         signal,
-        this.command === SHELL_COMMAND ? undefined : { command: this.command },
+        { ...(this.command === SHELL_COMMAND ? {} : { command: this.command }), ...(hold ? { hold } : {}) },
       )
       .then(
         (shell) => {

@@ -5,13 +5,15 @@
  */
 import type { HostSpec } from '../core/host-spec.js';
 import type { ProbeRequest, ProbeResult } from './wire.js';
+import type { QueueHold } from '../transport/transport.js';
 
 export interface Prober {
   /**
    * Sample every log in `requests` on `host`. Rejects with a HostError; gives
    * up as soon as `signal` aborts (its reason says why: a deadline or a shutdown).
+   * `hold` is called while the host waits in pvlook's own queues (see QueueHold).
    */
-  sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal): Promise<ProbeResult>;
+  sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<ProbeResult>;
   /** Close every session. */
   close(): Promise<void>;
 }

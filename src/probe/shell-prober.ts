@@ -6,7 +6,7 @@
  */
 import { HostError } from '../errors.js';
 import type { HostSpec } from '../core/host-spec.js';
-import type { Transport } from '../transport/transport.js';
+import type { QueueHold, Transport } from '../transport/transport.js';
 import { HostShell } from './host-shell.js';
 import type { Prober, SessionMode } from './prober.js';
 import { decodeAnswer, encodeRequest, newTag, ProbeOutputError, SHELL_COMMAND, SUDO_SHELL_COMMAND, type ProbeRequest, type ProbeResult } from './wire.js';
@@ -21,7 +21,7 @@ export class ShellProber implements Prober {
     private readonly sudo: (host: HostSpec) => boolean = () => false,
   ) {}
 
-  async sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal): Promise<ProbeResult> {
+  async sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<ProbeResult> {
     const tag = newTag();
     const line = encodeRequest(tag, requests);
     const once = this.mode(host) === 'exec';
@@ -31,7 +31,7 @@ export class ShellProber implements Prober {
       if (!once) this.shells.set(host.label, shell);
     }
     try {
-      const text = await shell.ask(tag, line, signal, { last: once });
+      const text = await shell.ask(tag, line, signal, { last: once, ...(hold ? { hold } : {}) });
       return decodeAnswer(text, tag, requests.length);
     } catch (error) {
       const failure = asHostError(error, shell);

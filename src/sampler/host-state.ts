@@ -30,6 +30,8 @@ export interface HostState {
   answeredInRow: number;
   /** ms the last finished sample took */
   lastDurationMs: number;
+  /** the deadline of the sample in flight: it says when the host waits in pvlook's own queue */
+  deadline: { readonly queuedFor: string | null; readonly wasQueued: boolean } | null;
 }
 
 export function initialState(plan: HostPlan): HostState {
@@ -45,6 +47,7 @@ export function initialState(plan: HostPlan): HostState {
     samples: 0,
     answeredInRow: 0,
     lastDurationMs: 0,
+    deadline: null,
   };
 }
 
@@ -86,8 +89,11 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
       // Keep showing the failure while a retry is under way.
       return { ...row, status: state.failure.status, error: state.failure.message };
     }
-    if (state.busySince !== null && nowMs - state.busySince >= staleAfterMs) {
+    const queued = state.deadline?.queuedFor ?? null;
+    if (state.busySince !== null && (nowMs - state.busySince >= staleAfterMs || queued !== null)) {
       const waited = ((nowMs - state.busySince) / 1000).toFixed(1);
+      // Waiting on pvlook itself is never the host's failure: say what it waits for.
+      if (queued !== null) return { ...row, status: 'stale', error: `connecting: ${queued} (${waited}s)` };
       return { ...row, status: 'stale', error: `${state.lastGoodAt === null ? 'connecting' : 'waiting for an answer'} (${waited}s)` };
     }
     const outcome = state.outcomes[index] ?? null;

@@ -18,6 +18,7 @@ import { totalOf, type Snapshot } from '../core/snapshot.js';
 import type { TrendOptions } from '../core/trend.js';
 import type { Prober } from '../probe/prober.js';
 import { applyFailure, applyProbe, initialState, rowsOf, type HostState } from './host-state.js';
+import { SampleDeadline } from './deadline.js';
 
 /** How finely host schedules are kept: hosts due within one slot start together. */
 const SLOT_MS = 10;
@@ -46,9 +47,11 @@ export class Sampler {
   private readonly waiters = new Set<(state: HostState) => void>();
   private readonly stopping = new AbortController();
   /** the deadline of each sample in flight, so stopping can cut them all short */
-  private readonly deadlines = new Set<AbortController>();
+  private readonly deadlines = new Set<SampleDeadline>();
   private ticks = 0;
   private limitSamples = Infinity;
+  /** samples finished so far, fleet-wide: how a run's patience tells a moving queue from a stuck one */
+  private finished = 0;
 
   constructor(
     hosts: readonly HostPlan[],
@@ -122,6 +125,27 @@ export class Sampler {
     return this.waitUntil(new Map(this.states.map((state) => [state, count])), enough, deadlineMs, signal);
   }
 
+  /**
+   * waitForSamples for a run's answer: at `deadlineMs`, if hosts that still
+   * owe samples have waited in pvlook's own queues (handshake slots) and the
+   * fleet is still making progress, wait `patienceMs` more, and again: a
+   * large fleet behind one bastion takes as long as its queue takes, and a
+   * host is never reported for waiting on pvlook itself.
+   */
+  async waitForSamplesPatiently(count: number, deadlineMs: number, patienceMs: number, signal?: AbortSignal): Promise<void> {
+    let deadline = deadlineMs;
+    let finished = this.finished;
+    for (;;) {
+      await this.waitForSamples(count, deadline, signal);
+      if (signal?.aborted) return;
+      const owing = this.states.filter((state) => !enough(state, count));
+      const queued = owing.some((state) => state.deadline?.wasQueued === true);
+      if (owing.length === 0 || !queued || this.finished === finished) return;
+      finished = this.finished;
+      deadline = this.now() + patienceMs;
+    }
+  }
+
   /** Resolve once every sample in flight now has finished, or at `deadlineMs`, or on abort. */
   settle(deadlineMs: number, signal?: AbortSignal): Promise<void> {
     const pending = this.states.filter((state) => state.busySince !== null).map((state) => [state, state.samples + 1] as const);
@@ -192,6 +216,7 @@ export class Sampler {
       const finished = this.now();
       state.busySince = null;
       state.samples++;
+      this.finished++;
       state.lastDurationMs = finished - began;
       this.inFlight.delete(sampled);
       // Due one interval after this sample's reading: after it began, or after it ended if it had to
@@ -206,22 +231,23 @@ export class Sampler {
   private async sample(state: HostState): Promise<void> {
     // Queued behind --parallel when pvlook stopped: nothing to do.
     if (this.stopping.signal.aborted) return;
-    // One deadline for everything this sample does: settings, connecting, jump hosts, the answer.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new HostError('timeout', `no answer within ${this.options.timeoutMs / 1000}s`)), this.options.timeoutMs);
+    // One deadline for everything this sample does: settings, connecting, jump hosts, the answer;
+    // it stops while the host waits in pvlook's own queues (the transport says when).
+    const deadline = new SampleDeadline(this.options.timeoutMs, this.now);
+    state.deadline = deadline;
     // Stopping aborts every deadline in this set (cheaper per sample than a listener on a shared signal).
     this.deadlines.add(deadline);
-    const signal = deadline.signal;
     try {
       const requests = state.plan.watches.map((watch, index) => probeRequestFor(watch.log, state.memories[index]!, watch.patterns.map((pattern) => pattern.regex)));
       const sentAt = this.now() / 1000;
-      const result = await this.prober.sample(state.plan.spec, requests, signal);
+      const result = await this.prober.sample(state.plan.spec, requests, deadline.signal, deadline.hold);
       applyProbe(state, result, { sentAt, receivedAt: this.now() / 1000 }, this.historyLength);
     } catch (error) {
       if (this.stopping.signal.aborted) return;
       applyFailure(state, asHostError(error), this.now(), this.random(), this.historyLength);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
+      state.deadline = null;
       this.deadlines.delete(deadline);
     }
   }

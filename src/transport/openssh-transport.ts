@@ -9,6 +9,11 @@
  * until then a failure is ssh's own (exit 255 and a line on stderr: host key,
  * login, network) and is reported as such; after it, an exit is the shell
  * ending, as with the built-in client.
+ *
+ * Given the hosts' settings, logins are limited per destination as the
+ * built-in client limits handshakes (the target's own sshd, also behind a
+ * bastion), and hosts behind a bastion share one login to it
+ * (openssh-jump-master.ts).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +23,11 @@ import { SHELL_COMMAND } from '../probe/wire.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
 import { exitText, saysConnectionLost, sshFailure, SSH_FAILED } from './openssh-failure.js';
 import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
+import pLimit from 'p-limit';
+import { JumpMasters } from './openssh-jump-master.js';
+import { whenFree } from './queue-slot.js';
+import type { SettingsResolver } from './ssh-settings.js';
+import type { QueueHold } from './transport.js';
 
 export interface OpenSshTransportOptions {
   /** like `ssh -F`; null uses ~/.ssh/config and the system config */
@@ -28,7 +38,18 @@ export interface OpenSshTransportOptions {
   program?: string;
   /** ssh processes that fit under the open-files limit (each holds three pipes here); one more is refused at once */
   maxProcesses?: number | null;
+  /**
+   * The hosts' resolved settings (ssh -G): with them, logins are limited per
+   * destination and hosts behind a bastion share one login to it. Without,
+   * every host's ssh is on its own.
+   */
+  resolveSettings?: SettingsResolver;
+  /** logins in progress at once to one sshd (default 8, as for the built-in client) */
+  loginsPerDestination?: number;
 }
+
+/** As the built-in client's DEFAULT_HANDSHAKES_PER_DESTINATION: under OpenSSH's MaxStartups of 10. */
+const DEFAULT_LOGINS_PER_DESTINATION = 8;
 
 /** stderr kept per process before the shell answers: enough for ssh's few lines, bounded against a chatty host. */
 const STDERR_KEPT = 4096;
@@ -44,41 +65,80 @@ const EARLY_OUTPUT_KEPT = 4096;
  * times), no LocalCommand run per host, and no RemoteCommand in place of
  * pvlook's own.
  */
-export function sshArgs(host: HostSpec, options: Pick<OpenSshTransportOptions, 'configFile' | 'acceptNewHostKeys'>, command = SHELL_COMMAND): string[] {
-  const args = ['-T', '-e', 'none', '-o', 'BatchMode=yes', '-o', 'ClearAllForwardings=yes', '-o', 'ForwardAgent=no', '-o', 'ForwardX11=no', '-o', 'PermitLocalCommand=no', '-o', 'RemoteCommand=none'];
-  if (options.configFile !== null) args.push('-F', options.configFile);
-  if (options.acceptNewHostKeys) args.push('-o', 'StrictHostKeyChecking=accept-new');
+export function sshArgs(host: HostSpec, options: Pick<OpenSshTransportOptions, 'configFile' | 'acceptNewHostKeys'>, command = SHELL_COMMAND, proxyCommand: string | null = null): string[] {
+  const args = baseSshArgs(options);
+  if (proxyCommand !== null) args.push('-o', `ProxyCommand=${proxyCommand}`);
   if (host.port !== null) args.push('-p', String(host.port));
   if (host.user !== null) args.push('-l', host.user);
   args.push('--', host.host, command);
   return args;
 }
 
+/** What every ssh process of pvlook's gets, whatever it connects to: see sshArgs. */
+function baseSshArgs(options: Pick<OpenSshTransportOptions, 'configFile' | 'acceptNewHostKeys'>): string[] {
+  const args = ['-T', '-e', 'none', '-o', 'BatchMode=yes', '-o', 'ClearAllForwardings=yes', '-o', 'ForwardAgent=no', '-o', 'ForwardX11=no', '-o', 'PermitLocalCommand=no', '-o', 'RemoteCommand=none'];
+  if (options.configFile !== null) args.push('-F', options.configFile);
+  if (options.acceptNewHostKeys) args.push('-o', 'StrictHostKeyChecking=accept-new');
+  return args;
+}
+
 export class OpenSshTransport implements Transport {
   private readonly children = new Set<ChildProcessWithoutNullStreams>();
+  private readonly perDestination = new Map<string, ReturnType<typeof pLimit>>();
+  private readonly masters: JumpMasters;
   private closed = false;
 
-  constructor(private readonly options: OpenSshTransportOptions) {}
+  constructor(private readonly options: OpenSshTransportOptions) {
+    this.masters = new JumpMasters({ program: options.program ?? 'ssh', baseArgs: baseSshArgs(options) });
+  }
 
   async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
     if (this.closed) throw new HostError('error', 'pvlook is shutting down');
     const budget = this.options.maxProcesses;
     if (budget !== undefined && budget !== null && this.children.size >= budget) throw tooManyOpenFiles(null);
     signal.throwIfAborted();
-    let child: ChildProcessWithoutNullStreams;
-    try {
-      // Pipes for all three: ssh never reads the terminal, and BatchMode means it never asks.
-      // Its own process group: ending it ends a ProxyCommand too, which would otherwise hold ssh's pipes open.
-      child = spawn(this.options.program ?? 'ssh', sshArgs(host, this.options, options?.command), { stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
-    } catch (error) {
-      throw spawnFailure(error);
+    const settings = this.options.resolveSettings ? await this.settingsFor(host) : null;
+    signal.throwIfAborted();
+    // Through the shared login to the bastion, unless a ProxyCommand of the user's says how to get there.
+    const viaMaster = settings?.proxyJump && settings.proxyCommand === null ? await untilAborted(this.masters.proxyCommandFor(settings.proxyJump), signal) : null;
+    const destination = settings ? `${settings.proxyJump ?? ''}>${settings.hostname}:${settings.port}` : null;
+    const spawnShell = () => {
+      let child: ChildProcessWithoutNullStreams;
+      try {
+        // Pipes for all three: ssh never reads the terminal, and BatchMode means it never asks.
+        // Its own process group: ending it ends a ProxyCommand too, which would otherwise hold ssh's pipes open.
+        child = spawn(this.options.program ?? 'ssh', sshArgs(host, this.options, options?.command, viaMaster), { stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
+      } catch (error) {
+        throw spawnFailure(error);
+      }
+      this.children.add(child);
+      const forget = () => this.children.delete(child);
+      child.once('close', forget);
+      // A process that never started (no ssh program) may never report 'close'.
+      child.once('error', forget);
+      return started(child, host, listeners, signal);
+    };
+    if (destination === null || settings === null) return spawnShell();
+    return this.inLoginSlot(destination, `${settings.hostname}:${settings.port}`, options?.hold, spawnShell);
+  }
+
+  /** Run a login once its destination has a free slot; the caller's deadline is held while it waits. */
+  private inLoginSlot<T>(destination: string, where: string, hold: QueueHold | undefined, login: () => Promise<T>): Promise<T> {
+    let limit = this.perDestination.get(destination);
+    if (!limit) {
+      limit = pLimit(this.options.loginsPerDestination ?? DEFAULT_LOGINS_PER_DESTINATION);
+      this.perDestination.set(destination, limit);
     }
-    this.children.add(child);
-    const forget = () => this.children.delete(child);
-    child.once('close', forget);
-    // A process that never started (no ssh program) may never report 'close'.
-    child.once('error', forget);
-    return started(child, host, listeners, signal);
+    return whenFree(limit, hold, (ahead) => `queued behind ${ahead} logins to ${where}`, login);
+  }
+
+  private async settingsFor(host: HostSpec) {
+    try {
+      return await this.options.resolveSettings!(host);
+    } catch (error) {
+      if (isOutOfFiles(error)) throw tooManyOpenFiles(error);
+      throw error instanceof HostError ? error : new HostError('error', (error as Error).message, { cause: error });
+    }
   }
 
   /** ssh processes running right now, for tests and benchmarks. */
@@ -86,13 +146,19 @@ export class OpenSshTransport implements Transport {
     return { processes: this.children.size, pids: [...this.children].map((child) => child.pid ?? 0).filter(Boolean) };
   }
 
-  /** End every ssh process, and wait until they are gone. */
+  /** Bastion logins shared right now, for tests. */
+  jumpMasters(): number {
+    return this.masters.running();
+  }
+
+  /** End every ssh process, and wait until they are gone; then the bastion masters. */
   async close(): Promise<void> {
     this.closed = true;
     const running = [...this.children].filter((child) => child.exitCode === null && child.signalCode === null);
     const gone = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
     for (const child of running) endGroup(child);
     await Promise.all(gone);
+    await this.masters.close();
   }
 }
 
@@ -178,6 +244,16 @@ function endGroup(child: ChildProcessWithoutNullStreams): void {
 /** The last non-empty line of what ssh or the command said (escaped where it is shown). */
 function lastLine(text: string): string {
   return (text.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '').slice(0, 200);
+}
+
+/** Settle with `work`, or reject when `signal` aborts (without stopping `work`: a bastion master is shared). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof HostError ? signal.reason : new HostError('timeout', 'no answer in time'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function spawnFailure(error: unknown): HostError {

@@ -2,8 +2,11 @@
  * The SSH edge: one persistent connection per host, reused across samples,
  * with pvlook's shell running as a channel on it; jump hosts (ProxyJump,
  * chained) shared by every host behind them; host keys checked on every hop;
- * handshakes limited per destination (OpenSSH's MaxStartups is per server)
- * and, more loosely, fleet-wide (what one client CPU can do at once).
+ * handshakes limited per destination (OpenSSH's MaxStartups is per server:
+ * the target's own sshd, also behind a bastion, whose connection is one
+ * shared handshake) and, more loosely, fleet-wide (what one client CPU can do
+ * at once). Time spent waiting for a slot is pvlook's, not the host's: the
+ * caller's deadline is held meanwhile (OpenShellOptions.hold).
  */
 import type { Duplex } from 'node:stream';
 import type { NodeSSH } from 'node-ssh';
@@ -12,8 +15,9 @@ import type { ClientChannel } from 'ssh2';
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../probe/wire.js';
-import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
+import type { OpenShellOptions, QueueHold, RemoteShell, ShellListeners, Transport } from './transport.js';
 import { handshake } from './ssh-handshake.js';
+import { whenFree } from './queue-slot.js';
 import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
 
@@ -26,10 +30,10 @@ export interface SshTransportOptions {
   /** ms between keepalives on idle connections */
   keepaliveMs?: number;
   /**
-   * Handshakes in progress at once to one destination (an sshd address and
-   * port, or a jump host for everything behind it). OpenSSH's MaxStartups
-   * starts dropping at 10, and sshd counts a login as unfinished a little
-   * after it has finished.
+   * Handshakes in progress at once to one destination: an sshd's address and
+   * port (as the jump host reaches it, for a host behind one). OpenSSH's
+   * MaxStartups starts dropping at 10, and sshd counts a login as unfinished
+   * a little after it has finished.
    */
   handshakesPerDestination?: number;
   /** Handshakes in progress at once, fleet-wide: bounds the client's CPU and memory at start-up. */
@@ -81,7 +85,7 @@ export class SshTransport implements Transport {
 
   async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
     const key = host.label;
-    const connection = await this.connection(key, () => this.openTarget(host, signal));
+    const connection = await this.connection(key, () => this.openTarget(host, signal, options?.hold));
     let channel: ClientChannel;
     try {
       channel = await execShell(connection.ssh, options?.command ?? SHELL_COMMAND);
@@ -171,7 +175,7 @@ export class SshTransport implements Transport {
   }
 
   /** Settings, jump hosts and the handshake: all within the sample's deadline (`signal`). */
-  private async openTarget(host: HostSpec, signal: AbortSignal): Promise<NodeSSH> {
+  private async openTarget(host: HostSpec, signal: AbortSignal, hold: QueueHold | undefined): Promise<NodeSSH> {
     const budget = this.options.maxConnections;
     // Connections being opened count too: a fleet starts all at once, before any socket exists.
     if (budget !== undefined && budget !== null && this.connections.size >= budget) throw tooManyOpenFiles(null);
@@ -180,9 +184,10 @@ export class SshTransport implements Transport {
     if (settings.proxyJump) {
       const { chain, sock } = await this.tunnelTo(settings, 0);
       signal.throwIfAborted();
-      return this.handshake(host.label, chain, settings, sock, signal);
+      // The sshd this handshake talks to is the target's own, reached through the chain.
+      return this.handshake(host.label, `${chain}${settings.hostname}:${settings.port}`, settings, sock, signal, hold);
     }
-    return this.handshake(host.label, `${settings.hostname}:${settings.port}`, settings, undefined, signal);
+    return this.handshake(host.label, `${settings.hostname}:${settings.port}`, settings, undefined, signal, hold);
   }
 
   /** A stream to the target's SSH port through its chain of jump hosts, each hop one shared connection. */
@@ -211,8 +216,14 @@ export class SshTransport implements Transport {
       const settings = await this.settingsFor(spec);
       let sock: Duplex | undefined;
       let destination = `${settings.hostname}:${settings.port}`;
-      if (via) sock = await forward(via.ssh, settings.hostname, settings.port, 'previous jump host');
-      else if (settings.proxyJump) ({ chain: destination, sock } = await this.tunnelTo(settings, depth + 1));
+      if (via) {
+        sock = await forward(via.ssh, settings.hostname, settings.port, 'previous jump host');
+        destination = `${key}${destination}`;
+      } else if (settings.proxyJump) {
+        let chain: string;
+        ({ chain, sock } = await this.tunnelTo(settings, depth + 1));
+        destination = `${chain}${destination}`;
+      }
       // A jump host is shared by every host behind it: no one sample's deadline may cut it short.
       return await this.handshake(key, destination, settings, sock, new AbortController().signal);
     } catch (error) {
@@ -241,16 +252,20 @@ export class SshTransport implements Transport {
     return settings;
   }
 
-  /** One handshake, queued behind others to the same destination and under the fleet-wide limit. */
-  private handshake(key: string, destination: string, settings: SshSettings, sock: Duplex | undefined, signal: AbortSignal): Promise<NodeSSH> {
+  /**
+   * One handshake, queued behind others to the same destination and under
+   * the fleet-wide limit; `hold` tells the caller while it waits for a slot.
+   */
+  private handshake(key: string, destination: string, settings: SshSettings, sock: Duplex | undefined, signal: AbortSignal, hold?: QueueHold): Promise<NodeSSH> {
     let limit = this.perDestination.get(destination);
     if (!limit) {
       limit = pLimit(this.options.handshakesPerDestination ?? DEFAULT_HANDSHAKES_PER_DESTINATION);
       this.perDestination.set(destination, limit);
     }
     let opened: Connection | undefined;
-    return limit(() =>
-      this.handshakes(async () => {
+    const where = `${settings.hostname}:${settings.port}`;
+    return whenFree(limit, hold, (ahead) => `queued behind ${ahead} handshakes to ${where}`, () =>
+      whenFree(this.handshakes, hold, (ahead) => `queued behind ${ahead} handshakes fleet-wide`, async () => {
         signal.throwIfAborted();
         const ssh = await handshake(settings, {
           agentSocket: this.options.agentSocket,

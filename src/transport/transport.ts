@@ -22,10 +22,18 @@ export interface RemoteShell {
   abandon(): void;
 }
 
+/**
+ * Told that the host now waits in one of pvlook's own queues (a handshake
+ * slot for its destination, say), and why; the returned function is called
+ * once the wait is over. The sampler stops the sample's deadline meanwhile.
+ */
+export type QueueHold = (why: string) => () => void;
+
 /** How to start the shell, when not the default. */
 export interface OpenShellOptions {
   /** the remote command: SHELL_COMMAND (`/bin/sh -s`) unless the host runs it through sudo (SUDO_SHELL_COMMAND) */
   command?: string;
+  hold?: QueueHold;
 }
 
 export interface Transport {

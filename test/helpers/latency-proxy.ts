@@ -12,6 +12,12 @@ export interface LatencyProxy {
   /** the port every address listens on */
   port: number;
   addresses: readonly string[];
+  /**
+   * Round trips so far, over every connection: each time the server answers
+   * after the client has sent, one more. A client that sends ahead without
+   * waiting for the answer saves one.
+   */
+  roundTrips(): number;
   close(): Promise<void>;
 }
 
@@ -24,6 +30,7 @@ export async function startLatencyProxy(options: { addresses: readonly string[];
     socket.on('error', () => socket.destroy());
   };
   let port = options.port ?? 0;
+  let roundTrips = 0;
   for (const address of options.addresses) {
     const server = createServer((client) => {
       const upstream = connect(options.target.port, options.target.host);
@@ -31,8 +38,15 @@ export async function startLatencyProxy(options: { addresses: readonly string[];
         socket.setNoDelay(true);
         track(socket);
       }
-      relay(client, upstream, options.delayMs);
-      relay(upstream, client, options.delayMs);
+      // Which way the last chunk went: a server chunk after a client one closes a round trip.
+      let last: 'client' | 'server' = 'server';
+      // The TCP handshake is a round trip of its own.
+      roundTrips++;
+      relay(client, upstream, options.delayMs, () => (last = 'client'));
+      relay(upstream, client, options.delayMs, () => {
+        if (last === 'client') roundTrips++;
+        last = 'server';
+      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -44,6 +58,7 @@ export async function startLatencyProxy(options: { addresses: readonly string[];
   return {
     port,
     addresses: options.addresses,
+    roundTrips: () => roundTrips,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
@@ -52,8 +67,9 @@ export async function startLatencyProxy(options: { addresses: readonly string[];
 }
 
 /** Everything read from `from` reaches `to` `delayMs` later, in order, the end of the stream included. */
-function relay(from: Socket, to: Socket, delayMs: number): void {
+function relay(from: Socket, to: Socket, delayMs: number, onChunk: () => void = () => undefined): void {
   from.on('data', (chunk: Buffer) => {
+    onChunk();
     setTimeout(() => {
       if (!to.destroyed) to.write(chunk);
     }, delayMs);
