@@ -50,9 +50,14 @@ export class HostShell {
    * Send one request line and resolve with the output up to its end line.
    * With `last`, stdin is closed after it, so the shell exits (exec mode).
    */
-  async ask(tag: string, line: string, signal: AbortSignal, { last = false, hold }: { last?: boolean; hold?: QueueHold } = {}): Promise<string> {
+  /** The running shell, connecting first if need be; `hold` is told while the host waits in pvlook's own queues. */
+  async open(signal: AbortSignal, hold?: QueueHold): Promise<RemoteShell> {
     // Once the shell runs, a sample is the hot path: no waiting on an already settled start.
-    const shell = this.running ?? (await untilAborted(this.start(signal, hold), signal, 'connecting'));
+    return this.running ?? (await untilAborted(this.start(signal, hold), signal, 'connecting'));
+  }
+
+  async ask(tag: string, line: string, signal: AbortSignal, { last = false }: { last?: boolean } = {}): Promise<string> {
+    const shell = await this.open(signal);
     let mine: Waiter | null = null;
     const answer = new Promise<string>((resolve, reject) => {
       if (this.ended) return reject(this.ended);

@@ -13,10 +13,13 @@ export interface Prober {
    * up as soon as `signal` aborts (its reason says why: a deadline or a shutdown).
    * `hold` is called while the host waits in pvlook's own queues (see QueueHold).
    */
-  sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<ProbeResult>;
+  sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<Sampled>;
   /** Close every session. */
   close(): Promise<void>;
 }
+
+/** A sample's result, and when its request went out (ms, local clock), if the prober knows: after connecting, not before. */
+export type Sampled = ProbeResult & { sentAt?: number };
 
 /**
  * How a host runs pvlook's shell: `shell` keeps one long-lived shell per

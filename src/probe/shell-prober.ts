@@ -8,8 +8,8 @@ import { HostError } from '../errors.js';
 import type { HostSpec } from '../core/host-spec.js';
 import type { QueueHold, Transport } from '../transport/transport.js';
 import { HostShell } from './host-shell.js';
-import type { Prober, SessionMode } from './prober.js';
-import { decodeAnswer, encodeRequest, newTag, ProbeOutputError, SHELL_COMMAND, SUDO_SHELL_COMMAND, type ProbeRequest, type ProbeResult } from './wire.js';
+import type { Prober, Sampled, SessionMode } from './prober.js';
+import { decodeAnswer, encodeRequest, newTag, ProbeOutputError, SHELL_COMMAND, SUDO_SHELL_COMMAND, type ProbeRequest } from './wire.js';
 
 export class ShellProber implements Prober {
   private readonly shells = new Map<string, HostShell>();
@@ -21,7 +21,7 @@ export class ShellProber implements Prober {
     private readonly sudo: (host: HostSpec) => boolean = () => false,
   ) {}
 
-  async sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<ProbeResult> {
+  async sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<Sampled> {
     const tag = newTag();
     const line = encodeRequest(tag, requests);
     const once = this.mode(host) === 'exec';
@@ -31,8 +31,11 @@ export class ShellProber implements Prober {
       if (!once) this.shells.set(host.label, shell);
     }
     try {
-      const text = await shell.ask(tag, line, signal, { last: once, ...(hold ? { hold } : {}) });
-      return decodeAnswer(text, tag, requests.length);
+      // Connect first, so that the time the request goes out is known: the reading follows it, not the connect.
+      await shell.open(signal, hold);
+      const sentAt = Date.now();
+      const text = await shell.ask(tag, line, signal, { last: once });
+      return { ...decodeAnswer(text, tag, requests.length), sentAt };
     } catch (error) {
       const failure = asHostError(error, shell);
       shell.abandon(failure);

@@ -209,9 +209,10 @@ export class Sampler {
     let began = state.busySince;
     // Without an answer last time, this sample connects first: its reading comes late in it.
     const connects = state.lastGoodAt === null || state.failure !== null;
+    let requestSentAt: number | null = null;
     const sampled: Promise<void> = this.limit(async () => {
       began = this.now();
-      await this.sample(state);
+      requestSentAt = await this.sample(state);
     }).finally(() => {
       const finished = this.now();
       state.busySince = null;
@@ -219,18 +220,20 @@ export class Sampler {
       this.finished++;
       state.lastDurationMs = finished - began;
       this.inFlight.delete(sampled);
-      // Due one interval after this sample's reading: after it began, or after it ended if it had to
-      // connect first (the reading came at its end); after a failure, when its backoff ends.
-      const due = state.failure !== null ? state.retryAt : (connects ? finished : began) + this.options.intervalMs;
+      // Due one interval after this sample's reading: after its request went out (its reading follows
+      // at once), or where the prober does not say, after it began, or ended if it had to connect first;
+      // after a failure, when its backoff ends.
+      const due = state.failure !== null ? state.retryAt : (requestSentAt ?? (connects ? finished : began)) + this.options.intervalMs;
       if (scheduled) this.schedule(state, due - finished);
       for (const check of [...this.waiters]) check(state);
     });
     this.inFlight.add(sampled);
   }
 
-  private async sample(state: HostState): Promise<void> {
+  /** One sample of the host; resolves with when its request went out (ms), if the prober says. */
+  private async sample(state: HostState): Promise<number | null> {
     // Queued behind --parallel when pvlook stopped: nothing to do.
-    if (this.stopping.signal.aborted) return;
+    if (this.stopping.signal.aborted) return null;
     // One deadline for everything this sample does: settings, connecting, jump hosts, the answer;
     // it stops while the host waits in pvlook's own queues (the transport says when).
     const deadline = new SampleDeadline(this.options.timeoutMs, this.now);
@@ -239,12 +242,16 @@ export class Sampler {
     this.deadlines.add(deadline);
     try {
       const requests = state.plan.watches.map((watch, index) => probeRequestFor(watch.log, state.memories[index]!, watch.patterns.map((pattern) => pattern.regex)));
-      const sentAt = this.now() / 1000;
+      const startedAt = this.now();
       const result = await this.prober.sample(state.plan.spec, requests, deadline.signal, deadline.hold);
-      applyProbe(state, result, { sentAt, receivedAt: this.now() / 1000 }, this.historyLength);
+      // The reading happened between the request going out and its answer: a connect before it is no part of it.
+      const sentAt = result.sentAt ?? startedAt;
+      applyProbe(state, result, { sentAt: sentAt / 1000, receivedAt: this.now() / 1000 }, this.historyLength);
+      return result.sentAt ?? null;
     } catch (error) {
-      if (this.stopping.signal.aborted) return;
+      if (this.stopping.signal.aborted) return null;
       applyFailure(state, asHostError(error), this.now(), this.random(), this.historyLength);
+      return null;
     } finally {
       deadline.clear();
       state.deadline = null;
