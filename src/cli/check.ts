@@ -25,7 +25,7 @@ export async function runCheck(args: CliArgs, context: ResolveContext, io: MainI
   }
   const sampler = new Sampler(config.hosts, makeProber(config), { parallel: config.parallel, timeoutMs: config.timeoutMs, intervalMs: config.intervalMs, trend: config.trend });
   try {
-    const samples = Math.max(2, config.count ?? DEFAULT_SAMPLES);
+    const samples = config.count ?? DEFAULT_SAMPLES;
     sampler.start(samples);
     await sampler.waitForSamplesPatiently(samples, Date.now() + (samples - 1) * config.intervalMs + patienceMs(config), patienceMs(config));
     const result = judgeFleet(sampler.snapshot(0).rows, config.thresholdsFor);

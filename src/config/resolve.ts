@@ -70,6 +70,8 @@ export function resolveOptions(args: CliArgs, context: ResolveContext, file: Fil
     [file.parallel, `${fileSource}: key "parallel"`],
   ) ?? { value: DEFAULTS.parallel, source: 'default' };
   const count = pick<number>([args.count, '--count', parseCount], [args.samples, '--samples', parseCount]);
+  // A rate needs two samples: one sample would silently be taken as two.
+  if (args.samples !== undefined && count !== undefined && count.value < 2) throw new UsageError(`--samples ${quote(args.samples)}: at least 2 (a rate needs two samples; the default, 4, gives three rates)`);
   const sshConfig = args.sshConfig ?? env.PVLOOK_SSH_CONFIG ?? file.sshConfig ?? null;
   const listenText = pick<string>([args.listen, '--listen'], [env.PVLOOK_LISTEN, 'PVLOOK_LISTEN'], [file.listen, `${fileSource}: key "listen"`]);
   const listen = listenText === undefined ? null : parseListen(listenText.value);
@@ -250,7 +252,17 @@ function thresholdsResolver(args: CliArgs, file: FileConfig): (group: string) =>
   if (minRate !== undefined) flags.minRate = minRate;
   if (maxRate !== undefined) flags.maxRate = maxRate;
   if (maxDrop !== undefined) flags.maxDrop = maxDrop;
-  return (group) => ({ ...file.check, ...file.groups?.[group]?.check, ...flags });
+  for (const text of args.maxShare ?? []) {
+    const match = /^([A-Za-z][A-Za-z0-9_]*)=(.*)$/.exec(text);
+    if (!match) throw new UsageError(`--max-share ${quote(text)}: expected name=percent, like errors=5`);
+    flags.maxShare = { ...flags.maxShare, [match[1]!]: number(match[2], `--max-share ${match[1]}`, 100)! };
+  }
+  // A flag's maxShare adds to the file's, pattern by pattern.
+  return (group) => {
+    const fromFile = { ...file.check, ...file.groups?.[group]?.check };
+    const maxShare = { ...fromFile.maxShare, ...flags.maxShare };
+    return { ...fromFile, ...flags, ...(Object.keys(maxShare).length > 0 ? { maxShare } : {}) };
+  };
 }
 
 /** Keep this instance's part of the fleet; an empty part is fine (a small fleet over many instances). */

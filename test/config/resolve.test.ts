@@ -171,3 +171,11 @@ test('--listen beyond loopback needs the token, as --web does; loopback does not
   assert.equal(tokened.httpToken, 'x'.repeat(20));
   assert.equal((await resolve(['--listen', '127.0.0.1:9469', '-l', '/l', 'h1'], dir)).httpToken, null);
 });
+
+test('check --max-share adds to the file\'s maxShare, pattern by pattern; flags win', async () => {
+  const dir = folder({ '.pvlookrc.json': JSON.stringify({ log: '/l', hosts: ['h1'], check: { maxShare: { errors: 5, slow: 20 } }, groups: { api: { log: '/a', hosts: ['h2'], check: { minRate: 1 } } } }) });
+  const config = await resolve(['check', '--max-share', 'errors=2', '--max-share', 'auth=1'], dir);
+  assert.deepEqual(config.thresholdsFor('default'), { maxShare: { errors: 2, slow: 20, auth: 1 } });
+  assert.deepEqual(config.thresholdsFor('api'), { minRate: 1, maxShare: { errors: 2, slow: 20, auth: 1 } });
+  await assert.rejects(resolve(['check', '--max-share', 'errors=150'], dir), /--max-share errors "150": expected a number from 0 to 100/);
+});
