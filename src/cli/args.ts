@@ -16,6 +16,8 @@ export interface CliArgs {
   acceptNew?: boolean;
   group?: string[];
   shard?: string;
+  shardOrdinal?: string;
+  shardCount?: string;
   pattern?: string[];
   split?: boolean;
   session?: string;
@@ -83,6 +85,8 @@ function addHostOptions(command: Command): Command {
     .option('-F, --ssh-config <file>', 'OpenSSH client config file (as ssh -F)')
     .option('--accept-new', 'record the keys of hosts not yet in known_hosts (like StrictHostKeyChecking=accept-new); changed keys are still refused')
     .option('--shard <i/n>', 'watch only the i-th of n disjoint parts of the host list (for n pvlook instances)')
+    .option('--shard-ordinal <k>', 'the same from a 0-based ordinal, e.g. a StatefulSet pod index (k=0 is --shard 1/n); with --shard-count')
+    .option('--shard-count <n>', 'how many shards, with --shard-ordinal')
     .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--split', 'when the log is a glob: one row per matched file instead of their sum')
     .option('--session <mode>', 'shell: one long-lived shell per host (default); exec: a new shell for every sample')
