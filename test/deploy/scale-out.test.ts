@@ -281,7 +281,7 @@ test('a stopped shard raises PvlookShardDown', async () => {
   assert.equal(await stopped.stop(), 143, 'SIGTERM ends a shard with 128+15');
   const alerts = await eventually(
     () => prom.alerts(),
-    (alerts) => alerts.some((a) => a.labels.alertname === 'PvlookShardDown' && a.state === 'firing'),
+    (alerts) => alerts.some((a) => a.labels.alertname === 'PvlookShardDown' && a.labels.instance === targets[2] && a.state === 'firing'),
     { patienceMs: 120_000, what: 'PvlookShardDown firing' },
   );
   // (Only the stopped shard's alert is asserted: on a loaded machine a running shard may miss a 1-s scrape too.)
