@@ -16,6 +16,8 @@ export interface CliArgs {
   acceptNew?: boolean;
   group?: string[];
   shard?: string;
+  shardOrdinal?: string;
+  shardCount?: string;
   pattern?: string[];
   split?: boolean;
   session?: string;
@@ -92,6 +94,8 @@ function addHostOptions(command: Command): Command {
     .option('-F, --ssh-config <file>', 'OpenSSH client config file, as ssh -F')
     .option('--accept-new', 'record the keys of hosts not yet in known_hosts, like StrictHostKeyChecking=accept-new; a changed key is still refused')
     .option('--shard <i/n>', 'only the i-th of n disjoint parts of the host list, by a hash of each host\'s name; n instances with 1/n ... n/n cover the fleet exactly once')
+    .option('--shard-ordinal <k>', 'the same from a 0-based ordinal, as a StatefulSet numbers its pods: k of n is --shard k+1/n; k may be a pod name ending in -k (also PVLOOK_SHARD_ORDINAL); with --shard-count')
+    .option('--shard-count <n>', 'how many shards, with --shard-ordinal (also PVLOOK_SHARD_COUNT)')
     .option('-g, --group <name>', 'only this group from the config file (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--split', 'when the log is a glob: one row per matched file instead of their sum')
     .option('--session <mode>', 'shell: one long-lived shell per host, one small request per sample (default); exec: a new shell for every sample')

@@ -8,7 +8,7 @@ import { ConfigError, UsageError, quote } from '../errors.js';
 import { expandHostPattern, HostRangeError } from '../core/host-range.js';
 import { parseHostSpec, HostSpecError } from '../core/host-spec.js';
 import { DEFAULT_TREND } from '../core/trend.js';
-import { inShard, parseShard } from '../core/shard.js';
+import { inShard, parseShard, shardFromOrdinal, type Shard } from '../core/shard.js';
 import { hasControlCharacters } from '../probe/wire.js';
 import type { Thresholds } from '../core/check.js';
 import { parseListen } from '../export/exporter.js';
@@ -42,7 +42,7 @@ export async function resolveConfig(args: CliArgs, context: ResolveContext): Pro
   const hosts = await resolveHosts(args, context, file, loaded?.file ?? 'config');
   return {
     ...options,
-    hosts: shardOf(hosts, args.shard ?? context.env.PVLOOK_SHARD, args.shard !== undefined ? '--shard' : 'PVLOOK_SHARD'),
+    hosts: shardOf(hosts, shardOption(args, context.env)),
     thresholdsFor: thresholdsResolver(args, file),
   };
 }
@@ -265,12 +265,42 @@ function thresholdsResolver(args: CliArgs, file: FileConfig): (group: string) =>
   };
 }
 
+/**
+ * This instance's shard: `--shard i/n`, or a 0-based ordinal and a count (a
+ * StatefulSet pod's index from the downward API, with no shell to add one).
+ * Each value is a flag or else its environment variable; the two forms
+ * together are an error rather than one silently beating the other.
+ */
+function shardOption(args: CliArgs, env: Env): Shard | null {
+  const text = sourced(args.shard, '--shard', env.PVLOOK_SHARD, 'PVLOOK_SHARD');
+  const ordinal = sourced(args.shardOrdinal, '--shard-ordinal', env.PVLOOK_SHARD_ORDINAL, 'PVLOOK_SHARD_ORDINAL');
+  const count = sourced(args.shardCount, '--shard-count', env.PVLOOK_SHARD_COUNT, 'PVLOOK_SHARD_COUNT');
+  if (text !== null) {
+    const other = ordinal ?? count;
+    if (other !== null) throw new UsageError(`${text.source} and ${other.source} both say which shard this is: give one`);
+    const shard = parseShard(text.value);
+    if (shard === null) throw new UsageError(`${text.source} ${quote(text.value)}: expected i/n with 1 <= i <= n, like 2/5`);
+    return shard;
+  }
+  if (ordinal === null && count === null) return null;
+  if (ordinal === null) throw new UsageError(`${count?.source ?? ''} needs --shard-ordinal or PVLOOK_SHARD_ORDINAL`);
+  if (count === null) throw new UsageError(`${ordinal.source} needs --shard-count or PVLOOK_SHARD_COUNT`);
+  const shard = shardFromOrdinal(ordinal.value, count.value);
+  if (shard === null) {
+    throw new UsageError(`${ordinal.source} ${quote(ordinal.value)} of ${count.source} ${quote(count.value)}: expected an ordinal 0 <= k < n (or a pod name ending in -k)`);
+  }
+  return shard;
+}
+
+function sourced(flag: string | undefined, flagName: string, env: string | undefined, envName: string): Sourced<string> | null {
+  if (flag !== undefined) return { value: flag, source: flagName };
+  if (env !== undefined && env !== '') return { value: env, source: envName };
+  return null;
+}
+
 /** Keep this instance's part of the fleet; an empty part is fine (a small fleet over many instances). */
-function shardOf(hosts: HostPlan[], text: string | undefined, source: string): HostPlan[] {
-  if (text === undefined) return hosts;
-  const shard = parseShard(text);
-  if (shard === null) throw new UsageError(`${source} ${quote(text)}: expected i/n with 1 <= i <= n, like 2/5`);
-  return hosts.filter((host) => inShard(host.spec.label, shard));
+function shardOf(hosts: HostPlan[], shard: Shard | null): HostPlan[] {
+  return shard === null ? hosts : hosts.filter((host) => inShard(host.spec.label, shard));
 }
 
 /** Expand ranges, parse each host once, and gather every watch of a host onto it. */

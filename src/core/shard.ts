@@ -17,6 +17,17 @@ export function parseShard(text: string): Shard | null {
   return count >= 1 && index >= 1 && index <= count && count <= 10_000 ? { index, count } : null;
 }
 
+/**
+ * The shard of a 0-based ordinal out of `count`, as a StatefulSet numbers its
+ * pods: ordinal k is shard k+1. The ordinal may also be a pod name ending in
+ * `-k` (`pvlook-2`), so `metadata.name` works where the pod-index label does not.
+ */
+export function shardFromOrdinal(ordinal: string, count: string): Shard | null {
+  const k = /^\s*(?:\S+-)?(\d+)\s*$/.exec(ordinal);
+  if (!k || !/^\s*\d+\s*$/.test(count)) return null;
+  return parseShard(`${Number(k[1]) + 1}/${Number(count)}`);
+}
+
 export function inShard(host: string, shard: Shard): boolean {
   return fnv1a(host) % shard.count === shard.index - 1;
 }

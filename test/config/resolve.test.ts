@@ -112,6 +112,22 @@ test('--shard i/n keeps this instance\'s part of the fleet; the parts cover it e
   await assert.rejects(resolve(['-l', '/x', '--shard', '4/3', 'h'], dir), /--shard "4\/3": expected i\/n/);
 });
 
+test('a 0-based ordinal and a count (a StatefulSet pod index) name the same shards as --shard; mixing the two forms is an error', async () => {
+  const dir = folder();
+  const hosts = async (args: string[], env: Record<string, string> = {}) => (await resolve(['-l', '/x', ...args, 'web[001-200]'], dir, env)).hosts.map((h) => h.spec.label);
+  for (const i of [1, 2, 3]) {
+    const expected = await hosts(['--shard', `${i}/3`]);
+    assert.deepEqual(await hosts([], { PVLOOK_SHARD_ORDINAL: String(i - 1), PVLOOK_SHARD_COUNT: '3' }), expected);
+    assert.deepEqual(await hosts([], { PVLOOK_SHARD_ORDINAL: `pvlook-${i - 1}`, PVLOOK_SHARD_COUNT: '3' }), expected, 'a pod name ending in -k');
+    assert.deepEqual(await hosts(['--shard-ordinal', String(i - 1), '--shard-count', '3']), expected);
+  }
+  await assert.rejects(hosts([], { PVLOOK_SHARD_ORDINAL: '3', PVLOOK_SHARD_COUNT: '3' }), /PVLOOK_SHARD_ORDINAL "3" of PVLOOK_SHARD_COUNT "3": expected an ordinal 0 <= k < n/);
+  await assert.rejects(hosts([], { PVLOOK_SHARD_ORDINAL: 'pvlook', PVLOOK_SHARD_COUNT: '3' }), /PVLOOK_SHARD_ORDINAL "pvlook"/);
+  await assert.rejects(hosts([], { PVLOOK_SHARD_ORDINAL: '0' }), /^UsageError: PVLOOK_SHARD_ORDINAL needs --shard-count or PVLOOK_SHARD_COUNT$/m);
+  await assert.rejects(hosts(['--shard-count', '3']), /--shard-count needs --shard-ordinal or PVLOOK_SHARD_ORDINAL/);
+  await assert.rejects(hosts(['--shard', '1/3'], { PVLOOK_SHARD_ORDINAL: '0', PVLOOK_SHARD_COUNT: '3' }), /--shard and PVLOOK_SHARD_ORDINAL both say which shard this is: give one/);
+});
+
 test('session: a long-lived shell by default; exec from a group or the file, and --session or PVLOOK_SESSION beat both', async () => {
   const dir = folder({
     '.pvlookrc.yaml': 'groups:\n  lean:\n    log: /a.log\n    hosts: [a, b]\n  strict:\n    log: /s.log\n    session: exec\n    hosts: [b, c]\n',

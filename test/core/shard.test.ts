@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inShard, parseShard } from '../../src/core/shard.js';
+import { inShard, parseShard, shardFromOrdinal } from '../../src/core/shard.js';
 
 const fleet = Array.from({ length: 3000 }, (_, i) => `web${String(i).padStart(4, '0')}.dc${i % 3}.example.com`);
 
@@ -25,4 +25,14 @@ test('parses i/n and refuses anything else', () => {
   assert.deepEqual(parseShard('2/5'), { index: 2, count: 5 });
   assert.deepEqual(parseShard(' 1 / 1 '), { index: 1, count: 1 });
   for (const bad of ['0/5', '6/5', '1/0', '1', 'a/b', '-1/3', '1/2/3', '']) assert.equal(parseShard(bad), null, bad);
+});
+
+test('a 0-based ordinal, or a pod name ending in -k, is shard k+1 of n', () => {
+  assert.deepEqual(shardFromOrdinal('0', '3'), { index: 1, count: 3 });
+  assert.deepEqual(shardFromOrdinal('2', '3'), { index: 3, count: 3 });
+  assert.deepEqual(shardFromOrdinal('pvlook-1', '3'), { index: 2, count: 3 });
+  assert.deepEqual(shardFromOrdinal('log-rate-web-10', '12'), { index: 11, count: 12 });
+  for (const [ordinal, count] of [['3', '3'], ['-1', '3'], ['pvlook', '3'], ['1', '0'], ['1', 'x'], ['', '3'], ['1.5', '3'], ['0', '']]) {
+    assert.equal(shardFromOrdinal(ordinal!, count!), null, `${ordinal} of ${count}`);
+  }
 });

@@ -16,7 +16,8 @@ export interface RunningPvlook {
   readonly process: ChildProcess;
 }
 
-export async function startPvlook(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<RunningPvlook> {
+/** @param options.ready what pvlook prints once it serves, the URL in its first group (default: the web view's line) */
+export async function startPvlook(args: string[], options: { env?: Record<string, string>; cwd?: string; ready?: RegExp } = {}): Promise<RunningPvlook> {
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(repoRoot, 'src/bin.ts'), ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', ...options.env },
@@ -27,10 +28,10 @@ export async function startPvlook(args: string[], options: { env?: Record<string
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk;
-      const match = /web view at (\S+)/.exec(stderr);
+      const match = (options.ready ?? /web view at (\S+)/).exec(stderr);
       if (match) resolve(match[1]!);
     });
-    void exited.then((code) => reject(new Error(`pvlook exited (${code}) before serving the web view:\n${stderr}`)));
+    void exited.then((code) => reject(new Error(`pvlook exited (${code}) before serving:\n${stderr}`)));
   });
   return {
     url,
