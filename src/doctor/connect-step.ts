@@ -44,7 +44,7 @@ export async function connectStep(settings: SshSettings, context: ConnectContext
   } catch (error) {
     for (const jump of jumps) jump.dispose();
     if (error instanceof JumpHostError) return { step: failed('connect', error.message, `see why with: pvlook doctor ${error.hop}`) };
-    const failure = error instanceof HostError ? error : classifyConnectError(error, where, settings.user, NO_KEY_CHECK);
+    const failure = error instanceof HostError ? error : classifyConnectError(error, settings, NO_KEY_CHECK);
     return { step: failed('connect', failure.message, fixFor(failure, settings, context.timeoutMs)) };
   }
 }

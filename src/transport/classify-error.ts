@@ -4,11 +4,15 @@
  */
 import { HostError } from '../errors.js';
 import type { HostKeyCheck } from './host-key-check.js';
+import { addKeyCommand, removeKeyCommand } from './host-key-fix.js';
+import type { SshSettings } from './ssh-settings.js';
 
-export function classifyConnectError(error: unknown, where: string, user: string, keys: HostKeyCheck): HostError {
+export function classifyConnectError(error: unknown, settings: ErrorSettings, keys: HostKeyCheck): HostError {
   const err = error as Error & { level?: string; code?: string };
+  const where = `${settings.hostname}:${settings.port}`;
+  const { user } = settings;
   const key = keys.verdict();
-  if (key !== null && key.verdict !== 'trusted') return hostKeyError(keys.name, key);
+  if (key !== null && key.verdict !== 'trusted') return hostKeyError(keys.name, key, settings);
   const options = { cause: error };
   switch (err.code) {
     case 'ECONNREFUSED':
@@ -51,20 +55,19 @@ export function isOutOfFiles(error: unknown): boolean {
   return code === 'EMFILE' || code === 'ENFILE';
 }
 
-function hostKeyError(name: string, key: NonNullable<ReturnType<HostKeyCheck['verdict']>>): HostError {
+type ErrorSettings = Pick<SshSettings, 'hostname' | 'port' | 'user' | 'hostKeyAlias' | 'knownHostsFiles' | 'userKnownHostsFiles'>;
+
+function hostKeyError(name: string, key: NonNullable<ReturnType<HostKeyCheck['verdict']>>, settings: ErrorSettings): HostError {
   const offered = `${key.keyType} ${key.fingerprint}`;
   switch (key.verdict) {
     case 'changed':
       return new HostError(
         'hostkey',
-        `HOST KEY CHANGED for ${name} (now ${offered}): refusing, this may be an attack. If the change is expected, remove the old key with: ssh-keygen -R '${name}'`,
+        `HOST KEY CHANGED for ${name} (now ${offered}): refusing, this may be an attack. If the change is expected, remove the old key with: ${removeKeyCommand(name, key.origin, settings)}`,
       );
     case 'revoked':
       return new HostError('hostkey', `host key for ${name} is revoked in known_hosts (${offered}): refusing`);
     default:
-      return new HostError(
-        'hostkey',
-        `host key for ${name} is not known (${offered}): verify it, then add it, e.g. by running ssh once for that host or with ssh-keyscan >> ~/.ssh/known_hosts`,
-      );
+      return new HostError('hostkey', `host key for ${name} is not known (${offered}): verify it, then add it: ${addKeyCommand(key.keyType, name, settings)}`);
   }
 }

@@ -67,7 +67,7 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
     ssh.dispose();
     sock.destroy();
     if (options.signal?.aborted) throw new HostError('timeout', `no SSH handshake with ${where} in time`, { cause: error });
-    throw classifyConnectError(error, where, settings.user, keys);
+    throw classifyConnectError(error, settings, keys);
   } finally {
     options.signal?.removeEventListener('abort', abort);
   }

@@ -184,8 +184,10 @@ test('unknown and changed host keys are refused with advice; hashed known_hosts 
   }
   assert.equal(results.unknown?.status, 'hostkey');
   assert.match(results.unknown?.error ?? '', /host key for \[127\.0\.0\.\d+\]:\d+ is not known \(ssh-ed25519 SHA256:.*add it/);
+  // The fixes name the file the host's settings use (UserKnownHostsFile), never ~/.ssh/known_hosts.
+  assert.ok(results.unknown?.error?.endsWith(`add it: ssh-keyscan -p ${sshd.port} -t ssh-ed25519 ${sshd.addresses[0]} >> ${path.join(sshd.dir, 'known_hosts.unknown')}`), results.unknown?.error ?? '');
   assert.equal(results.changed?.status, 'hostkey');
-  assert.match(results.changed?.error ?? '', /HOST KEY CHANGED .*ssh-keygen -R/);
+  assert.ok(results.changed?.error?.endsWith(`remove the old key with: ssh-keygen -R '${name}' -f ${path.join(sshd.dir, 'known_hosts.changed')}`), results.changed?.error ?? '');
   assert.equal(results.revoked?.status, 'hostkey');
   assert.match(results.revoked?.error ?? '', /revoked/);
 
