@@ -33,7 +33,7 @@ export async function diagnoseHost(plan: HostPlan, context: DoctorContext): Prom
     const needsAwk = plan.watches.some((watch) => watch.patterns.length > 0);
     if (!done(shellDone ?? (await shellStep(transport, plan.spec, needsAwk, context.timeoutMs)))) return finish();
     // With --sudo the logs step's shell ran through sudo: its success is sudo's, its failure says why.
-    if (done(await logsStep(transport, plan, user, context.timeoutMs)) && plan.sudo === true) {
+    if (done(...(await logsStep(transport, plan, user, context.timeoutMs))) && plan.sudo === true) {
       done(passed('sudo', 'the shell ran as root through sudo -n /bin/sh -s, without a password'));
     }
     return finish();

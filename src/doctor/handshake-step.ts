@@ -11,7 +11,7 @@ import type { HostKeyCheck } from '../transport/host-key-check.js';
 import type { AuthMethod } from '../transport/ssh-auth.js';
 import { handshake } from '../transport/ssh-handshake.js';
 import type { ConnectContext } from './connect-step.js';
-import { fixFor } from './fixes.js';
+import { handshakeFixFor } from './fixes.js';
 import { hostKeyStep } from './host-key-step.js';
 import { loginFailed, loginStep } from './login-step.js';
 import type { Resolution } from './resolve-step.js';
@@ -51,6 +51,6 @@ export async function handshakeSteps(resolution: Resolution, sock: Duplex, conte
       const keyStep: StepResult = verdict ? hostKeyStep(verdict, name, settings, null) : { name: 'handshake', status: 'not reached', detail: 'not tried: nothing to log in with (see login)', fix: null };
       return { steps: [keyStep, await loginFailed(started, resolution.identityFiles, settings, resolution.certificateFiles)] };
     }
-    return { steps: [failed('handshake', failure.message, fixFor(failure, settings, context.timeoutMs))] };
+    return { steps: [failed('handshake', failure.message, handshakeFixFor(failure, settings, context.timeoutMs))] };
   }
 }

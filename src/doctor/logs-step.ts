@@ -11,7 +11,11 @@ import type { LogProbe } from '../probe/wire.js';
 import type { Transport } from '../transport/transport.js';
 import { failed, passed, type StepResult } from './step.js';
 
-export async function logsStep(transport: Transport, plan: HostPlan, user: string, timeoutMs: number): Promise<StepResult> {
+/**
+ * The logs step's result; with --sudo, a sudo that would not start the shell
+ * is the sudo step's failure (with its fix), and the logs were not reached.
+ */
+export async function logsStep(transport: Transport, plan: HostPlan, user: string, timeoutMs: number): Promise<StepResult[]> {
   const prober = new ShellProber(transport, () => plan.session, () => plan.sudo === true);
   const requests = plan.watches.map((watch) => ({ path: watch.log, previous: null, patterns: watch.patterns.map((pattern) => pattern.regex) }));
   try {
@@ -19,11 +23,15 @@ export async function logsStep(transport: Transport, plan: HostPlan, user: strin
     const found = plan.watches.map((watch, index) => judge(watch.log, result.logs[index] ?? { kind: 'missing' }, user, plan.sudo === true));
     const problems = found.filter((log) => log.fix !== null);
     const detail = found.map((log) => log.detail).join('; ');
-    if (problems.length === 0) return passed('logs', detail);
-    return failed('logs', detail, problems.map((log) => log.fix).join('; '));
+    if (problems.length === 0) return [passed('logs', detail)];
+    return [failed('logs', detail, problems.map((log) => log.fix).join('; '))];
   } catch (error) {
     const message = error instanceof HostError || error instanceof Error ? error.message : String(error);
-    return failed('logs', `the sample failed: ${message}`, 'run pvlook doctor again; if it persists, the host\'s shell or tools answer in a way pvlook does not expect (see the shell step)');
+    // The shell step ran without sudo and passed: a refusal now is sudo's (see probe/host-shell.ts sudoRefusal).
+    if (plan.sudo === true && error instanceof HostError && /^sudo /.test(message)) {
+      return [{ name: 'logs', status: 'not reached', detail: 'not reached: sudo did not start the shell (see sudo)', fix: null }, failed('sudo', message, sudoFix(user, error))];
+    }
+    return [failed('logs', `the sample failed: ${message}`, 'run pvlook doctor again; if it persists, the host\'s shell or tools answer in a way pvlook does not expect (see the shell step)')];
   } finally {
     await prober.close();
   }
@@ -48,6 +56,12 @@ function judge(path: string, probe: LogProbe, user: string, sudo: boolean): { de
     case 'error':
       return { detail: `${path}: ${probe.message}`, fix: 'the host\'s tools refused the request (a pattern awk does not accept?)' };
   }
+}
+
+/** What to do about a sudo that would not run pvlook's shell, by why. */
+function sudoFix(user: string, refusal: HostError): string {
+  if (refusal.status === 'error') return 'install sudo on the host, or drop --sudo';
+  return `on the host, allow exactly pvlook's command without a password: echo '${user} ALL=(root) NOPASSWD: /bin/sh -s' > /etc/sudoers.d/pvlook (check it with visudo -c), or drop --sudo`;
 }
 
 /** Bytes, with a unit a person reads at a glance. */

@@ -203,3 +203,25 @@ test('hosts and logs from the config file, as the main command reads them; --hel
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: pvlook doctor \[options\] \[host\.\.\.\]/);
 });
+
+test('a port that accepts TCP and never speaks SSH: connect passes, the handshake fails, and the fix names the likely causes', async () => {
+  const { createServer } = await import('node:net');
+  const held: import('node:net').Socket[] = [];
+  const mute = createServer((socket) => held.push(socket.on('error', () => undefined)));
+  await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+  const port = (mute.address() as import('node:net').AddressInfo).port;
+  const muteConfig = path.join(sshd.dir, 'doctor_ssh_config.mute');
+  writeFileSync(muteConfig, `Host mute\n  HostName 127.0.0.1\n  Port ${port}\n\n${readFileSync(sshd.sshConfig, 'utf8')}`);
+  try {
+    const result = await runCli(['doctor', '--json', '-F', muteConfig, '--timeout', '2', '-l', log, 'mute'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
+    assert.equal(result.code, 1);
+    const steps = new Map((JSON.parse(result.stdout) as { hosts: { steps: { name: string; status: string; fix: string | null }[] }[] }).hosts[0]!.steps.map((step) => [step.name, step]));
+    assert.equal(steps.get('connect')?.status, 'ok');
+    assert.equal(steps.get('handshake')?.status, 'failed');
+    assert.match(steps.get('handshake')?.fix ?? '', /accepted the connection but sent no SSH greeting within 2 s: it may not be an sshd .*MaxStartups/);
+    assert.doesNotMatch(steps.get('handshake')?.fix ?? '', /firewall/);
+  } finally {
+    held.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => mute.close(resolve));
+  }
+});

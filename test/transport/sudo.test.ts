@@ -101,6 +101,18 @@ test('pvlook doctor --sudo: sudo runs the shell as root and the root-only log is
   assert.deepEqual(stepsOf(sudo.stdout).filter((step) => ['logs', 'sudo'].includes(step.name)).map((step) => `${step.name} ${step.status}`), ['logs ok', 'sudo ok']);
 });
 
+test('pvlook doctor --sudo where sudo wants a password: the sudo step fails with the NOPASSWD fix, the logs are not reached', async () => {
+  const result = await runCli(['doctor', '--json', '--sudo', '-F', sshd.sshConfig, '-l', log, `${ASKED}@h1`], { cwd: sshd.dir, env: { HOME: sshd.dir } });
+  assert.equal(result.code, 1);
+  const steps = (JSON.parse(result.stdout) as { hosts: { steps: { name: string; status: string; detail: string; fix: string | null }[] }[] }).hosts[0]!.steps;
+  const byName = new Map(steps.map((step) => [step.name, step]));
+  assert.equal(byName.get('shell')?.status, 'ok');
+  assert.equal(byName.get('logs')?.status, 'not reached');
+  assert.equal(byName.get('sudo')?.status, 'failed');
+  assert.match(byName.get('sudo')?.detail ?? '', /^sudo needs a password on this host/);
+  assert.match(byName.get('sudo')?.fix ?? '', new RegExp(`${ASKED} ALL=\\(root\\) NOPASSWD: /bin/sh -s`));
+});
+
 test('through OpenSSH too: sudo that wants a password fails the row at once, saying so', async () => {
   const result = await runCli(['--json', '--transport', 'openssh', '--sudo', '-F', sshd.sshConfig, '-l', log, `${ASKED}@h1`], { cwd: sshd.dir, env: { HOME: sshd.dir } });
   const row = (JSON.parse(result.stdout) as { hosts: { status: string; error: string | null }[] }).hosts[0]!;
