@@ -11,6 +11,7 @@ import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { ConfigError } from '../errors.js';
 import { fileConfigSchema, type FileConfig } from './schema.js';
 import { describeIssues } from './issues.js';
+import { keyLines } from './key-lines.js';
 import { untrustedBecause } from './file-trust.js';
 import { steeringKeysIn } from './steering-keys.js';
 
@@ -48,7 +49,7 @@ export async function loadConfigFile(explicit: string | null, cwd: string, home 
   }
   if (!result) return null;
   if (result.isEmpty) return { file: result.filepath, config: {} };
-  const config = checkFileConfig(result.filepath, result.config);
+  const config = await checkFileConfig(result.filepath, result.config);
   if (explicit === null) await refuseSteeringFromStrangers(result.filepath, config);
   return { file: result.filepath, config };
 }
@@ -70,9 +71,9 @@ function isWithin(dir: string, home: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
-export function checkFileConfig(file: string, raw: unknown): FileConfig {
+export async function checkFileConfig(file: string, raw: unknown): Promise<FileConfig> {
   const parsed = fileConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(file, describeIssues(parsed.error, raw));
+  if (!parsed.success) throw new ConfigError(file, describeIssues(parsed.error, raw, { lineOf: await keyLines(file) }));
   return parsed.data;
 }
 

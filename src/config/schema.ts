@@ -12,7 +12,11 @@ const logPath = z
   .refine((path) => !path.includes('\0'), 'a log path cannot contain a NUL byte')
   .describe('log file on the remote hosts');
 
-const hostList = z.array(z.string().min(1, 'a host cannot be empty')).describe('hosts as [user@]host[:port] or ssh_config names; ranges like web[01-20] expand');
+const host = z.string().min(1, 'a host cannot be empty');
+/** A list of hosts; one host may be written alone, as a string (several in one string would be ambiguous). */
+const hostList = z
+  .union([z.array(host), host.refine((text) => !/[\s,]/.test(text), 'several hosts are a list: [h1, h2]').transform((text) => [text])])
+  .describe('hosts as [user@]host[:port] or ssh_config names; ranges like web[01-20] expand; one host may be written as a string');
 
 const seconds = z.number().positive('must be more than 0 seconds').max(86_400, 'must be at most 86400 seconds');
 
@@ -72,7 +76,7 @@ export const fileConfigSchema = z.strictObject({
   session: session.optional(),
   sudo: sudo.optional(),
   transport: transport.optional(),
-  interval: seconds.min(0.1, 'must be at least 0.1 seconds').optional().describe('seconds between samples (at least 0.1)'),
+  interval: z.number().min(0.1, 'must be at least 0.1 seconds').max(86_400, 'must be at most 86400 seconds').optional().describe('seconds between samples (at least 0.1)'),
   timeout: seconds.optional().describe('seconds to wait for a host to connect and for its command to answer'),
   parallel: z.int().min(1).max(10_000).optional().describe('SSH commands in flight at once, fleet-wide'),
   color: z.boolean().optional().describe('colour on a terminal (NO_COLOR and --no-color still win)'),
@@ -95,10 +99,22 @@ export const fileConfigSchema = z.strictObject({
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 
+/** The keys a config file may have at a key path (for "did you mean"); empty where any key goes. */
+export function keysAt(path: readonly PropertyKey[]): string[] {
+  const [first, second, third] = path;
+  if (path.length === 0) return Object.keys(fileConfigSchema.shape);
+  if (first === 'trend' && path.length === 1) return Object.keys(fileConfigSchema.shape.trend.unwrap().shape);
+  if (first === 'check' && path.length === 1) return Object.keys(thresholds.shape);
+  if (first === 'groups' && second !== undefined && path.length === 2) return Object.keys(groupSchema.shape);
+  if (first === 'groups' && third === 'check' && path.length === 3) return Object.keys(thresholds.shape);
+  return [];
+}
+
 /** The config file's JSON Schema, generated from the schema above. */
 export function configJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(fileConfigSchema),
+    // What a file may say (a host alone as a string, too), not what pvlook makes of it.
+    ...z.toJSONSchema(fileConfigSchema, { io: 'input' }),
     title: 'pvlook configuration (.pvlookrc)',
   };
 }

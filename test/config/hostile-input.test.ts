@@ -38,7 +38,9 @@ const cases: [name: string, file: string, text: string, message: RegExp][] = [
   ['fractional parallel', '.pvlookrc.json', '{"parallel": 2.5}', /key "parallel": .*got 2\.5/],
   ['parallel as text', '.pvlookrc.yaml', 'parallel: lots\n', /key "parallel": .*got "lots"/],
   ['color as a string', '.pvlookrc.json', '{"color": "yes"}', /key "color": .*got "yes"/],
-  ['hosts as a string', '.pvlookrc.json', '{"hosts": "web01", "log": "/x"}', /key "hosts": .*got "web01"/],
+  // One host alone as a string is a list of one; several in one string are not guessed at.
+  ['several hosts in one string', '.pvlookrc.json', '{"hosts": "web01 web02", "log": "/x"}', /key "hosts": several hosts are a list: \[h1, h2\] \(got "web01 web02"\)/],
+  ['hosts as a number', '.pvlookrc.json', '{"hosts": 7, "log": "/x"}', /key "hosts": .*got 7/],
   ['a host that is a number', '.pvlookrc.yaml', 'log: /x\nhosts: [web01, 22]\n', /key "hosts\[1\]": .*got 22/],
   ['an empty host', '.pvlookrc.json', '{"log": "/x", "hosts": [""]}', /key "hosts\[0\]": a host cannot be empty/],
   ['an empty log path', '.pvlookrc.json', '{"log": "", "hosts": ["a"]}', /key "log": a log path cannot be empty/],

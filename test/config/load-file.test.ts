@@ -156,3 +156,29 @@ test('outside the home folder the search looks in the current folder only, never
   writeFileSync(path.join(home, '.pvlookrc.json'), JSON.stringify({ log: '/home.log' }));
   assert.equal((await loadConfigFile(null, deep, home))?.config.log, '/home.log');
 });
+
+test('config mistakes: the line, one message per problem in pvlook\'s words, "did you mean", and in file order', async () => {
+  const dir = fresh();
+  writeFileSync(path.join(dir, '.pvlookrc.yaml'), 'log: /x\nintervall: 2\ninterval: -1\nparallel: 0\ngroups:\n  api:\n    log: /a\n    hosts: [a]\n    chek: { minRate: 1 }\n');
+  const error = await configErrorOf(loadConfigFile(null, dir, dir));
+  assert.deepEqual(error.problems, [
+    'line 2: unknown key "intervall" (did you mean "interval"?)',
+    'line 3: key "interval": must be at least 0.1 seconds (got -1)',
+    'line 4: key "parallel": must be at least 1 (got 0)',
+    'line 9: unknown key "groups.api.chek" (did you mean "check"?)',
+  ]);
+  // JSON has lines too; a key far from every known one gets no guess.
+  const json = fresh();
+  writeFileSync(path.join(json, '.pvlookrc.json'), '{\n  "log": "/x",\n  "hosts": ["a", 3],\n  "zzzzzz": 1\n}\n');
+  assert.deepEqual((await configErrorOf(loadConfigFile(null, json, json))).problems, ['line 3: key "hosts[1]": expected string, received number (got 3)', 'line 4: unknown key "zzzzzz"']);
+});
+
+test('one host may be written alone, as a string; several in one string are a clear error', async () => {
+  const dir = fresh();
+  writeFileSync(path.join(dir, '.pvlookrc.yaml'), 'log: /x\nhosts: h4\ngroups:\n  api:\n    log: /a\n    hosts: web[01-03]\n');
+  const loaded = await loadConfigFile(null, dir, dir);
+  assert.deepEqual(loaded?.config.hosts, ['h4']);
+  assert.deepEqual(loaded?.config.groups?.api?.hosts, ['web[01-03]']);
+  writeFileSync(path.join(dir, '.pvlookrc.yaml'), 'log: /x\nhosts: h4 h5\n');
+  assert.deepEqual((await configErrorOf(loadConfigFile(null, dir, dir))).problems, ['line 2: key "hosts": several hosts are a list: [h1, h2] (got "h4 h5")']);
+});
