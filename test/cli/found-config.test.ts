@@ -8,6 +8,8 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
+import { loadConfigFile } from '../../src/config/load-file.js';
+import { ConfigError } from '../../src/errors.js';
 
 const STRANGER = 65534;
 
@@ -39,4 +41,14 @@ test('a config planted in a folder above, outside the home folder, is not found 
   const result = await runCli(['-l', '/x', '--timeout', '2', 'somehost.invalid'], { cwd: below, env: { HOME: elsewhere } });
   assert.notEqual(result.code, 2, result.stderr);
   assert.equal(existsSync(pwned), false, 'the Match exec command ran');
+});
+
+test('a found package.json of another user cannot steer pvlook either', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-cfg-'));
+  const file = path.join(dir, 'package.json');
+  writeFileSync(file, JSON.stringify({ name: 'x', pvlook: { listen: ':9469' } }));
+  chownSync(file, STRANGER, STRANGER);
+  const refused = await loadConfigFile(null, dir, dir).then(() => assert.fail('expected a ConfigError'), (error: unknown) => error as ConfigError);
+  assert.ok(refused instanceof ConfigError);
+  assert.match(refused.message, /key "listen" opens an HTTP port, and this file was found by searching but it is owned by uid 65534, not by you/);
 });
