@@ -5,6 +5,8 @@
 // and a test checks that the README's install line names the same packages.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import console from 'node:console';
+import process from 'node:process';
 
 /** What a test needs, how to tell it is there, and the Debian package that brings it. */
 export const TEST_TOOLS = [
