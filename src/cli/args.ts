@@ -76,7 +76,7 @@ function addOutputOptions(command: Command): Command {
     .option('--timeout <seconds>', TIMEOUT_HELP)
     .addOption(new Option('--no-color', 'no colour; NO_COLOR=1 does the same, FORCE_COLOR=1 forces colour'))
     .option('--ascii', 'ASCII symbols only, for terminals where box and block characters misalign')
-    .option('--listen <host:port>', 'serve Prometheus metrics at http://host:port/metrics (:port is every interface, which needs a token); implies --watch')
+    .option('--listen <[host:]port>', 'serve Prometheus metrics at http://host:port/metrics (a bare port is loopback; 0.0.0.0:port, every interface, needs a token); implies --watch')
     .option('--textfile <path>', 'write Prometheus metrics to this file every tick, for node_exporter (implies --watch)')
     .option('--web <[host:]port>', 'serve a live web view of the fleet at http://host:port/ (a bare port is loopback); implies --watch')
     .option('--web-token <token>', 'the token the web view and /metrics require (needed beyond loopback; prefer PVLOOK_WEB_TOKEN: flags show in ps)');

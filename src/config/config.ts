@@ -5,7 +5,7 @@
 import type { HostSpec } from '../core/host-spec.js';
 import type { TrendOptions } from '../core/trend.js';
 import type { Thresholds } from '../core/check.js';
-import type { ListenAddress } from '../export/exporter.js';
+import type { ListenAddress } from '../web/web-address.js';
 import type { SessionMode } from '../probe/prober.js';
 import type { TransportMode } from '../core/transport-choice.js';
 import type { WebConfig } from '../web/web-config.js';

@@ -82,7 +82,7 @@ export const fileConfigSchema = z.strictObject({
   color: z.boolean().optional().describe('colour on a terminal (NO_COLOR and --no-color still win)'),
   ascii: z.boolean().optional().describe('ASCII symbols only'),
   sshConfig: z.string().min(1).optional().describe('OpenSSH client config file, as ssh -F'),
-  listen: z.string().min(1).optional().describe('serve Prometheus metrics at http://host:port/metrics in watch mode'),
+  listen: z.string().min(1).optional().describe('serve Prometheus metrics at http://[host:]port/metrics in watch mode (a bare port is loopback; beyond loopback, a token is needed)'),
   textfile: z.string().min(1).optional().describe('write Prometheus metrics to this file every tick, for node_exporter\'s textfile collector'),
   web: z.string().min(1).optional().describe('serve the live web view at [host:]port in watch mode (a bare port is loopback)'),
   webToken: z.string().min(1).optional().describe('token the web view requires (needed beyond loopback); PVLOOK_WEB_TOKEN keeps it out of the file'),

@@ -15,11 +15,6 @@ import type { Snapshot } from '../core/snapshot.js';
 import { replaceFile } from '../files/safe-write.js';
 import { FleetMetrics } from './fleet-metrics.js';
 
-export interface ListenAddress {
-  host: string;
-  port: number;
-}
-
 export interface ExporterOptions {
   /** /metrics is served: count its client failures from the start */
   served?: boolean;
@@ -28,15 +23,6 @@ export interface ExporterOptions {
 }
 
 type Target = 'textfile' | 'http';
-
-/** `host:port`, `[v6]:port`, or `:port` for every interface. */
-export function parseListen(text: string): ListenAddress | null {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9_.-]*)):(\d{1,5})$/.exec(text.trim());
-  if (!match) return null;
-  const port = Number(match[3]);
-  if (port > 65535) return null;
-  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
-}
 
 export class MetricsExporter {
   readonly metrics = new FleetMetrics();

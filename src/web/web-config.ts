@@ -3,10 +3,9 @@
  * wins as everywhere: file < PVLOOK_* < flags). Binding an address other
  * than loopback without a token is refused: the page shows the whole fleet.
  */
-import type { ListenAddress } from '../export/exporter.js';
 import { UsageError, quote } from '../errors.js';
 import { TOKEN_PATTERN } from './access.js';
-import { formatAddress, isLoopback, parseWebAddress } from './web-address.js';
+import { addressProblem, formatAddress, isLoopback, parseWebAddress, type ListenAddress } from './web-address.js';
 
 export interface WebConfig {
   address: ListenAddress;
@@ -30,7 +29,7 @@ export function resolveWeb(inputs: WebInputs): WebConfig | null {
   const [text, source] = flag !== undefined ? [flag, '--web'] : env.PVLOOK_WEB !== undefined && env.PVLOOK_WEB !== '' ? [env.PVLOOK_WEB, 'PVLOOK_WEB'] : file.web !== undefined ? [file.web, `${fileSource}: key "web"`] : [undefined, ''];
   if (text === undefined) return null;
   const address = parseWebAddress(text);
-  if (address === null) throw new UsageError(`${source} ${quote(text)}: expected [host:]port, like 8080 (loopback), 127.0.0.1:8080 or 0.0.0.0:8080`);
+  if (address === null) throw new UsageError(`${source} ${quote(text)}: ${addressProblem(text)}`);
   const token = resolveHttpToken(inputs);
   requireTokenBeyondLoopback(address, token, `${source} ${quote(text)}`, 'the web view');
   return { address, token, source };

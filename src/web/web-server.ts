@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Snapshot } from '../core/snapshot.js';
-import type { ListenAddress } from '../export/exporter.js';
+import type { ListenAddress } from '../web/web-address.js';
 import { UsageError } from '../errors.js';
 import { renderJsonLine } from '../render/json.js';
 import { checkAccess } from './access.js';

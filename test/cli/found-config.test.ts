@@ -46,7 +46,7 @@ test('a config planted in a folder above, outside the home folder, is not found 
 test('a found package.json of another user cannot steer pvlook either', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-cfg-'));
   const file = path.join(dir, 'package.json');
-  writeFileSync(file, JSON.stringify({ name: 'x', pvlook: { listen: ':9469' } }));
+  writeFileSync(file, JSON.stringify({ name: 'x', pvlook: { listen: '127.0.0.1:9469' } }));
   chownSync(file, STRANGER, STRANGER);
   const refused = await loadConfigFile(null, dir, dir).then(() => assert.fail('expected a ConfigError'), (error: unknown) => error as ConfigError);
   assert.ok(refused instanceof ConfigError);

@@ -182,10 +182,19 @@ test('an interval under 0.1 s is refused wherever it comes from: pvlook would on
 
 test('--listen beyond loopback needs the token, as --web does; loopback does not', async () => {
   const dir = folder();
-  await assert.rejects(resolve(['--listen', ':9469', '-l', '/l', 'h1'], dir), (error: unknown) => error instanceof UsageError && /--listen ":9469": serving Prometheus metrics on 0\.0\.0\.0:9469, beyond this machine, needs a token/.test(error.message));
-  const tokened = await resolve(['--listen', ':9469', '-l', '/l', 'h1'], dir, { PVLOOK_WEB_TOKEN: 'x'.repeat(20) });
+  await assert.rejects(resolve(['--listen', '0.0.0.0:9469', '-l', '/l', 'h1'], dir), (error: unknown) => error instanceof UsageError && /--listen "0\.0\.0\.0:9469": serving Prometheus metrics on 0\.0\.0\.0:9469, beyond this machine, needs a token/.test(error.message));
+  const tokened = await resolve(['--listen', '0.0.0.0:9469', '-l', '/l', 'h1'], dir, { PVLOOK_WEB_TOKEN: 'x'.repeat(20) });
   assert.equal(tokened.httpToken, 'x'.repeat(20));
   assert.equal((await resolve(['--listen', '127.0.0.1:9469', '-l', '/l', 'h1'], dir)).httpToken, null);
+});
+
+test('--listen and --web share one address grammar: a bare port is loopback, :port says what to write instead', async () => {
+  const dir = folder();
+  for (const flag of ['--listen', '--web']) {
+    const bare = await resolve([flag, '9469', '-l', '/l', 'h1'], dir);
+    assert.deepEqual(flag === '--listen' ? bare.listen : bare.web?.address, { host: '127.0.0.1', port: 9469 });
+    await assert.rejects(resolve([flag, ':9469', '-l', '/l', 'h1'], dir), (error: unknown) => error instanceof UsageError && new RegExp(`^${flag} ":9469": name the address: 9469 or 127\\.0\\.0\\.1:9469 for this machine only, 0\\.0\\.0\\.0:9469 for every interface \\(which needs a token\\)$`).test(error.message));
+  }
 });
 
 test('check --max-share adds to the file\'s maxShare, pattern by pattern; flags win', async () => {

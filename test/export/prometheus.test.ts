@@ -129,5 +129,5 @@ test('a busy or malformed --listen address is a usage error', async () => {
   }
   const bad = await runCli(['--listen', 'nine-thousand', '-l', log, 'h1'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--listen "nine-thousand": expected host:port/);
+  assert.match(bad.stderr, /--listen "nine-thousand": expected \[host:\]port/);
 });
