@@ -25,7 +25,7 @@ import { makeStyle } from '../render/style.js';
 import { safeLines } from '../core/safe-text.js';
 import { WebServer, type MetricsRoute } from '../web/web-server.js';
 import { sharesAddress } from '../web/web-config.js';
-import { fleetTransport } from './transport.js';
+import { fleetTransport } from '../transport/fleet-transport.js';
 
 export interface MainIO {
   stdout: OutputStream;
@@ -51,7 +51,11 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     const { args } = parsed;
     const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };
     if (args.command === 'demo') return await runDemo(args, context, io);
-    const sshProber = (config: Config) => shellProber(config, fleetTransport(config, io.env));
+    const sshProber = (config: Config) => {
+      const modes = new Map(config.hosts.map((host) => [host.spec.label, host.transport]));
+      const transport = fleetTransport({ sshConfigFile: config.sshConfigFile, acceptNewHostKeys: config.acceptNewHostKeys, agentSocket: io.env.SSH_AUTH_SOCK, modeFor: (host) => modes.get(host.label) });
+      return shellProber(config, transport);
+    };
     if (args.command === 'check') return await runCheck(args, context, io, sshProber);
     if (args.command === 'doctor') return await runDoctor(args, context, io);
     const config = await resolveConfig(args, context);

@@ -1,81 +1,127 @@
 /**
- * One host, step by step, stopping at the first step that fails: the steps a
- * sample goes through, in the order it goes through them, on one connection
- * that is closed at the end whatever happened.
+ * One host, step by step, stopping at the first step that fails, on the path
+ * a sample takes: the run's own transport (the same client choice, jump
+ * hosts, host-key check and login), watched through its connect observer,
+ * then pvlook's shell and one real first sample over it. Whatever happened,
+ * the transport is closed at the end.
  */
-import type { NodeSSH } from 'node-ssh';
 import type { HostPlan } from '../config/config.js';
-import { ConnectionTransport } from './connection-transport.js';
-import { connectStep, type ConnectContext } from './connect-step.js';
-import { handshakeSteps } from './handshake-step.js';
+import { HostError } from '../errors.js';
+import type { HostKeyCheck } from '../transport/host-key-check.js';
+import type { AuthMethod } from '../transport/ssh-auth.js';
+import { openSshResolver } from '../transport/ssh-settings.js';
+import { fleetTransport } from '../transport/fleet-transport.js';
+import type { ConnectObserver, OpenShellOptions, Transport } from '../transport/transport.js';
+import { fixFor, handshakeFixFor } from './fixes.js';
+import { hostKeyStep } from './host-key-step.js';
+import { loginFailed, loginStep } from './login-step.js';
 import { logsStep } from './logs-step.js';
-import { resolveStep } from './resolve-step.js';
+import { resolveStep, type Resolution } from './resolve-step.js';
 import { shellStep } from './shell-step.js';
-import { diagnosis, passed, type HostDiagnosis, type StepResult } from './step.js';
+import { diagnosis, failed, passed, type HostDiagnosis, type StepResult } from './step.js';
 import { transportStep } from './transport-step.js';
-import { OpenSshTransport } from '../transport/openssh-transport.js';
-import type { Transport } from '../transport/transport.js';
 
-export interface DoctorContext extends ConnectContext {
+export interface DoctorContext {
+  sshConfigFile: string | null;
+  agentSocket: string | undefined;
+  acceptNewHostKeys: boolean;
+  timeoutMs: number;
   home: string;
+}
+
+/** What the connect observer saw of the target (jump hosts only name themselves in errors). */
+interface Seen {
+  connectedMs: number | null;
+  check: HostKeyCheck | null;
+  started: AuthMethod[];
+  handshakeMs: number | null;
 }
 
 export async function diagnoseHost(plan: HostPlan, context: DoctorContext): Promise<HostDiagnosis> {
   const steps: StepResult[] = [];
-  const open: NodeSSH[] = [];
   const finish = () => diagnosis(plan.spec.label, steps, plan.sudo === true);
   const done = (...results: StepResult[]) => {
     steps.push(...results);
     return results.every((step) => step.status === 'ok');
   };
-  /** The steps that run pvlook's own shell, over whichever client connected. */
-  const shellAndLogs = async (transport: Transport, shellDone?: StepResult): Promise<HostDiagnosis> => {
+  const resolved = await resolveStep(plan.spec, openSshResolver(context.sshConfigFile, context.home), context.sshConfigFile);
+  if (!done(resolved.step) || !resolved.resolution) return finish();
+  const resolution = resolved.resolution;
+  const transport = fleetTransport({ ...context, modeFor: () => plan.transport });
+  try {
+    let choice;
+    try {
+      choice = await transport.choice(plan.spec);
+    } catch (error) {
+      done(failed('transport', (error as Error).message, 'fix the OpenSSH client config of the host or its jump hosts (ssh -G shows the same)'));
+      return finish();
+    }
+    if (!done(transportStep(resolution, choice))) return finish();
+    const viaOpenSsh = choice.transport === 'openssh';
+    const seen: Seen = { connectedMs: null, check: null, started: [], handshakeMs: null };
     const needsAwk = plan.watches.some((watch) => watch.patterns.length > 0);
-    if (!done(shellDone ?? (await shellStep(transport, plan.spec, needsAwk, context.timeoutMs)))) return finish();
+    const shell = await shellStep(observed(transport, targetObserver(seen)), plan.spec, needsAwk, context.timeoutMs);
+    if (!done(...(viaOpenSsh ? openSshSteps(shell) : await connectSteps(shell, seen, resolution, context)))) return finish();
     // With --sudo the logs step's shell ran through sudo: its success is sudo's, its failure says why.
-    if (done(...(await logsStep(transport, plan, user, context.timeoutMs))) && plan.sudo === true) {
+    if (done(...(await logsStep(transport, plan, resolution.settings.user, context.timeoutMs))) && plan.sudo === true) {
       done(passed('sudo', 'the shell ran as root through sudo -n /bin/sh -s, without a password'));
     }
     return finish();
-  };
-  let user = '';
-  try {
-    const resolved = await resolveStep(plan.spec, context.sshConfigFile, context.home);
-    if (!done(resolved.step) || !resolved.resolution) return finish();
-    const { resolution } = resolved;
-    user = resolution.settings.user;
-    const chosen = await transportStep(resolution, plan.transport ?? 'auto', context.agentSocket);
-    if (!done(chosen.step)) return finish();
-    if (chosen.choice.transport === 'openssh') {
-      // OpenSSH connects, checks the host key with the user's own policy and logs in by itself: only
-      // once its shell answers are those steps known to have passed; before that, what it said fails "connect".
-      const transport = new OpenSshTransport({ configFile: context.sshConfigFile, acceptNewHostKeys: context.acceptNewHostKeys });
-      try {
-        const needsAwk = plan.watches.some((watch) => watch.patterns.length > 0);
-        const shell = await shellStep(transport, plan.spec, needsAwk, context.timeoutMs);
-        if (shell.status !== 'ok') {
-          done({ ...shell, name: 'connect', detail: `OpenSSH could not start pvlook's shell: ${shell.detail}` });
-          return finish();
-        }
-        done(
-          passed('connect', 'by OpenSSH'),
-          passed('handshake', 'by OpenSSH, with your known_hosts and its own policy (including @cert-authority)'),
-          passed('login', 'by OpenSSH (certificates, agent, GSSAPI, FIDO keys as your ssh config says)'),
-        );
-        return await shellAndLogs(transport, shell);
-      } finally {
-        await transport.close();
-      }
-    }
-    const connected = await connectStep(resolution.settings, context);
-    if (!done(connected.step) || !connected.connected) return finish();
-    open.push(...connected.connected.jumps);
-    const handshake = await handshakeSteps(resolution, connected.connected.sock, context);
-    if (handshake.ssh) open.push(handshake.ssh);
-    if (!done(...handshake.steps) || !handshake.ssh) return finish();
-    return await shellAndLogs(new ConnectionTransport(handshake.ssh));
   } finally {
-    // The target first, then its jump hosts from the last hop back to the first.
-    for (const ssh of open.reverse()) ssh.dispose();
+    await transport.close();
   }
+}
+
+/** OpenSSH connects, checks the host key with the user's own policy and logs in by itself: those steps pass once its shell answers. */
+function openSshSteps({ step }: Awaited<ReturnType<typeof shellStep>>): StepResult[] {
+  if (step.status !== 'ok') return [{ ...step, name: 'connect', detail: `OpenSSH could not start pvlook's shell: ${step.detail}` }];
+  return [
+    passed('connect', 'by OpenSSH'),
+    passed('handshake', 'by OpenSSH, with your known_hosts and its own policy (including @cert-authority)'),
+    passed('login', 'by OpenSSH (certificates, agent, GSSAPI, FIDO keys as your ssh config says)'),
+    step,
+  ];
+}
+
+/** Connect, handshake and login as the built-in client went through them, then the shell; the first that failed says why. */
+async function connectSteps({ step, error }: Awaited<ReturnType<typeof shellStep>>, seen: Seen, { settings, identityFiles, certificateFiles }: Resolution, context: DoctorContext): Promise<StepResult[]> {
+  const where = `${settings.hostname}:${settings.port}`;
+  const via = settings.proxyJump !== null ? ` via ${settings.proxyJump}` : '';
+  const connected = (ms: number) => passed('connect', `${where}${via} in ${ms} ms`);
+  const failure = error ?? null;
+  const jump = /^jump host ([^:]+): /.exec(failure?.message ?? '');
+  if (failure !== null && jump !== null) return [failed('connect', failure.message, `see why with: pvlook doctor ${jump[1]}`)];
+  if (seen.connectedMs === null) {
+    if (failure === null) return [failed('connect', 'the connection was never opened', 'please report this: pvlook had a shell without a connection')];
+    return [failed('connect', failure.message, fixFor(failure, settings, context.timeoutMs))];
+  }
+  const verdict = seen.check?.verdict() ?? null;
+  const name = seen.check?.name ?? '';
+  if (verdict !== null && verdict.verdict !== 'trusted' && verdict.verdict !== 'recorded') return [connected(seen.connectedMs), hostKeyStep(verdict, name, settings, null)];
+  if (failure?.status === 'auth' && seen.handshakeMs === null) {
+    return [connected(seen.connectedMs), verdict ? hostKeyStep(verdict, name, settings, null) : failed('handshake', failure.message, handshakeFixFor(failure, settings, context.timeoutMs)), await loginFailed(seen.started, identityFiles, settings, certificateFiles)];
+  }
+  if (seen.handshakeMs === null || verdict === null) {
+    const why = failure ?? new HostError('error', 'the handshake did not finish');
+    return [connected(seen.connectedMs), failed('handshake', why.message, handshakeFixFor(why, settings, context.timeoutMs))];
+  }
+  return [connected(seen.connectedMs), hostKeyStep(verdict, name, settings, seen.handshakeMs), await loginStep(seen.started, identityFiles, settings), step];
+}
+
+/** What connecting to the target itself does; jump hosts' events are left out (a failed jump host names itself in the error). */
+function targetObserver(seen: Seen): ConnectObserver {
+  return {
+    connected: (ms, hop) => hop === null && (seen.connectedMs = ms),
+    hostKeyCheck: (check, hop) => hop === null && (seen.check = check),
+    authStarted: (method, hop) => hop === null && seen.started.push(method),
+    loggedIn: (ms, hop) => hop === null && (seen.handshakeMs = ms),
+  };
+}
+
+/** The transport with an observer on every shell it opens. */
+function observed(transport: Transport, observer: ConnectObserver): Transport {
+  return {
+    openShell: (host, listeners, signal, options?: OpenShellOptions) => transport.openShell(host, listeners, signal, { ...options, observer }),
+    close: () => Promise.resolve(),
+  };
 }

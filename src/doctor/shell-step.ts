@@ -12,7 +12,8 @@ import { newTag } from '../probe/wire.js';
 import type { Transport } from '../transport/transport.js';
 import { failed, passed, type StepResult } from './step.js';
 
-export async function shellStep(transport: Transport, spec: HostSpec, needsAwk: boolean, timeoutMs: number): Promise<StepResult> {
+/** The step, and the error the shell failed with, if it did (connecting is part of starting it). */
+export async function shellStep(transport: Transport, spec: HostSpec, needsAwk: boolean, timeoutMs: number): Promise<{ step: StepResult; error?: HostError }> {
   const shell = new HostShell(transport, spec);
   const tag = newTag();
   let flavour: HostFlavour;
@@ -22,18 +23,22 @@ export async function shellStep(transport: Transport, spec: HostSpec, needsAwk: 
   } catch (error) {
     const said = shell.lastError();
     const message = error instanceof Error ? error.message : String(error);
-    shell.abandon(error instanceof HostError ? error : new HostError('badoutput', message));
-    return failed(
-      'shell',
-      `/bin/sh -s did not answer as expected: ${message}${said && !message.includes(said) ? ` (stderr: ${said})` : ''}`,
-      'the login must be able to run /bin/sh -s: check for a ForceCommand in sshd_config or a command= in authorized_keys, and the user\'s login shell',
-    );
+    const failure = error instanceof HostError ? error : new HostError('badoutput', message);
+    shell.abandon(failure);
+    return {
+      error: failure,
+      step: failed(
+        'shell',
+        `/bin/sh -s did not answer as expected: ${message}${said && !message.includes(said) ? ` (stderr: ${said})` : ''}`,
+        'the login must be able to run /bin/sh -s: check for a ForceCommand in sshd_config or a command= in authorized_keys, and the user\'s login shell',
+      ),
+    };
   }
   const missing = [...flavour.missing, ...(needsAwk && !flavour.awk ? ['awk'] : [])];
   if (missing.length > 0) {
-    return failed('shell', `${describe(flavour)}; missing: ${missing.join(', ')}`, 'install GNU coreutils (or a BusyBox with stat -c and tail -c), and awk for pattern counts');
+    return { step: failed('shell', `${describe(flavour)}; missing: ${missing.join(', ')}`, 'install GNU coreutils (or a BusyBox with stat -c and tail -c), and awk for pattern counts') };
   }
-  return passed('shell', describe(flavour));
+  return { step: passed('shell', describe(flavour)) };
 }
 
 function describe(flavour: HostFlavour): string {

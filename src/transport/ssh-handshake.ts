@@ -31,10 +31,14 @@ export interface HandshakeOptions {
 }
 
 export interface HandshakeObserver {
+  /** the TCP connection is open (not told for a stream through a jump host, which is open already) */
+  connected?(ms: number): void;
   /** the host-key check in use: its verdict() says which known_hosts line vouched, or why none did */
   hostKeyCheck(check: HostKeyCheck): void;
   /** each login method as ssh2 starts it: the last one started before the connection is ready is the one that worked */
   authStarted(method: AuthMethod): void;
+  /** logged in: the handshake took `ms` */
+  ready?(ms: number): void;
 }
 
 export async function handshake(settings: SshSettings, options: HandshakeOptions): Promise<NodeSSH> {
@@ -46,7 +50,9 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
   }
   options.observer?.hostKeyCheck(keys);
   const ssh = new NodeSSH();
+  const begun = performance.now();
   const sock = options.sock ?? tcpSocket(settings.hostname, settings.port);
+  if (!options.sock && options.observer?.connected) sock.once('connect', () => options.observer?.connected?.(Math.round(performance.now() - begun)));
   options.onSocket?.(sock);
   const abort = () => sock.destroy();
   options.signal?.addEventListener('abort', abort, { once: true });
@@ -71,6 +77,7 @@ export async function handshake(settings: SshSettings, options: HandshakeOptions
   } finally {
     options.signal?.removeEventListener('abort', abort);
   }
+  options.observer?.ready?.(Math.round(performance.now() - begun));
   // node-ssh removes its own error listener after connecting; without ours a
   // keepalive timeout on an idle connection would crash the process.
   let gone = false;

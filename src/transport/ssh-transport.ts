@@ -15,8 +15,8 @@ import type { ClientChannel } from 'ssh2';
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../probe/wire.js';
-import type { OpenShellOptions, QueueHold, RemoteShell, ShellListeners, Transport } from './transport.js';
-import { handshake } from './ssh-handshake.js';
+import type { ConnectObserver, OpenShellOptions, QueueHold, RemoteShell, ShellListeners, Transport } from './transport.js';
+import { handshake, type HandshakeObserver } from './ssh-handshake.js';
 import { whenFree } from './queue-slot.js';
 import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
@@ -85,7 +85,7 @@ export class SshTransport implements Transport {
 
   async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
     const key = host.label;
-    const connection = await this.connection(key, () => this.openTarget(host, signal, options?.hold));
+    const connection = await this.connection(key, () => this.openTarget(host, signal, options?.hold, options?.observer));
     let channel: ClientChannel;
     try {
       channel = await execShell(connection.ssh, options?.command ?? SHELL_COMMAND);
@@ -175,23 +175,27 @@ export class SshTransport implements Transport {
   }
 
   /** Settings, jump hosts and the handshake: all within the sample's deadline (`signal`). */
-  private async openTarget(host: HostSpec, signal: AbortSignal, hold: QueueHold | undefined): Promise<NodeSSH> {
+  private async openTarget(host: HostSpec, signal: AbortSignal, hold: QueueHold | undefined, observer: ConnectObserver | undefined): Promise<NodeSSH> {
     const budget = this.options.maxConnections;
     // Connections being opened count too: a fleet starts all at once, before any socket exists.
     if (budget !== undefined && budget !== null && this.connections.size >= budget) throw tooManyOpenFiles(null);
     const settings = await this.settingsFor(host);
+    observer?.resolved?.(settings, null);
     signal.throwIfAborted();
+    const watch = observer ? { observer, hop: null } : undefined;
     if (settings.proxyJump) {
-      const { chain, sock } = await this.tunnelTo(settings, 0);
+      const begun = performance.now();
+      const { chain, sock } = await this.tunnelTo(settings, 0, observer);
+      observer?.connected?.(Math.round(performance.now() - begun), null);
       signal.throwIfAborted();
       // The sshd this handshake talks to is the target's own, reached through the chain.
-      return this.handshake(host.label, `${chain}${settings.hostname}:${settings.port}`, settings, sock, signal, hold);
+      return this.handshake(host.label, `${chain}${settings.hostname}:${settings.port}`, settings, sock, signal, hold, watch);
     }
-    return this.handshake(host.label, `${settings.hostname}:${settings.port}`, settings, undefined, signal, hold);
+    return this.handshake(host.label, `${settings.hostname}:${settings.port}`, settings, undefined, signal, hold, watch);
   }
 
   /** A stream to the target's SSH port through its chain of jump hosts, each hop one shared connection. */
-  private async tunnelTo(target: SshSettings, depth: number): Promise<{ chain: string; sock: Duplex }> {
+  private async tunnelTo(target: SshSettings, depth: number, observer?: ConnectObserver): Promise<{ chain: string; sock: Duplex }> {
     if (depth >= MAX_JUMP_DEPTH) throw new HostError('error', `ProxyJump nests more than ${MAX_JUMP_DEPTH} deep; is there a loop?`);
     let via: Connection | null = null;
     let chain = 'jump:';
@@ -199,13 +203,13 @@ export class SshTransport implements Transport {
       chain += `${hop}>`;
       const previous: Connection | null = via;
       const key = chain;
-      via = await this.connection(key, () => this.openJumpHost(key, hop, previous, depth));
+      via = await this.connection(key, () => this.openJumpHost(key, hop, previous, depth, observer));
     }
     if (via === null) throw new HostError('error', `empty ProxyJump for ${target.hostname}`);
     return { chain, sock: await forward(via.ssh, target.hostname, target.port, 'jump host') };
   }
 
-  private async openJumpHost(key: string, hop: string, via: Connection | null, depth: number): Promise<NodeSSH> {
+  private async openJumpHost(key: string, hop: string, via: Connection | null, depth: number, observer?: ConnectObserver): Promise<NodeSSH> {
     try {
       let spec: HostSpec;
       try {
@@ -214,18 +218,21 @@ export class SshTransport implements Transport {
         throw new HostError('error', `bad ProxyJump host ${JSON.stringify(hop)}`, { cause: error });
       }
       const settings = await this.settingsFor(spec);
+      observer?.resolved?.(settings, hop);
       let sock: Duplex | undefined;
       let destination = `${settings.hostname}:${settings.port}`;
       if (via) {
+        const begun = performance.now();
         sock = await forward(via.ssh, settings.hostname, settings.port, 'previous jump host');
+        observer?.connected?.(Math.round(performance.now() - begun), hop);
         destination = `${key}${destination}`;
       } else if (settings.proxyJump) {
         let chain: string;
-        ({ chain, sock } = await this.tunnelTo(settings, depth + 1));
+        ({ chain, sock } = await this.tunnelTo(settings, depth + 1, observer));
         destination = `${chain}${destination}`;
       }
       // A jump host is shared by every host behind it: no one sample's deadline may cut it short.
-      return await this.handshake(key, destination, settings, sock, new AbortController().signal);
+      return await this.handshake(key, destination, settings, sock, new AbortController().signal, undefined, observer ? { observer, hop } : undefined);
     } catch (error) {
       if (error instanceof HostError) throw new HostError(error.status, `jump host ${hop}: ${error.message}`, { cause: error });
       throw error;
@@ -256,7 +263,7 @@ export class SshTransport implements Transport {
    * One handshake, queued behind others to the same destination and under
    * the fleet-wide limit; `hold` tells the caller while it waits for a slot.
    */
-  private handshake(key: string, destination: string, settings: SshSettings, sock: Duplex | undefined, signal: AbortSignal, hold?: QueueHold): Promise<NodeSSH> {
+  private handshake(key: string, destination: string, settings: SshSettings, sock: Duplex | undefined, signal: AbortSignal, hold?: QueueHold, watch?: { observer: ConnectObserver; hop: string | null }): Promise<NodeSSH> {
     let limit = this.perDestination.get(destination);
     if (!limit) {
       limit = pLimit(this.options.handshakesPerDestination ?? DEFAULT_HANDSHAKES_PER_DESTINATION);
@@ -274,6 +281,7 @@ export class SshTransport implements Transport {
           timeoutMs: this.options.readyTimeoutMs ?? 20_000,
           signal,
           ...(sock ? { sock } : {}),
+          ...(watch ? { observer: handshakeObserver(watch.observer, watch.hop) } : {}),
           onGone: () => {
             opened = this.live.get(key);
             if (opened?.ssh === ssh) this.drop(key, opened);
@@ -299,6 +307,16 @@ export class SshTransport implements Transport {
     for (const shell of [...connection.shells]) shell.closed(new HostError('unreachable', 'connection lost'));
     connection.shells.clear();
   }
+}
+
+/** One hop's handshake, told to the connect observer under the hop's name. */
+function handshakeObserver(observer: ConnectObserver, hop: string | null): HandshakeObserver {
+  return {
+    connected: (ms) => observer.connected?.(ms, hop),
+    hostKeyCheck: (check) => observer.hostKeyCheck?.(check, hop),
+    authStarted: (method) => observer.authStarted?.(method, hop),
+    ready: (ms) => observer.loggedIn?.(ms, hop),
+  };
 }
 
 /** `/bin/sh -s` (or its sudo form) as a channel on the connection. */

@@ -6,6 +6,9 @@
  */
 import type { HostError } from '../errors.js';
 import type { HostSpec } from '../core/host-spec.js';
+import type { HostKeyCheck } from './host-key-check.js';
+import type { AuthMethod } from './ssh-auth.js';
+import type { SshSettings } from './ssh-settings.js';
 
 export interface ShellListeners {
   stdout(chunk: Buffer): void;
@@ -29,11 +32,29 @@ export interface RemoteShell {
  */
 export type QueueHold = (why: string) => () => void;
 
+/**
+ * Told what connecting does, hop by hop (jump hosts by name, the target as
+ * null), for pvlook doctor: a run passes none. Doctor shows these steps as
+ * they happen on the very path a sample takes.
+ */
+export interface ConnectObserver {
+  /** a hop's settings, as ssh -G resolved them */
+  resolved?(settings: SshSettings, hop: string | null): void;
+  /** the stream to a hop's SSH port is open (TCP, or a channel through the jump host before it) */
+  connected?(ms: number, hop: string | null): void;
+  /** the host-key check in use: its verdict() says which known_hosts line vouched, or why none did */
+  hostKeyCheck?(check: HostKeyCheck, hop: string | null): void;
+  /** each login method as it starts: the last one before `loggedIn` is the one that worked */
+  authStarted?(method: AuthMethod, hop: string | null): void;
+  loggedIn?(ms: number, hop: string | null): void;
+}
+
 /** How to start the shell, when not the default. */
 export interface OpenShellOptions {
   /** the remote command: SHELL_COMMAND (`/bin/sh -s`) unless the host runs it through sudo (SUDO_SHELL_COMMAND) */
   command?: string;
   hold?: QueueHold;
+  observer?: ConnectObserver;
 }
 
 export interface Transport {
