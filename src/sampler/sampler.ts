@@ -16,6 +16,8 @@ import { HostError } from '../errors.js';
 import { probeRequestFor } from '../core/log-tracker.js';
 import { totalOf, type Snapshot } from '../core/snapshot.js';
 import type { TrendOptions } from '../core/trend.js';
+import { DEFAULT_PEER_OPTIONS } from '../core/peer-compare.js';
+import { withPeers, type PeerOptionsFor } from '../core/peers.js';
 import type { Prober } from '../probe/prober.js';
 import { applyFailure, applyProbe, initialState, rowsOf, type HostState } from './host-state.js';
 
@@ -27,6 +29,8 @@ export interface SamplerOptions {
   timeoutMs: number;
   intervalMs: number;
   trend: TrendOptions;
+  /** each group's peer comparison settings, null for a group that turned it off (default: the defaults for every group) */
+  peers?: PeerOptionsFor;
   /** how many past rates to keep per log (at least the trend window); defaults to a minute's worth for sparklines */
   historyLength?: number;
   now?: () => number;
@@ -61,7 +65,7 @@ export class Sampler {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     const minute = Math.ceil(60_000 / Math.max(options.intervalMs, 1));
-    this.historyLength = Math.max(options.historyLength ?? Math.min(minute, 600), options.trend.window + 1);
+    this.historyLength = Math.max(options.historyLength ?? Math.min(minute, 600), options.trend.window + 1, maxPeerSamples(hosts, options.peers));
   }
 
   /**
@@ -93,7 +97,9 @@ export class Sampler {
    */
   snapshot(staleAfterMs = this.options.intervalMs): Snapshot {
     const now = this.now();
-    const rows = this.states.flatMap((state) => rowsOf(state, now, this.options.trend, staleAfterMs));
+    const own = this.states.flatMap((state) => rowsOf(state, now, this.options.trend, staleAfterMs));
+    // Every log against its peers, once, here: every output shows this verdict.
+    const rows = withPeers(own, this.options.peers ?? (() => DEFAULT_PEER_OPTIONS));
     const roundMs = this.states.reduce((slowest, state) => Math.max(slowest, state.lastDurationMs), 0);
     return { time: now, intervalMs: this.options.intervalMs, tick: ++this.ticks, roundMs, rows, total: totalOf(rows) };
   }
@@ -225,6 +231,13 @@ export class Sampler {
       this.deadlines.delete(deadline);
     }
   }
+}
+
+/** The most samples any group's peer comparison looks back over: the history must hold that many. */
+function maxPeerSamples(hosts: readonly HostPlan[], peers: PeerOptionsFor | undefined): number {
+  let most = DEFAULT_PEER_OPTIONS.samples;
+  if (peers) for (const group of new Set(hosts.flatMap((host) => host.watches.map((watch) => watch.group)))) most = Math.max(most, peers(group)?.samples ?? 0);
+  return most;
 }
 
 /** A host has given what a run needs: `count` answers in a row, or `count` tries ending in a failure. */
