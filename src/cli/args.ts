@@ -41,6 +41,9 @@ export interface CliArgs {
   minRate?: string;
   maxRate?: string;
   maxDrop?: string;
+  peers?: boolean;
+  peersCriticalBelow?: string;
+  peersCriticalAbove?: string;
   samples?: string;
 }
 
@@ -96,9 +99,12 @@ States (Nagios plugin conventions): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
   CRITICAL  a log's rate is below --min-rate or above --max-rate
   WARNING   a rate dropped more than --max-drop percent below the mean of the
             earlier samples of this run, or a host could not be sampled
+  WARNING   with --peers: a log is odd among its group's peers (its rate, or a
+            pattern's share); CRITICAL when its ratio to their median is below
+            --peers-critical-below or above --peers-critical-above
   UNKNOWN   no host could be sampled, or a usage or configuration error
 Output: one line "PVLOOK <STATE> - <summary> | <perfdata>" (or JSON with --json).
-Per-group thresholds: "check: { minRate, maxRate, maxDrop }" in a group of the config file.`;
+Per-group thresholds: "check: { minRate, maxRate, maxDrop, peers }" in a group of the config file.`;
 
 export function parseCommandLine(argv: readonly string[], version: string): ParsedCommandLine {
   let output = '';
@@ -125,7 +131,10 @@ export function parseCommandLine(argv: readonly string[], version: string): Pars
     .option('--min-rate <lines/s>', 'CRITICAL below this rate')
     .option('--max-rate <lines/s>', 'CRITICAL above this rate')
     .option('--max-drop <percent>', 'WARNING when the rate is this much below the mean of the earlier samples')
-    .option('--samples <N>', 'samples to take, one interval apart (default 4: three rates)')
+    .option('--peers', 'WARNING for a log that is odd among its peers (README: the odd one out)')
+    .option('--peers-critical-below <ratio>', 'CRITICAL when an odd log is below this ratio to its peers\' median (implies --peers)')
+    .option('--peers-critical-above <ratio>', 'CRITICAL when an odd log is above this ratio to its peers\' median (implies --peers)')
+    .option('--samples <N>', 'samples to take, one interval apart (default 4: three rates; with --peers, enough for the peer comparison)')
     .option('-n, --interval <seconds>', 'seconds between samples (default 1)')
     .option('--json', 'print the result as JSON')
     .option('-p, --parallel <N>', 'SSH commands in flight at once')
