@@ -115,9 +115,9 @@ test('odd logs are the ones pvlook says are odd: the page takes the verdict from
   assert.equal(oddNote(rows[3]!), 'odd: 5xx 10% of lines, peers 0.0% (high)');
   assert.equal(oddNote(rows[0]!), '');
   const only = sectionsOf(store, { ...DEFAULT_VIEW, odd: true, grouped: false });
-  assert.deepEqual(only[0]!.rows.map((row) => row.host), ['web3', 'web4']);
+  assert.deepEqual(only[0]!.rows.map((row: { host: string }) => row.host), ['web3', 'web4']);
   const first = sectionsOf(store, { ...DEFAULT_VIEW, sort: 'odd', grouped: false });
-  assert.deepEqual(first[0]!.rows.map((row) => row.host), ['web3', 'web4', 'web1', 'web2']);
+  assert.deepEqual(first[0]!.rows.map((row: { host: string }) => row.host), ['web3', 'web4', 'web1', 'web2']);
   // Garbage in the stream is no verdict.
   store.apply(snapshot(1, [host('web1', 100, { peer: 'odd' }), host('web2', 5, { peer: { odd: 'yes' } })]));
   assert.deepEqual([...store.rows.values()].map((row) => row.odd), [false, false]);
