@@ -16,43 +16,56 @@ import type { PatternCount, Row } from './snapshot.js';
 /** A group's peer settings, or null when the group asked not to be compared. */
 export type PeerOptionsFor = (group: string) => PeerOptions | null;
 
-/** The rows with `peer` set on each row (and each pattern count) of a group that compares its logs. */
-export function withPeers(rows: readonly Row[], optionsFor: PeerOptionsFor): Row[] {
-  const pools = new Map<string, { options: PeerOptions; members: number[] }>();
-  const optionsByGroup = new Map<string, PeerOptions | null>();
-  rows.forEach((row, index) => {
-    let options = optionsByGroup.get(row.group);
-    if (options === undefined) optionsByGroup.set(row.group, (options = optionsFor(row.group)));
-    if (options === null) return;
-    const key = `${row.group}\u0000${row.log}`;
-    let pool = pools.get(key);
-    if (!pool) pools.set(key, (pool = { options, members: [] }));
-    pool.members.push(index);
-  });
-  if (pools.size === 0) return [...rows];
+/** Each row's verdicts, by position: its rate's, and its patterns' by name; undefined where its group compares none. */
+export interface PeerVerdicts {
+  rates: (PeerVerdict | undefined)[];
+  shares: (Map<string, PeerVerdict> | undefined)[];
+}
 
-  const rateVerdicts = new Map<number, PeerVerdict>();
-  const shareVerdicts = new Map<number, Map<string, PeerVerdict>>();
-  for (const { options, members } of pools.values()) {
+/** Every row against its pool (pure: rows and settings in, verdicts out). */
+export function peerVerdicts(rows: readonly Row[], optionsFor: PeerOptionsFor): PeerVerdicts {
+  const rates: (PeerVerdict | undefined)[] = new Array<PeerVerdict | undefined>(rows.length);
+  const shares: (Map<string, PeerVerdict> | undefined)[] = new Array<Map<string, PeerVerdict> | undefined>(rows.length);
+  for (const { options, members } of poolsOf(rows, optionsFor)) {
     const depth = Math.max(1, options.samples);
     const verdicts = comparePool(members.map((index) => recentRates(rows[index]!, depth)), 'rate', options);
-    members.forEach((index, m) => rateVerdicts.set(index, verdicts[m]!));
+    members.forEach((index, m) => (rates[index] = verdicts[m]));
     for (const name of patternNames(rows, members)) {
-      const shares = comparePool(members.map((index) => recentShares(rows[index]!, name, depth)), 'share', options);
-      members.forEach((index, m) => {
-        let byName = shareVerdicts.get(index);
-        if (!byName) shareVerdicts.set(index, (byName = new Map()));
-        byName.set(name, shares[m]!);
-      });
+      const byShare = comparePool(members.map((index) => recentShares(rows[index]!, name, depth)), 'share', options);
+      members.forEach((index, m) => (shares[index] ??= new Map()).set(name, byShare[m]!));
     }
   }
+  return { rates, shares };
+}
+
+/** The rows with `peer` set on each row (and each pattern count) of a group that compares its logs. */
+export function withPeers(rows: readonly Row[], optionsFor: PeerOptionsFor): Row[] {
+  const { rates, shares } = peerVerdicts(rows, optionsFor);
   return rows.map((row, index) => {
-    const peer = rateVerdicts.get(index);
+    const peer = rates[index];
     if (peer === undefined) return row;
-    const byName = shareVerdicts.get(index);
+    const byName = shares[index];
     const patterns = row.patterns === null || byName === undefined ? row.patterns : row.patterns.map((count): PatternCount => withVerdict(count, byName.get(count.name)));
     return { ...row, peer, patterns };
   });
+}
+
+/** Rows by pool: one group's logs of one path, for the groups that compare their logs. */
+function poolsOf(rows: readonly Row[], optionsFor: PeerOptionsFor): { options: PeerOptions; members: number[] }[] {
+  const byGroup = new Map<string, { options: PeerOptions | null; byLog: Map<string, { options: PeerOptions; members: number[] }> }>();
+  const pools: { options: PeerOptions; members: number[] }[] = [];
+  rows.forEach((row, index) => {
+    let group = byGroup.get(row.group);
+    if (group === undefined) byGroup.set(row.group, (group = { options: optionsFor(row.group), byLog: new Map() }));
+    if (group.options === null) return;
+    let pool = group.byLog.get(row.log);
+    if (pool === undefined) {
+      group.byLog.set(row.log, (pool = { options: group.options, members: [] }));
+      pools.push(pool);
+    }
+    pool.members.push(index);
+  });
+  return pools;
 }
 
 function withVerdict(count: PatternCount, peer: PeerVerdict | undefined): PatternCount {
