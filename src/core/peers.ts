@@ -10,29 +10,34 @@
  * j-th sample back of two hosts is about, not exactly, the same moment:
  * close enough for a median that asks for `samples` in a row.
  */
-import { comparePool, type PeerOptions, type PeerVerdict } from './peer-compare.js';
+import { comparePoolValues, type PeerOptions, type PeerVerdict } from './peer-compare.js';
 import type { PatternCount, Row } from './snapshot.js';
 
 /** A group's peer settings, or null when the group asked not to be compared. */
 export type PeerOptionsFor = (group: string) => PeerOptions | null;
 
-/** Each row's verdicts, by position: its rate's, and its patterns' by name; undefined where its group compares none. */
+/** Each row's verdicts, by row position: its rate's, and per pattern name its share's; undefined where its group compares none. */
 export interface PeerVerdicts {
   rates: (PeerVerdict | undefined)[];
-  shares: (Map<string, PeerVerdict> | undefined)[];
+  shares: Map<string, (PeerVerdict | undefined)[]>;
 }
 
 /** Every row against its pool (pure: rows and settings in, verdicts out). */
 export function peerVerdicts(rows: readonly Row[], optionsFor: PeerOptionsFor): PeerVerdicts {
-  const rates: (PeerVerdict | undefined)[] = new Array<PeerVerdict | undefined>(rows.length);
-  const shares: (Map<string, PeerVerdict> | undefined)[] = new Array<Map<string, PeerVerdict> | undefined>(rows.length);
+  const rates = new Array<PeerVerdict | undefined>(rows.length);
+  const shares = new Map<string, (PeerVerdict | undefined)[]>();
   for (const { options, members } of poolsOf(rows, optionsFor)) {
     const depth = Math.max(1, options.samples);
-    const verdicts = comparePool(members.map((index) => recentRates(rows[index]!, depth)), 'rate', options);
-    members.forEach((index, m) => (rates[index] = verdicts[m]));
+    const values = new Float64Array(members.length * depth);
+    for (let m = 0; m < members.length; m++) fillRates(values, m * depth, rows[members[m]!]!, depth);
+    const verdicts = comparePoolValues(values, members.length, 'rate', options);
+    for (let m = 0; m < members.length; m++) rates[members[m]!] = verdicts[m];
     for (const name of patternNames(rows, members)) {
-      const byShare = comparePool(members.map((index) => recentShares(rows[index]!, name, depth)), 'share', options);
-      members.forEach((index, m) => (shares[index] ??= new Map()).set(name, byShare[m]!));
+      for (let m = 0; m < members.length; m++) fillShares(values, m * depth, rows[members[m]!]!, name, depth);
+      const byShare = comparePoolValues(values, members.length, 'share', options);
+      let named = shares.get(name);
+      if (named === undefined) shares.set(name, (named = new Array<PeerVerdict | undefined>(rows.length)));
+      for (let m = 0; m < members.length; m++) named[members[m]!] = byShare[m];
     }
   }
   return { rates, shares };
@@ -44,8 +49,7 @@ export function withPeers(rows: readonly Row[], optionsFor: PeerOptionsFor): Row
   return rows.map((row, index) => {
     const peer = rates[index];
     if (peer === undefined) return row;
-    const byName = shares[index];
-    const patterns = row.patterns === null || byName === undefined ? row.patterns : row.patterns.map((count): PatternCount => withVerdict(count, byName.get(count.name)));
+    const patterns = row.patterns === null ? null : row.patterns.map((count): PatternCount => withVerdict(count, shares.get(count.name)?.[index]));
     return { ...row, peer, patterns };
   });
 }
@@ -73,24 +77,31 @@ function withVerdict(count: PatternCount, peer: PeerVerdict | undefined): Patter
 }
 
 /**
- * The log's rate now and `depth - 1` samples back. A stale host has no rate
- * now: its last finished sample is one sample back.
+ * The log's rate now and `depth - 1` samples back, NaN where it had none. A
+ * stale host has no rate now: its last finished sample is one sample back.
  */
-export function recentRates(row: Pick<Row, 'rate' | 'history' | 'status'>, depth: number): (number | null)[] {
-  const values: (number | null)[] = [row.status === 'stale' ? null : row.rate];
-  const last = row.history.length - (row.status === 'stale' ? 0 : 1);
-  for (let j = 1; j < depth; j++) values.push(row.history[last - j] ?? null);
-  return values;
+function fillRates(values: Float64Array, at: number, row: Pick<Row, 'rate' | 'history' | 'status'>, depth: number): void {
+  const stale = row.status === 'stale';
+  const { history } = row;
+  values[at] = stale || row.rate === null ? NaN : row.rate;
+  const last = history.length - (stale ? 0 : 1);
+  for (let j = 1; j < depth; j++) values[at + j] = history[last - j] ?? NaN;
 }
 
-/** A pattern's share now and `depth - 1` samples back, from its history (just now without one). */
-function recentShares(row: Row, name: string, depth: number): (number | null)[] {
+/** A pattern's share now and `depth - 1` samples back, from its history (just now without one); NaN where none. */
+function fillShares(values: Float64Array, at: number, row: Row, name: string, depth: number): void {
+  values.fill(NaN, at, at + depth);
   const count = row.patterns?.find((pattern) => pattern.name === name);
-  const values: (number | null)[] = [];
-  if (count === undefined) return values;
+  if (count === undefined) return;
   const history = count.history ?? [count.share];
-  for (let j = 0; j < depth; j++) values.push(history[history.length - 1 - j] ?? null);
-  return values;
+  for (let j = 0; j < depth && j < history.length; j++) values[at + j] = history[history.length - 1 - j] ?? NaN;
+}
+
+/** The rates `fillRates` compares, as a list (null for none): for tests and tools. */
+export function recentRates(row: Pick<Row, 'rate' | 'history' | 'status'>, depth: number): (number | null)[] {
+  const values = new Float64Array(depth);
+  fillRates(values, 0, row, depth);
+  return [...values].map((value) => (Number.isNaN(value) ? null : value));
 }
 
 function patternNames(rows: readonly Row[], members: readonly number[]): Set<string> {

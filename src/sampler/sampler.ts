@@ -240,13 +240,16 @@ export class Sampler {
  */
 function attachPeers(rows: Row[], peers: PeerOptionsFor): void {
   const { rates, shares } = peerVerdicts(rows, peers);
-  rows.forEach((row, index) => {
+  for (let index = 0; index < rows.length; index++) {
     const peer = rates[index];
-    if (peer === undefined) return;
+    if (peer === undefined) continue;
+    const row = rows[index]!;
     row.peer = peer;
-    const byName = shares[index];
-    if (byName !== undefined) for (const count of row.patterns ?? []) count.peer = byName.get(count.name);
-  });
+    for (const count of row.patterns ?? []) {
+      const share = shares.get(count.name)?.[index];
+      if (share !== undefined) count.peer = share;
+    }
+  }
 }
 
 /** The most samples any group's peer comparison looks back over: the history must hold that many. */
