@@ -51,7 +51,7 @@ export class FleetMetrics {
   });
   private readonly peerOdd = new Gauge({
     name: 'pvlook_log_peer_odd',
-    help: '1 while the log is odd among its peers by its rate, else 0; absent where the group does not compare its logs.',
+    help: '1 while the log is odd among its peers by its rate, else 0; absent where the group does not compare its logs, and while the log is not ok.',
     labelNames: ['host', 'group', 'log'],
     registers: [this.registry],
   });
