@@ -95,8 +95,8 @@ export class GridView {
         const parts = cellParts(row, store.recent(row.rates, SPARK_WIDTH), age);
         const cell = this.cells.get(row.key);
         const note = row.odd ? oddNote(row) : '';
-        // The mark takes a character of the name, never the numbers' columns.
-        const name = row.odd ? `!${cellName(row.host, nameWidth - 1)}` : cellName(row.host, nameWidth);
+        // The mark sits in the space between the name and the painted numbers, as in the terminal's grid: no name is cut for it.
+        const name = row.odd ? `${cellName(row.host, nameWidth).padEnd(nameWidth)}!` : cellName(row.host, nameWidth);
         const line = cellText(row.host, nameWidth, parts) + (note ? ` · ${note}` : '');
         cell.update(row, name, line, parts.state, titleOf(row, parts, age, note));
         return parts;
