@@ -12,6 +12,11 @@
  *   ControlMaster or with a fresh connection each time (on a few hosts).
  *
  *   npm run bench -- --hosts 100,1000 --seconds 20 [--rtt-ms 300] [--runs 3] [--json] [--no-compare]
+ *   npm run bench -- --hosts 5000 --groups 50 --peers-cost --no-compare --runs 3
+ *
+ * `--peers-cost` runs pvlook with the peer comparison on and off, alternately,
+ * in the same run (hosts in `--groups` groups), and times the comparison of
+ * one view by itself.
  *
  * pvlook runs as the CLI does: every host on its own schedule. Measured over
  * `--seconds` once every host has answered: client CPU per sample, samples
@@ -27,6 +32,8 @@ import { parseArgs } from 'node:util';
 import ssh2 from 'ssh2';
 import { parseHostSpec, type HostSpec } from '../src/core/host-spec.js';
 import { DEFAULT_TREND } from '../src/core/trend.js';
+import { DEFAULT_PEER_OPTIONS } from '../src/core/peer-compare.js';
+import { peerVerdicts } from '../src/core/peers.js';
 import type { HostPlan } from '../src/config/config.js';
 import type { SessionMode } from '../src/probe/prober.js';
 import { ShellProber } from '../src/probe/shell-prober.js';
@@ -50,6 +57,10 @@ const { values } = parseArgs({
     'compare-hosts': { type: 'string', default: '20' },
     'fleet-workers': { type: 'string', default: '1' },
     runs: { type: 'string', default: '1' },
+    // Hosts in this many groups (pools of peers), host i in group i mod N.
+    groups: { type: 'string', default: '1' },
+    // pvlook with and without the peer comparison, alternately, same fleet.
+    'peers-cost': { type: 'boolean', default: false },
     // Resolve every host with `ssh -G`, as the CLI does, instead of handing the settings over.
     'ssh-g': { type: 'boolean', default: false },
     // Write a CPU profile of pvlook's steady state (the measured window only) to this file.
@@ -57,6 +68,7 @@ const { values } = parseArgs({
   },
 });
 const sizes = values.hosts.split(',').map(Number);
+const groups = Math.max(1, Number(values.groups));
 const seconds = Number(values.seconds);
 const intervalMs = Number(values.interval) * 1000;
 const rttMs = Number(values['rtt-ms']);
@@ -109,7 +121,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 
 
 /** pvlook itself: the CLI's sampler, prober and transport, every host on its own schedule. */
-async function runPvlook(fleet: Fleet, count: number, session: SessionMode) {
+async function runPvlook(fleet: Fleet, count: number, session: SessionMode, peers = true) {
   const settings = (label: string): SshSettings => ({
     hostname: address(fleet, Number(label.slice(1)) - 1),
     port: fleet.port,
@@ -131,8 +143,9 @@ async function runPvlook(fleet: Fleet, count: number, session: SessionMode) {
   const transport = new SshTransport({ resolveSettings, agentSocket: undefined });
   const { prober, count: answered } = counting(new ShellProber(transport, () => session));
   // user@host: with ssh -G the login name (the simulated host) comes from the spec.
-  const plans: HostPlan[] = Array.from({ length: count }, (_, i) => ({ spec: parseHostSpec(values['ssh-g'] ? `${hostName(i)}@${hostName(i)}` : hostName(i)), session, watches: [{ group: 'bench', log: LOG, patterns: [] }] }));
-  const sampler = new Sampler(plans, prober, { parallel: 10_000, timeoutMs: 30_000, intervalMs, trend: DEFAULT_TREND });
+  const plans: HostPlan[] = Array.from({ length: count }, (_, i) => ({ spec: parseHostSpec(values['ssh-g'] ? `${hostName(i)}@${hostName(i)}` : hostName(i)), session, watches: [{ group: `g${i % groups}`, log: LOG, patterns: [] }] }));
+  const peerOptions = () => (peers ? DEFAULT_PEER_OPTIONS : null);
+  const sampler = new Sampler(plans, prober, { parallel: 10_000, timeoutMs: 30_000, intervalMs, trend: DEFAULT_TREND, peers: peerOptions });
   const started = Date.now();
   sampler.start();
   await sampler.waitForSamples(1, started + 120_000);
@@ -161,6 +174,11 @@ async function runPvlook(fleet: Fleet, count: number, session: SessionMode) {
   const elapsed = Date.now() - first;
   const cpu = cpuMs() - cpuBefore;
   const samples = answered() - samplesBefore;
+  // The comparison of one view on its own, outside the measured window: what it adds to each interval.
+  const rows = sampler.snapshot().rows;
+  const peerStart = performance.now();
+  for (let i = 0; i < 20; i++) peerVerdicts(rows, () => DEFAULT_PEER_OPTIONS);
+  const peerMsPerView = (performance.now() - peerStart) / 20;
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(values.profile!, JSON.stringify(profile));
@@ -168,6 +186,8 @@ async function runPvlook(fleet: Fleet, count: number, session: SessionMode) {
   }
   const result = {
     cpu_ms_per_sample: round(cpu / samples, 4),
+    peer_ms_per_view: round(peerMsPerView, 3),
+    odd_logs: sampler.snapshot().total.odd,
     samples_per_host_per_s: round(samples / count / (elapsed / 1000), 3),
     connect_ms: connectMs,
     views_with_a_host_not_ok: views.filter((view) => view.notOk > 0).length,
@@ -298,7 +318,26 @@ for (const count of sizes) {
   try {
     log(`${count} hosts: pvlook, ${seconds} s at ${intervalMs / 1000} s intervals…`);
     const pvlook = await medianOf('pvlook', () => runPvlook(fleet, count, 'shell'));
-    const row: Record<string, unknown> = { hosts: count, rtt_ms: rttMs, ...pvlook };
+    const row: Record<string, unknown> = { hosts: count, groups, rtt_ms: rttMs, ...pvlook };
+    if (values['peers-cost']) {
+      // Off and on alternately, so a change in the machine's load falls on both alike.
+      const off: number[] = [];
+      const on: number[] = [];
+      for (let r = 1; r <= Number(values.runs); r++) {
+        off.push((await runPvlook(fleet, count, 'shell', false)).cpu_ms_per_sample);
+        on.push((await runPvlook(fleet, count, 'shell', true)).cpu_ms_per_sample);
+        log(`  peers off ${off.at(-1)} ms/sample, on ${on.at(-1)} ms/sample`);
+      }
+      const without = median(off);
+      const withPeerStep = median(on);
+      row.peers_cost = {
+        cpu_ms_per_sample_without: without,
+        cpu_ms_per_sample_with: withPeerStep,
+        added_percent: round(((withPeerStep - without) / without) * 100, 1),
+        // The comparison's own time per view over the CPU of the samples in one interval.
+        step_percent_of_interval_cpu: round((pvlook.peer_ms_per_view / (without * count * (pvlook.samples_per_host_per_s * (intervalMs / 1000)))) * 100, 2),
+      };
+    }
     if (!values['no-compare']) {
       log(`${count} hosts: pvlook --session exec…`);
       const exec = await medianOf('pvlook exec', () => runPvlook(fleet, count, 'exec'));

@@ -43,6 +43,9 @@ export interface CliArgs {
   minRate?: string;
   maxRate?: string;
   maxDrop?: string;
+  peers?: boolean;
+  peersCriticalBelow?: string;
+  peersCriticalAbove?: string;
   samples?: string;
   /** check only: --max-share name=percent, repeatable */
   maxShare?: string[];
@@ -110,9 +113,12 @@ States (Nagios plugin conventions): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
             pattern's share of the new lines is above --max-share
   WARNING   a rate dropped more than --max-drop percent below the mean of the
             earlier samples of this run, or a host could not be sampled
+  WARNING   with --peers: a log is odd among its group's peers (its rate, or a
+            pattern's share); CRITICAL when its ratio to their median is below
+            --peers-critical-below or above --peers-critical-above
   UNKNOWN   no host could be sampled, or a usage or configuration error
 Output: one line "PVLOOK <STATE> - <summary> | <perfdata>" (or JSON with --json).
-Per-group thresholds: "check: { minRate, maxRate, maxDrop, maxShare }" in a group of the config file.`;
+Per-group thresholds: "check: { minRate, maxRate, maxDrop, maxShare, peers }" in a group of the config file.`;
 
 /** The commands as commander builds them; `parsed` receives what the user typed. */
 export function buildCommands(version: string, sink: { output: string; parsed: CliArgs | null }): Record<CliArgs['command'], Command> {
@@ -144,7 +150,10 @@ export function buildCommands(version: string, sink: { output: string; parsed: C
     .option('--max-rate <lines/s>', 'CRITICAL above this rate')
     .option('--max-drop <percent>', 'WARNING when the rate is this much below the mean of the earlier samples')
     .option('--max-share <name=percent>', 'CRITICAL when the lines matching the named pattern are more than this percent of the new lines (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
-    .option('--samples <N>', 'samples to take, one interval apart, at least 2 (default 4: three rates)')
+    .option('--peers', 'WARNING for a log that is odd among its peers (README: the odd one out)')
+    .option('--peers-critical-below <ratio>', 'CRITICAL when an odd log is below this ratio to its peers\' median (implies --peers)')
+    .option('--peers-critical-above <ratio>', 'CRITICAL when an odd log is above this ratio to its peers\' median (implies --peers)')
+    .option('--samples <N>', 'samples to take, one interval apart, at least 2 (default 4: three rates; with --peers, enough for the peer comparison)')
     .option('-n, --interval <seconds>', 'seconds between samples, fractions allowed, at least 0.1 (default 1)')
     .option('--json', 'print the result as JSON')
     .option('-p, --parallel <N>', 'SSH commands in flight at once, fleet-wide (default 1000; never more than one per host)')

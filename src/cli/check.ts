@@ -5,6 +5,8 @@
  */
 import { judgeFleet, statusLine, STATE_CODE, type CheckResult } from '../core/check.js';
 import { roundRate } from '../core/snapshot.js';
+import { judgesPeers } from '../core/peer-check.js';
+import { jsonPeer } from '../render/peer-text.js';
 import { resolveConfig, type ResolveContext } from '../config/resolve.js';
 import { Sampler } from '../sampler/sampler.js';
 import type { Prober } from '../probe/prober.js';
@@ -23,9 +25,9 @@ export async function runCheck(args: CliArgs, context: ResolveContext, io: MainI
   } catch (error) {
     return unknown(io, args.json === true, error instanceof Error ? error.message : String(error));
   }
-  const sampler = new Sampler(config.hosts, makeProber(config), { parallel: config.parallel, timeoutMs: config.timeoutMs, intervalMs: config.intervalMs, trend: config.trend });
+  const sampler = new Sampler(config.hosts, makeProber(config), { parallel: config.parallel, timeoutMs: config.timeoutMs, intervalMs: config.intervalMs, trend: config.trend, peers: config.peersFor });
   try {
-    const samples = config.count ?? DEFAULT_SAMPLES;
+    const samples = config.count ?? defaultSamples(config);
     sampler.start(samples);
     await sampler.waitForSamplesPatiently(samples, Date.now() + (samples - 1) * config.intervalMs + patienceMs(config), patienceMs(config));
     const result = judgeFleet(sampler.snapshot(0).rows, config.thresholdsFor);
@@ -34,6 +36,17 @@ export async function runCheck(args: CliArgs, context: ResolveContext, io: MainI
   } finally {
     await sampler.stop();
   }
+}
+
+/** Enough for the drop's mean, and with --peers for every judged group's streak of odd samples (one baseline, then rates). */
+function defaultSamples(config: Config): number {
+  const groups = new Set(config.hosts.flatMap((host) => host.watches.map((watch) => watch.group)));
+  let samples = DEFAULT_SAMPLES;
+  for (const group of groups) {
+    const peers = config.peersFor(group);
+    if (peers !== null && judgesPeers(config.thresholdsFor(group))) samples = Math.max(samples, peers.samples + 1);
+  }
+  return samples;
 }
 
 /** A check that could not run says so in the plugin's own format, with exit 3. */
@@ -57,6 +70,7 @@ function toJson(result: CheckResult) {
       status: row.status,
       error: row.error,
       drop: drop === null ? null : Math.round(drop * 10) / 10,
+      ...(row.peer ? { peer: jsonPeer(row.peer, 3) } : {}),
       state,
       reasons,
     })),

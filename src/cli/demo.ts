@@ -3,6 +3,7 @@
  * this process serves simulated hosts, and pvlook samples them through the
  * very same SSH transport, host-key check included, that real hosts get.
  */
+import { DEFAULT_PEER_OPTIONS } from '../core/peer-compare.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -55,7 +56,7 @@ export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO
       proxyCommand: null,
       hashKnownHosts: false,
     });
-    const config = { ...options, hosts: fleet.plans, thresholdsFor: () => ({}) };
+    const config = { ...options, hosts: fleet.plans, thresholdsFor: () => ({}), peersFor: () => DEFAULT_PEER_OPTIONS };
     const transport = new SshTransport({ resolveSettings: async (spec) => settingsFor(spec.label), agentSocket: undefined });
     return await runSession(config, shellProber(config, transport), io, 'demo fleet (simulated, loopback SSH)');
   } finally {

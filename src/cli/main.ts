@@ -115,6 +115,7 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
       timeoutMs: config.timeoutMs,
       intervalMs: config.intervalMs,
       trend: config.trend,
+      peers: config.peersFor,
     });
     let last;
     if (config.mode === 'watch') {

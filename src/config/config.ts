@@ -5,6 +5,7 @@
 import type { HostSpec } from '../core/host-spec.js';
 import type { TrendOptions } from '../core/trend.js';
 import type { Thresholds } from '../core/check.js';
+import type { PeerOptionsFor } from '../core/peers.js';
 import type { ListenAddress } from '../web/web-address.js';
 import type { SessionMode } from '../probe/prober.js';
 import type { TransportMode } from '../core/transport-choice.js';
@@ -75,6 +76,8 @@ export interface Config {
   configFile: string | null;
   /** pvlook check: thresholds for a group (flags > the group's own > the file's top level) */
   thresholdsFor: (group: string) => Thresholds;
+  /** each group's peer comparison settings (core/peers.ts), null for a group that turned it off */
+  peersFor: PeerOptionsFor;
 }
 
 export const DEFAULTS = {

@@ -19,6 +19,7 @@ import type { SessionMode } from '../probe/prober.js';
 import { TRANSPORT_MODES, type TransportMode } from '../core/transport-choice.js';
 import { readHostsFile } from './hosts-file.js';
 import { loadConfigFile } from './load-file.js';
+import { peerResolver } from './peer-settings.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,11 +45,12 @@ export async function resolveConfig(args: CliArgs, context: ResolveContext): Pro
     ...options,
     hosts: shardOf(hosts, shardOption(args, context.env)),
     thresholdsFor: thresholdsResolver(args, file),
+    peersFor: peerResolver(file),
   };
 }
 
 /** Everything but the host list: shared by normal runs and the demo. */
-export function resolveOptions(args: CliArgs, context: ResolveContext, file: FileConfig, configFile: string | null): Omit<Config, 'hosts' | 'thresholdsFor'> {
+export function resolveOptions(args: CliArgs, context: ResolveContext, file: FileConfig, configFile: string | null): Omit<Config, 'hosts' | 'thresholdsFor' | 'peersFor'> {
   const { env } = context;
   const fileSource = configFile ?? 'config';
   const interval = pick<number>(
@@ -257,6 +259,11 @@ function thresholdsResolver(args: CliArgs, file: FileConfig): (group: string) =>
     if (!match) throw new UsageError(`--max-share ${quote(text)}: expected name=percent, like errors=5`);
     flags.maxShare = { ...flags.maxShare, [match[1]!]: number(match[2], `--max-share ${match[1]}`, 100)! };
   }
+  if (args.peers === true) flags.peers = true;
+  const peersCriticalBelow = number(args.peersCriticalBelow, '--peers-critical-below');
+  const peersCriticalAbove = number(args.peersCriticalAbove, '--peers-critical-above');
+  if (peersCriticalBelow !== undefined) flags.peersCriticalBelow = peersCriticalBelow;
+  if (peersCriticalAbove !== undefined) flags.peersCriticalAbove = peersCriticalAbove;
   // A flag's maxShare adds to the file's, pattern by pattern.
   return (group) => {
     const fromFile = { ...file.check, ...file.groups?.[group]?.check };

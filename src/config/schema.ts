@@ -26,6 +26,9 @@ const thresholds = z
     maxRate: z.number().min(0).optional().describe('pvlook check: CRITICAL above this many lines/s'),
     maxDrop: z.number().min(0).max(100).optional().describe('pvlook check: WARNING when the rate drops more than this percent below the mean of the earlier samples'),
     maxShare: z.record(z.string(), z.number().min(0).max(100)).optional().describe('pvlook check: CRITICAL when lines matching the named pattern are more than this percent of the new lines'),
+    peers: z.boolean().optional().describe('pvlook check: WARNING for a log that is odd among its peers (its rate or a pattern\'s share)'),
+    peersCriticalBelow: z.number().min(0).optional().describe('pvlook check (with peers): CRITICAL when an odd log\'s ratio to its peers\' median is below this'),
+    peersCriticalAbove: z.number().min(0).optional().describe('pvlook check (with peers): CRITICAL when an odd log\'s ratio to its peers\' median is above this'),
   })
   .describe('thresholds for pvlook check');
 
@@ -52,6 +55,20 @@ const transport = z
   .enum(['auto', 'builtin', 'openssh'])
   .describe('SSH client: auto (default) uses the built-in one unless a host\'s ssh settings need OpenSSH (ProxyCommand, certificates, GSSAPI, key types it cannot use); builtin: always the built-in one; openssh: the system ssh, one process per host');
 
+const peers = z
+  .union([
+    z.boolean(),
+    z.strictObject({
+      minPeers: z.int().min(2).max(100_000).optional().describe('logs with a rate (the log itself included) a comparison needs (default 3)'),
+      low: z.number().min(0).max(1).optional().describe('odd below this many times the peers\' median (default 0.5)'),
+      high: z.number().min(1).optional().describe('odd above this many times the peers\' median (default 2)'),
+      samples: z.int().min(1).max(100).optional().describe('samples in a row a log must stay below low or above high (default 3)'),
+      minRate: z.number().min(0).optional().describe('lines/s the peers\' median must reach for a rate to be compared (default 1)'),
+      minShare: z.number().min(0).max(100).optional().describe('percent of lines a pattern\'s share must reach to be odd high, or its peers\' median to be odd low (default 1)'),
+    }),
+  ])
+  .describe('compare each log with the same log on the group\'s other hosts and mark the odd one out; false turns it off');
+
 export const groupSchema = z.strictObject({
   log: logPath,
   hosts: hostList,
@@ -61,6 +78,7 @@ export const groupSchema = z.strictObject({
   sudo: sudo.optional(),
   transport: transport.optional(),
   check: thresholds.optional(),
+  peers: peers.optional(),
 });
 
 export const fileConfigSchema = z.strictObject({
@@ -88,6 +106,7 @@ export const fileConfigSchema = z.strictObject({
   webToken: z.string().min(1).optional().describe('token the web view requires (needed beyond loopback); PVLOOK_WEB_TOKEN keeps it out of the file'),
   acceptNewHostKeys: z.boolean().optional().describe('record keys of hosts with none on file (StrictHostKeyChecking=accept-new)'),
   check: thresholds.optional().describe('thresholds for pvlook check, for every group (a group\'s own check settings win)'),
+  peers: peers.optional().describe('peer comparison for every group (on by default; a group\'s own peers setting wins)'),
   trend: z
     .strictObject({
       window: z.int().min(1).max(1000).optional().describe('how many previous rates the trend compares with'),

@@ -6,8 +6,9 @@
 import { safeRow } from './safe-text.js';
 import { roundRate, totalOf, type Row } from './snapshot.js';
 import { meanOfKnown } from './trend.js';
+import { peerFindings, type PeerThresholds } from './peer-check.js';
 
-export interface Thresholds {
+export interface Thresholds extends PeerThresholds {
   /** CRITICAL below this many lines/s */
   minRate?: number;
   /** CRITICAL above this many lines/s */
@@ -69,6 +70,10 @@ export function judgeRow(row: Row, limits: Thresholds): RowVerdict {
   if (limits.maxDrop !== undefined && drop !== null && drop > limits.maxDrop) {
     if (state === 'OK') state = 'WARNING';
     reasons.push(`dropped ${drop.toFixed(0)}% (> ${limits.maxDrop}%)`);
+  }
+  for (const found of peerFindings(row, limits)) {
+    state = worst([state, found.state]);
+    reasons.push(found.reason);
   }
   return { row, state, reasons, drop };
 }

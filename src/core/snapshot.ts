@@ -4,6 +4,7 @@
  */
 import type { FailureStatus } from '../errors.js';
 import { rateForTotal } from './carry.js';
+import type { PeerVerdict } from './peer-compare.js';
 import type { Trend } from './trend.js';
 
 /** ok, or why there is no fresh number: stale (the host is still busy with an earlier sample) or a failure. */
@@ -28,6 +29,8 @@ export interface Row {
   patterns: PatternCount[] | null;
   status: RowStatus;
   error: string | null;
+  /** the log against its peers (core/peers.ts); absent where peers are off for its group */
+  peer?: PeerVerdict;
 }
 
 export interface PatternCount {
@@ -35,6 +38,10 @@ export interface PatternCount {
   lines: number;
   rate: number;
   share: number;
+  /** recent shares, oldest first, the current one last; null marks a sample without a count */
+  history?: readonly (number | null)[];
+  /** this share against the same pattern's share on the log's peers */
+  peer?: PeerVerdict;
 }
 
 export interface Snapshot {
@@ -56,11 +63,19 @@ export interface Total {
   failed: number;
   /** how many logs' last known rates the total carries */
   carried: number;
+  /** how many logs are odd among their peers, by rate or by a pattern's share (core/peers.ts) */
+  odd: number;
 }
 
 /** Rates leave pvlook (JSON, check output) with three decimals: more would be noise. */
 export function roundRate(rate: number): number {
   return Math.round(rate * 1000) / 1000;
+}
+
+/** Odd among its peers by its rate or by any pattern's share. */
+export function isOdd(row: Pick<Row, 'peer' | 'patterns'>): boolean {
+  if (row.peer?.odd) return true;
+  return row.patterns?.some((pattern) => pattern.peer?.odd) ?? false;
 }
 
 /** The fleet's (or a group's) honest total: the same function for the header, JSON, metrics and check. */
@@ -70,7 +85,9 @@ export function totalOf(rows: readonly Row[]): Total {
   let stale = 0;
   let failed = 0;
   let carried = 0;
+  let odd = 0;
   for (const row of rows) {
+    if (isOdd(row)) odd++;
     const counted = rateForTotal(row);
     if (counted !== null) rate += counted.rate;
     if (counted?.carried) carried++;
@@ -78,5 +95,5 @@ export function totalOf(rows: readonly Row[]): Total {
     else if (row.status === 'stale') stale++;
     else failed++;
   }
-  return { rate, ok, stale, failed, carried };
+  return { rate, ok, stale, failed, carried, odd };
 }

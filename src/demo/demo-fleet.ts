@@ -1,7 +1,8 @@
 /**
  * The demo's simulated fleet: by default a few web and API servers with
  * different traffic shapes (one idle, one spiking, one rotating its log, one
- * down), so the live view has something to show with zero setup; or a
+ * down) and a pool of five shop servers where one host at a time is the odd
+ * one out, so the live view has something to show with zero setup; or a
  * generated fleet of any size, to see how pvlook lays out hundreds of hosts.
  */
 import type { HostPlan, Pattern } from '../config/config.js';
@@ -12,6 +13,7 @@ import { SimulatedLog, type LogBehaviour } from './simulated-log.js';
 const NGINX_LOG = '/var/log/nginx/access.log';
 const API_LOG = '/srv/api/logs/access.log';
 const CDN_LOG = '/var/log/cdn/edge.log';
+const SHOP_LOG = '/srv/shop/logs/access.log';
 /** The web servers' logs also count server errors, as a real config would (README: counting errors). */
 const SERVER_ERRORS: Pattern = { name: '5xx', regex: '" 5[0-9][0-9] ' };
 
@@ -55,15 +57,44 @@ const SMALL_FLEET: DemoHost[] = [
   { name: 'api02', logs: [{ group: 'api', log: API_LOG, behaviour: { rate: (t) => 280 - 200 * Math.max(0, Math.sin(t / 10)) } }] },
 ];
 
-/** `size` hosts in three groups, with a few idle, spiking, rotating and down ones mixed in. */
+/**
+ * A load-balanced pool of five, where the odd one out shows: shop03 drops to
+ * a fifth of its peers' rate for 20 s of every minute (out of the balancer),
+ * and shop05 answers 8 % 5xx for 20 s of every minute while its peers answer
+ * about 0.5 %.
+ */
+const SHOP_POOL: DemoHost[] = ['shop01', 'shop02', 'shop03', 'shop04', 'shop05'].map((name, i) => {
+  const rate = (t: number) => 200 + 15 * wobble(t, 10 + i);
+  const behaviour: LogBehaviour =
+    name === 'shop03'
+      ? { rate: (t) => (t % 60 >= 35 && t % 60 < 55 ? rate(t) / 5 : rate(t)) }
+      : name === 'shop05'
+        ? { rate, shares: { [SERVER_ERRORS.regex]: (t) => (t % 60 >= 10 && t % 60 < 30 ? 0.08 : 0.005) } }
+        : { rate, shares: { [SERVER_ERRORS.regex]: (t) => 0.005 + 0.002 * wobble(t, i) } };
+  return { name, logs: [{ group: 'shop', log: SHOP_LOG, behaviour }] };
+});
+
+/**
+ * `size` hosts in three groups, each a pool of similar hosts, with a few idle,
+ * spiking, rotating and down ones mixed in, and some that drop to a fifth of
+ * their peers for 20 s of every minute.
+ */
 function generatedFleet(size: number): DemoHost[] {
   const width = String(size).length;
   return Array.from({ length: size }, (_, i) => {
     const kind = i % 10 < 6 ? 'web' : i % 10 < 9 ? 'api' : 'cdn';
     const name = `${kind}${String(i + 1).padStart(Math.max(3, width), '0')}`;
-    const base = 20 + ((i * 37) % 300);
+    // Hosts of one pool take about the same traffic, as behind one balancer.
+    const base = (kind === 'web' ? 150 : kind === 'api' ? 80 : 300) * (0.85 + ((i * 37) % 31) / 100);
+    const usual = (t: number) => base * (1 + 0.15 * Math.sin(t / (6 + (i % 9)) + i)) + 5 * wobble(t, i);
     const behaviour: LogBehaviour =
-      i % 53 === 7 ? { rate: () => 0 } : i % 41 === 3 ? { rate: (t) => (t % 20 < 5 ? base * 4 : base) } : { rate: (t) => base * (1 + 0.3 * Math.sin(t / (6 + (i % 9)) + i)) + 5 * wobble(t, i) };
+      i % 53 === 7
+        ? { rate: () => 0 }
+        : i % 41 === 3
+          ? { rate: (t) => (t % 20 < 5 ? base * 4 : base) }
+          : i % 47 === 20
+            ? { rate: (t) => (t % 60 >= 20 && t % 60 < 40 ? usual(t) / 5 : usual(t)) }
+            : { rate: usual };
     if (i % 29 === 11) behaviour.rotateEverySeconds = 15;
     if (kind === 'web' && i % 31 === 5) behaviour.shares = { [SERVER_ERRORS.regex]: (t) => 0.12 + 0.05 * wobble(t, i) };
     const group = kind === 'web' ? 'nginx' : kind;
@@ -73,10 +104,11 @@ function generatedFleet(size: number): DemoHost[] {
 }
 
 export function demoFleet(size?: number): DemoFleet {
-  const hosts = size === undefined ? SMALL_FLEET : generatedFleet(size);
-  const patternsOf = (group: string) => (group === 'nginx' ? [SERVER_ERRORS] : []);
+  const hosts = size === undefined ? [...SMALL_FLEET, ...SHOP_POOL] : generatedFleet(size);
+  const counted = (group: string) => group === 'nginx' || group === 'shop';
+  const patternsOf = (group: string) => (counted(group) ? [SERVER_ERRORS] : []);
   const simulated = (behaviour: LogBehaviour, group: string, seed: number) =>
-    new SimulatedLog(group === 'nginx' && !behaviour.shares ? { ...behaviour, shares: { [SERVER_ERRORS.regex]: usualErrors(seed) } } : behaviour);
+    new SimulatedLog(counted(group) && !behaviour.shares ? { ...behaviour, shares: { [SERVER_ERRORS.regex]: usualErrors(seed) } } : behaviour);
   return {
     plans: hosts.map((host) => ({ spec: parseHostSpec(host.name), session: 'shell' as const, watches: host.logs.map(({ group, log }) => ({ group, log, patterns: patternsOf(group) })) })),
     simulation: new Map(

@@ -43,6 +43,30 @@ export class FleetMetrics {
     labelNames: ['host', 'group', 'log', 'pattern'],
     registers: [this.registry],
   });
+  private readonly peerRatio = new Gauge({
+    name: 'pvlook_log_peer_ratio',
+    help: "The log's rate over the median rate of its group's logs of this path; absent while unknown (too few peers, median below the floor, no rate).",
+    labelNames: ['host', 'group', 'log'],
+    registers: [this.registry],
+  });
+  private readonly peerOdd = new Gauge({
+    name: 'pvlook_log_peer_odd',
+    help: '1 while the log is odd among its peers by its rate, else 0; absent where the group does not compare its logs, and while the log is not ok.',
+    labelNames: ['host', 'group', 'log'],
+    registers: [this.registry],
+  });
+  private readonly patternPeerRatio = new Gauge({
+    name: 'pvlook_log_pattern_peer_ratio',
+    help: "A pattern's share of the log's lines over the median share of its peers; absent while unknown (too few peers, their median 0).",
+    labelNames: ['host', 'group', 'log', 'pattern'],
+    registers: [this.registry],
+  });
+  private readonly patternPeerOdd = new Gauge({
+    name: 'pvlook_log_pattern_peer_odd',
+    help: "1 while the pattern's share of the log's lines is odd among its peers, else 0.",
+    labelNames: ['host', 'group', 'log', 'pattern'],
+    registers: [this.registry],
+  });
   private readonly up = new Gauge({
     name: 'pvlook_host_up',
     help: '1 if the host answered its latest sample in time, 0 while it is stale or failing.',
@@ -83,7 +107,7 @@ export class FleetMetrics {
       (row.patterns ?? []).map((count) => ({ labels: { ...logLabels(row), pattern: count.name }, lines: count.lines })),
     );
 
-    for (const metric of [this.lines, this.rate, this.patternLines, this.patternRate, this.up, this.age, this.logs]) metric.reset();
+    for (const metric of [this.lines, this.rate, this.patternLines, this.patternRate, this.peerRatio, this.peerOdd, this.patternPeerRatio, this.patternPeerOdd, this.up, this.age, this.logs]) metric.reset();
     for (const { labels, value } of this.lineCounts.values()) this.lines.inc(labels, value);
     for (const { labels, value } of this.patternCounts.values()) this.patternLines.inc(labels, value);
     for (const row of rows) {
@@ -91,6 +115,7 @@ export class FleetMetrics {
       // An unknown rate is left out rather than exported as a number that is not true.
       if (row.rate !== null) this.rate.set(logLabels(row), row.rate);
       for (const count of row.patterns ?? []) this.patternRate.set({ ...logLabels(row), pattern: count.name }, count.rate);
+      this.setPeers(row);
     }
     for (const [host, ok] of hostOk) this.up.set({ host }, ok ? 1 : 0);
     for (const row of rows) if (row.age !== null) this.age.set({ host: row.host }, row.age);
@@ -98,6 +123,19 @@ export class FleetMetrics {
     this.logs.set({ state: 'ok' }, snapshot.total.ok);
     this.logs.set({ state: 'stale' }, snapshot.total.stale);
     this.logs.set({ state: 'failed' }, snapshot.total.failed);
+  }
+
+  /** pvlook's own verdict (core/peers.ts), exported as it is shown: an unknown ratio stays absent. */
+  private setPeers(row: Row): void {
+    if (row.peer === undefined) return;
+    if (row.peer.ratio !== null) this.peerRatio.set(logLabels(row), row.peer.ratio);
+    this.peerOdd.set(logLabels(row), row.peer.odd ? 1 : 0);
+    for (const count of row.patterns ?? []) {
+      if (count.peer === undefined) continue;
+      const labels = { ...logLabels(row), pattern: count.name };
+      if (count.peer.ratio !== null) this.patternPeerRatio.set(labels, count.peer.ratio);
+      this.patternPeerOdd.set(labels, count.peer.odd ? 1 : 0);
+    }
   }
 
   text(): Promise<string> {

@@ -6,7 +6,8 @@
  * - otherwise the densest grid, in pages.
  * Only what is visible is formatted, so a 5,000-host fleet costs one screen.
  */
-import type { Row } from '../core/snapshot.js';
+import { isOdd, type Row } from '../core/snapshot.js';
+import { peerCell } from './peer-cells.js';
 import type { Section } from './select-rows.js';
 import { sparkline } from './sparkline.js';
 import { formatRate, formatTrend, groupColour, type Style } from './style.js';
@@ -110,14 +111,16 @@ export function compactCell(row: Row, width: number, nameWidth: number, style: S
     const shown = fit(displayWidth(word + age) <= rest ? word + age : word, rest);
     return `${paint.bold(name)} ${stale ? paint.yellow(shown) : paint.red.bold(shown)}`;
   }
+  // The space after the name carries the odd mark: no cell gets wider for it.
+  const gap = isOdd(row) ? paint.magenta.bold(glyphs.odd) : ' ';
   const rate = fit(formatRate(row.rate, glyphs), Math.min(5, rest), 'right');
   const afterRate = rest - displayWidth(rate);
-  if (afterRate < 2) return `${name} ${rate}`;
+  if (afterRate < 2) return `${name}${gap}${rate}`;
   const trend = formatTrend(row.trend, style, true);
   const sparkWidth = Math.min(12, afterRate - 3);
   const spark = sparkWidth >= 3 ? ` ${paint.cyan(sparkline(row.history, sparkWidth, glyphs))}` : '';
   const used = displayWidth(rate) + 2 + (spark ? sparkWidth + 1 : 0);
-  return `${name} ${rate} ${trend}${spark}${' '.repeat(Math.max(0, rest - used))}`;
+  return `${name}${gap}${rate} ${trend}${spark}${' '.repeat(Math.max(0, rest - used))}`;
 }
 
 /** One line per log, with a header line; columns shrink or drop to fit the width. */
@@ -131,15 +134,17 @@ function detailedTable(sections: readonly Section[], width: number, style: Style
   const trendW = 6;
   const statusW = 18;
   const sparkW = width >= 110 ? 20 : width >= 85 ? 12 : 0;
+  // The ratio to the peers' median, where any group compares its logs.
+  const peerW = rows.some((row) => row.peer !== undefined) ? 12 : 0;
   // The share of each named pattern (errors %, …), as far as the width allows.
   const names = [...new Set(rows.flatMap((row) => (row.patterns ?? []).map((p) => p.name)))];
   const shareW = (name: string) => Math.max(6, name.length + 2);
-  const fixedBase = hostW + (groupW ? groupW + 2 : 0) + rateW + 2 + trendW + 2 + (sparkW ? sparkW + 2 : 0) + statusW + 2;
+  const fixedBase = hostW + (groupW ? groupW + 2 : 0) + rateW + 2 + (peerW ? peerW + 2 : 0) + trendW + 2 + (sparkW ? sparkW + 2 : 0) + statusW + 2;
   const shown = names.filter((_, i) => fixedBase + names.slice(0, i + 1).reduce((sum, name) => sum + shareW(name) + 2, 0) + 10 <= width);
   const fixed = fixedBase + shown.reduce((sum, name) => sum + shareW(name) + 2, 0);
   const logW = Math.min(48, Math.max(0, width - fixed - 2));
-  const cells = (host: string, group: string, log: string, rate: string, shares: string[], trend: string, spark: string, status: string) =>
-    [host, groupW ? group : null, logW >= 8 ? log : null, rate, ...shares, trend, sparkW ? spark : null, status].filter((cell) => cell !== null).join('  ');
+  const cells = (host: string, group: string, log: string, rate: string, peer: string, shares: string[], trend: string, spark: string, status: string) =>
+    [host, groupW ? group : null, logW >= 8 ? log : null, rate, peerW ? peer : null, ...shares, trend, sparkW ? spark : null, status].filter((cell) => cell !== null).join('  ');
 
   const lines = [
     paint.dim(
@@ -148,6 +153,7 @@ function detailedTable(sections: readonly Section[], width: number, style: Style
         fit('group', groupW),
         fit('log', logW),
         fit('lines/s', rateW, 'right'),
+        fit('peers', peerW),
         shown.map((name) => fit(`${name} %`, shareW(name), 'right')),
         fit('trend', trendW),
         fit('last minute', sparkW),
@@ -168,9 +174,14 @@ function detailedTable(sections: readonly Section[], width: number, style: Style
           groupColour(row.group, style)(fit(row.group, groupW)),
           paint.dim(fit(row.log, logW, 'left', 'start')),
           row.rate === null ? paint.dim(rate) : rate,
+          peerCell(row.peer, peerW, style),
           shown.map((name) => {
             const count = row.patterns?.find((p) => p.name === name);
-            return count ? fit(`${(count.share * 100).toFixed(1)}%`, shareW(name), 'right') : paint.dim(fit(glyphs.unknown, shareW(name), 'right'));
+            if (!count) return paint.dim(fit(glyphs.unknown, shareW(name), 'right'));
+            // An odd share is marked where it is shown, as an odd rate is in the peers column.
+            const odd = count.peer?.odd ? glyphs.odd : '';
+            const text = fit(`${odd}${(count.share * 100).toFixed(1)}%`, shareW(name), 'right');
+            return odd ? paint.magenta.bold(text) : text;
           }),
           row.trend === 'up' ? paint.green(trendCell) : row.trend === 'down' ? paint.red(trendCell) : paint.dim(trendCell),
           paint.cyan(sparkline(row.history, sparkW, glyphs)),

@@ -4,6 +4,7 @@
  */
 import { safeRow } from '../core/safe-text.js';
 import { roundRate, type Snapshot } from '../core/snapshot.js';
+import { jsonPeer, type JsonPeer } from './peer-text.js';
 
 export interface JsonSnapshot {
   time: string;
@@ -17,11 +18,13 @@ export interface JsonSnapshot {
     trend: 'up' | 'down' | 'flat' | null;
     status: string;
     error: string | null;
-    /** only for logs with patterns, when they were counted this tick */
-    patterns?: Record<string, { lines: number; rate: number; share: number }>;
+    /** only for logs with patterns, when they were counted this tick; `peer` where the group compares its logs */
+    patterns?: Record<string, { lines: number; rate: number; share: number; peer?: JsonPeer }>;
+    /** the rate against the group's other logs of this path (README: odd one out); absent where peers are off */
+    peer?: JsonPeer;
   }[];
-  /** `carried`: how many logs unknown for a moment the total carries the last rate of */
-  total: { rate: number; ok: number; stale: number; failed: number; carried: number };
+  /** `carried`: how many logs unknown for a moment the total carries the last rate of; `odd`: how many logs are odd among their peers */
+  total: { rate: number; ok: number; stale: number; failed: number; carried: number; odd: number };
 }
 
 export function toJson(snapshot: Snapshot): JsonSnapshot {
@@ -39,6 +42,7 @@ export function toJson(snapshot: Snapshot): JsonSnapshot {
       status: row.status,
       error: row.error,
       ...patternsOf(row),
+      ...(row.peer ? { peer: jsonPeer(row.peer, 3) } : {}),
     })),
     total: { ...snapshot.total, rate: roundRate(snapshot.total.rate) },
   };
@@ -49,7 +53,11 @@ export function renderJsonLine(snapshot: Snapshot): string {
 }
 
 /** Pattern counts by name, for logs that have them this tick. */
-function patternsOf(row: Snapshot['rows'][number]): { patterns?: Record<string, { lines: number; rate: number; share: number }> } {
+function patternsOf(row: Snapshot['rows'][number]): Pick<JsonSnapshot['hosts'][number], 'patterns'> {
   if (row.patterns === null) return {};
-  return { patterns: Object.fromEntries(row.patterns.map((p) => [p.name, { lines: p.lines, rate: roundRate(p.rate), share: Math.round(p.share * 10_000) / 10_000 }])) };
+  return {
+    patterns: Object.fromEntries(
+      row.patterns.map((p) => [p.name, { lines: p.lines, rate: roundRate(p.rate), share: Math.round(p.share * 10_000) / 10_000, ...(p.peer ? { peer: jsonPeer(p.peer, 4) } : {}) }]),
+    ),
+  };
 }

@@ -40,10 +40,16 @@ export function renderFrame(input: FrameInput): Frame {
   // Host text is made safe before filtering, so the filter matches what is shown.
   const sections = selectRows(snapshot.rows.map(safeRow), view);
   const body = view.help ? { lines: helpLines(style), page: 0, pages: 1 } : layoutBody(sections, { width, height: bodyHeight }, style, view.page);
-  const lines = sections.length === 0 && !view.help ? [style.paint.dim(`no host or group matches "${view.filter}" (Esc clears the filter)`)] : body.lines;
+  const lines = sections.length === 0 && !view.help ? [style.paint.dim(emptyMessage(view))] : body.lines;
   const header = [totalsLine(input, width), viewLine(input, body.page, body.pages, width)];
   const all = [...header, ...lines.slice(0, bodyHeight)].slice(0, Math.max(1, size.height));
   return { text: all.map((line) => fit(line, width)).join('\n'), page: body.page };
+}
+
+function emptyMessage(view: ViewState): string {
+  if (view.oddOnly && view.filter === '') return 'no log is odd among its peers (O shows every log)';
+  if (view.oddOnly) return `no odd log matches "${view.filter}" (O shows every log, Esc clears the filter)`;
+  return `no host or group matches "${view.filter}" (Esc clears the filter)`;
 }
 
 function totalsLine({ snapshot, totals, style, trend, title }: FrameInput, width: number): string {
@@ -55,7 +61,11 @@ function totalsLine({ snapshot, totals, style, trend, title }: FrameInput, width
     paint.green(`${total.ok} ok`),
     total.stale > 0 ? paint.yellow(`${style.glyphs.stale} ${total.stale} stale`) : paint.dim('0 stale'),
     total.failed > 0 ? paint.red.bold(`${style.glyphs.failed} ${total.failed} failed`) : paint.dim('0 failed'),
-  ].join('  ');
+    // Only when there are some: most fleets, most of the time, have none.
+    total.odd > 0 ? paint.magenta.bold(`${style.glyphs.odd} ${total.odd} odd`) : null,
+  ]
+    .filter(Boolean)
+    .join('  ');
   const spark = width >= 100 ? ` ${paint.cyan(sparkline(totals, 20, style.glyphs))}` : '';
   const name = paint.bold('pvlook') + (title ? ` ${paint.dim(title)}` : '');
   // A total that carries the last rates of logs unknown for a moment (rotation, reconnect) says so.
@@ -72,6 +82,8 @@ function viewLine({ view, style, snapshot }: FrameInput, page: number, pages: nu
     pages > 1 ? `page ${page + 1}/${pages} (PgUp/PgDn)` : null,
     `sort ${view.sort} (${direction})`,
     view.grouped ? 'by group' : 'ungrouped',
+    view.oddFirst ? 'odd first' : null,
+    view.oddOnly ? 'odd only' : null,
     view.filter ? `filter "${view.filter}"` : null,
     `every ${snapshot.intervalMs / 1000}s`,
   ].filter(Boolean);
@@ -89,6 +101,8 @@ function helpLines(style: Style): string[] {
     ['/', 'filter by host or group name (Enter applies, Esc cancels)'],
     ['Esc', 'clear the filter'],
     ['g', 'group into sections on / off'],
+    ['o', 'logs odd among their peers first on / off'],
+    ['O', 'only logs odd among their peers on / off'],
     ['p, space', 'pause / resume the display (sampling goes on)'],
     ['PgDn PgUp, arrows', 'next / previous page when the fleet needs more than one'],
     ['?', 'this help (any key closes it)'],
@@ -102,5 +116,7 @@ function helpLines(style: Style): string[] {
     `  ${style.glyphs.failed} failed (with the reason), ${style.glyphs.stale} stale: no fresh answer yet; the age is seconds since the last good sample`,
     '  the sparkline is the last minute; a gap is a sample without a rate (failure, rotation), not a zero',
     '  totals carry a log\'s last rate for a few seconds while it is unknown, and say how many they carry',
+    `  ${style.glyphs.odd} after a name: odd among its peers (the group's other logs of this path): its rate, or a`,
+    '    pattern\'s share, stayed below 0.5× or above 2× their median for 3 samples in a row (defaults; see README)',
   ];
 }

@@ -2,7 +2,7 @@
  * Which rows the live view shows and in what order: filtered by host or group
  * name, sorted, and split into one section per group (or one section).
  */
-import { totalOf, type Row } from '../core/snapshot.js';
+import { isOdd, totalOf, type Row } from '../core/snapshot.js';
 import type { ViewState } from './view-state.js';
 
 export interface Section {
@@ -17,11 +17,14 @@ export interface Section {
 
 const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-export function selectRows(rows: readonly Row[], view: Pick<ViewState, 'filter' | 'sort' | 'reverse' | 'grouped'>): Section[] {
+export function selectRows(rows: readonly Row[], view: Pick<ViewState, 'filter' | 'sort' | 'reverse' | 'grouped'> & Partial<Pick<ViewState, 'oddFirst' | 'oddOnly'>>): Section[] {
   const needle = view.filter.toLowerCase();
-  const shown = needle === '' ? [...rows] : rows.filter((row) => row.host.toLowerCase().includes(needle) || row.group.toLowerCase().includes(needle));
+  const matching = needle === '' ? [...rows] : rows.filter((row) => row.host.toLowerCase().includes(needle) || row.group.toLowerCase().includes(needle));
+  let shown = view.oddOnly === true ? matching.filter(isOdd) : matching;
   shown.sort(comparator(view.sort));
   if (view.reverse) shown.reverse();
+  // Odd first whichever way the rest is sorted: what the key is for.
+  if (view.oddFirst === true) shown = [...shown.filter(isOdd), ...shown.filter((row) => !isOdd(row))];
   if (!view.grouped) return [section(null, shown)];
   const groups = new Map<string, Row[]>();
   // Groups keep the order they first appear in (the config's order).

@@ -15,14 +15,16 @@ export interface Glyphs {
   unknown: string;
   failed: string;
   stale: string;
+  /** marks a log odd among its peers (a character, so it reads without colour) */
+  odd: string;
   /** sparkline levels, lowest first */
   spark: readonly string[];
   rule: string;
   ellipsis: string;
 }
 
-const UNICODE: Glyphs = { up: '▲', down: '▼', flat: '·', unknown: '—', failed: '✗', stale: '…', spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'], rule: '─', ellipsis: '…' };
-const ASCII: Glyphs = { up: '^', down: 'v', flat: '=', unknown: '-', failed: 'x', stale: '~', spark: ['_', '.', ':', '-', '=', '+', '*', '#'], rule: '-', ellipsis: '~' };
+const UNICODE: Glyphs = { up: '▲', down: '▼', flat: '·', unknown: '—', failed: '✗', stale: '…', odd: '!', spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'], rule: '─', ellipsis: '…' };
+const ASCII: Glyphs = { up: '^', down: 'v', flat: '=', unknown: '-', failed: 'x', stale: '~', odd: '!', spark: ['_', '.', ':', '-', '=', '+', '*', '#'], rule: '-', ellipsis: '~' };
 
 export interface Style {
   color: boolean;

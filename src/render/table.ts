@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import { safeRow } from '../core/safe-text.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { formatRate, formatStatus, formatTrend, type Style } from './style.js';
+import { peerText } from './peer-cells.js';
 
 export function renderTable(snapshot: Snapshot, style: Style): string {
   // Host text (file names, error messages) is shown, never obeyed.
@@ -13,9 +14,11 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
   // One rate and one share column per named pattern that any log has.
   const patterns = [...new Set(rows.flatMap((row) => (row.patterns ?? []).map((p) => p.name)))];
   const patternHeads = patterns.flatMap((name) => [`${name}/s`, `${name} %`]);
+  // The ratio to the peers' median, where any group compares its logs.
+  const peerHeads = rows.some((row) => row.peer !== undefined) ? ['peers'] : [];
   const table = new Table({
-    head: ['host', 'group', 'log', 'lines/s', ...patternHeads, 'trend', 'status'].map((title) => style.paint.bold(title)),
-    colAligns: ['left', 'left', 'left', 'right', ...patternHeads.map(() => 'right' as const), 'left', 'left'],
+    head: ['host', 'group', 'log', 'lines/s', ...peerHeads, ...patternHeads, 'trend', 'status'].map((title) => style.paint.bold(title)),
+    colAligns: ['left', 'left', 'left', 'right', ...peerHeads.map(() => 'left' as const), ...patternHeads.map(() => 'right' as const), 'left', 'left'],
     // cli-table3 colours headers and borders by itself unless told not to.
     style: { head: [], border: [] },
     // No rule between rows: a fleet reads better dense.
@@ -25,9 +28,12 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
     const rate = row.rate === null ? style.paint.dim(formatRate(null)) : formatRate(row.rate);
     const counts = patterns.flatMap((name) => {
       const count = row.patterns?.find((p) => p.name === name);
-      return count ? [formatRate(count.rate, style.glyphs), `${(count.share * 100).toFixed(1)}%`] : [style.paint.dim(style.glyphs.unknown), style.paint.dim(style.glyphs.unknown)];
+      if (!count) return [style.paint.dim(style.glyphs.unknown), style.paint.dim(style.glyphs.unknown)];
+      const share = `${(count.share * 100).toFixed(1)}%`;
+      return [formatRate(count.rate, style.glyphs), count.peer?.odd ? style.paint.magenta.bold(`${style.glyphs.odd} ${share} odd ${count.peer.odd}`) : share];
     });
-    table.push([row.host, row.group, row.log, rate, ...counts, formatTrend(row.trend, style), formatStatus(row.status, style)]);
+    const peer = peerHeads.length === 0 ? [] : [row.peer?.odd ? style.paint.magenta.bold(peerText(row.peer, style)) : peerText(row.peer, style)];
+    table.push([row.host, row.group, row.log, rate, ...peer, ...counts, formatTrend(row.trend, style), formatStatus(row.status, style)]);
   }
   const { total } = snapshot;
   const counts = [
@@ -35,10 +41,11 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
     total.stale > 0 ? `${total.stale} stale` : '',
     total.failed > 0 ? style.paint.red(`${total.failed} failed`) : '',
     total.carried > 0 ? style.paint.dim(`${total.carried} carried`) : '',
+    total.odd > 0 ? style.paint.magenta.bold(`${style.glyphs.odd} ${total.odd} odd`) : '',
   ]
     .filter(Boolean)
     .join(', ');
-  table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate)), ...patternHeads.map(() => ''), '', '']);
+  table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate)), ...peerHeads.map(() => ''), ...patternHeads.map(() => ''), '', '']);
 
   const notes = rows
     .filter((row) => row.error !== null && row.status !== 'ok')

@@ -14,12 +14,16 @@ export interface ViewState {
   /** the filter being typed after "/", or null */
   editing: string | null;
   grouped: boolean;
+  /** logs odd among their peers before the others, whatever the sort */
+  oddFirst: boolean;
+  /** only logs odd among their peers */
+  oddOnly: boolean;
   paused: boolean;
   help: boolean;
   page: number;
 }
 
-export const INITIAL_VIEW: ViewState = { sort: 'name', reverse: false, filter: '', editing: null, grouped: true, paused: false, help: false, page: 0 };
+export const INITIAL_VIEW: ViewState = { sort: 'name', reverse: false, filter: '', editing: null, grouped: true, oddFirst: false, oddOnly: false, paused: false, help: false, page: 0 };
 
 const NEXT_SORT: Record<SortKey, SortKey> = { name: 'rate', rate: 'change', change: 'name' };
 
@@ -48,6 +52,10 @@ export function onKey(state: ViewState, key: Key): { state: ViewState; quit: boo
       return next({ filter: '', page: 0 });
     case 'g':
       return next({ grouped: !state.grouped, page: 0 });
+    case 'o':
+      return next({ oddFirst: !state.oddFirst, page: 0 });
+    case 'O':
+      return next({ oddOnly: !state.oddOnly, page: 0 });
     case 'p':
     case ' ':
       return next({ paused: !state.paused });

@@ -15,6 +15,8 @@ export interface HostState {
   /** one per watch, same order as plan.watches */
   memories: LogMemory[];
   outcomes: (LogOutcome | null)[];
+  /** per watch, per pattern: recent shares of the new lines, oldest first (null: no count), for the peer comparison */
+  shareHistories: (readonly (number | null)[])[][];
   /** the last failure, until the next success */
   failure: HostError | null;
   failures: number;
@@ -39,6 +41,7 @@ export function initialState(plan: HostPlan): HostState {
     plan,
     memories: plan.watches.map(() => EMPTY_MEMORY),
     outcomes: plan.watches.map(() => null),
+    shareHistories: plan.watches.map((watch) => watch.patterns.map(() => [])),
     failure: null,
     failures: 0,
     retryAt: 0,
@@ -58,6 +61,7 @@ export function applyProbe(state: HostState, result: ProbeResult, sent: { sentAt
     const next = advance(memory, probe, time, historyLength);
     state.memories[index] = next.memory;
     state.outcomes[index] = next.outcome;
+    state.shareHistories[index] = pushShares(state.shareHistories[index] ?? [], next.outcome, historyLength);
   });
   state.failure = null;
   state.failures = 0;
@@ -69,6 +73,7 @@ export function applyProbe(state: HostState, result: ProbeResult, sent: { sentAt
 export function applyFailure(state: HostState, error: HostError, nowMs: number, random: number, historyLength: number): void {
   state.memories = state.memories.map((memory) => forget(memory, historyLength));
   state.outcomes = state.outcomes.map(() => null);
+  state.shareHistories = state.shareHistories.map((histories) => histories.map((history) => pushBounded(history, null, historyLength)));
   state.failure = error;
   state.failures++;
   state.answeredInRow = 0;
@@ -120,7 +125,7 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
           lines: outcome.lines,
           trend: trendOf(previous, outcome.rate, trend),
           change: changeFrom(meanOfKnown(previous.slice(-trend.window)), outcome.rate),
-          patterns: patternCounts(watch.patterns, outcome),
+          patterns: withHistories(patternCounts(watch.patterns, outcome), state.shareHistories[index]),
           status: 'ok',
           error: null,
         };
@@ -151,6 +156,30 @@ function patternCounts(patterns: readonly Pattern[], outcome: Extract<LogOutcome
   return patterns.map((pattern, i) => {
     const matched = matches[i] ?? 0;
     return { name: pattern.name, lines: matched, rate: matched / seconds, share: lines > 0 ? matched / lines : 0 };
+  });
+}
+
+/** Each pattern's share this sample (null without a count) pushed onto its history. */
+function pushShares(histories: readonly (readonly (number | null)[])[], outcome: LogOutcome, historyLength: number): (readonly (number | null)[])[] {
+  const counted = outcome.kind === 'rate' && outcome.matches ? outcome : null;
+  return histories.map((history, i) => {
+    const matched = counted?.matches?.[i];
+    const share = counted === null || matched === undefined ? null : counted.lines > 0 ? matched / counted.lines : 0;
+    return pushBounded(history, share, historyLength);
+  });
+}
+
+function pushBounded<T>(values: readonly T[], value: T, length: number): T[] {
+  const kept = values.length >= length ? values.slice(values.length - length + 1) : [...values];
+  kept.push(value);
+  return kept;
+}
+
+function withHistories(counts: PatternCount[] | null, histories: readonly (readonly (number | null)[])[] | undefined): PatternCount[] | null {
+  if (counts === null || histories === undefined) return counts;
+  return counts.map((count, i) => {
+    const history = histories[i];
+    return history === undefined ? count : { ...count, history };
   });
 }
 

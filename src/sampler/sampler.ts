@@ -14,8 +14,10 @@ import pLimit from 'p-limit';
 import type { HostPlan } from '../config/config.js';
 import { HostError } from '../errors.js';
 import { probeRequestFor } from '../core/log-tracker.js';
-import { totalOf, type Snapshot } from '../core/snapshot.js';
+import { totalOf, type Row, type Snapshot } from '../core/snapshot.js';
 import type { TrendOptions } from '../core/trend.js';
+import { DEFAULT_PEER_OPTIONS } from '../core/peer-compare.js';
+import { peerVerdicts, type PeerOptionsFor } from '../core/peers.js';
 import type { Prober } from '../probe/prober.js';
 import { applyFailure, applyProbe, initialState, rowsOf, type HostState } from './host-state.js';
 import { SampleDeadline } from './deadline.js';
@@ -28,6 +30,8 @@ export interface SamplerOptions {
   timeoutMs: number;
   intervalMs: number;
   trend: TrendOptions;
+  /** each group's peer comparison settings, null for a group that turned it off (default: the defaults for every group) */
+  peers?: PeerOptionsFor;
   /** how many past rates to keep per log (at least the trend window); defaults to a minute's worth for sparklines */
   historyLength?: number;
   now?: () => number;
@@ -64,7 +68,7 @@ export class Sampler {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     const minute = Math.ceil(60_000 / Math.max(options.intervalMs, 1));
-    this.historyLength = Math.max(options.historyLength ?? Math.min(minute, 600), options.trend.window + 1);
+    this.historyLength = Math.max(options.historyLength ?? Math.min(minute, 600), options.trend.window + 1, maxPeerSamples(hosts, options.peers));
   }
 
   /**
@@ -97,6 +101,7 @@ export class Sampler {
   snapshot(staleAfterMs = this.options.intervalMs): Snapshot {
     const now = this.now();
     const rows = this.states.flatMap((state) => rowsOf(state, now, this.options.trend, staleAfterMs));
+    attachPeers(rows, this.options.peers ?? (() => DEFAULT_PEER_OPTIONS));
     const roundMs = this.states.reduce((slowest, state) => Math.max(slowest, state.lastDurationMs), 0);
     return { time: now, intervalMs: this.options.intervalMs, tick: ++this.ticks, roundMs, rows, total: totalOf(rows) };
   }
@@ -258,6 +263,33 @@ export class Sampler {
       this.deadlines.delete(deadline);
     }
   }
+}
+
+/**
+ * Every log against its peers, once, here: every output shows this verdict.
+ * The rows were just built for this snapshot and nobody else holds them, so
+ * the verdicts go onto them in place (a copy of every row per view was half
+ * the comparison's cost at 5,000 hosts).
+ */
+function attachPeers(rows: Row[], peers: PeerOptionsFor): void {
+  const { rates, shares } = peerVerdicts(rows, peers);
+  for (let index = 0; index < rows.length; index++) {
+    const peer = rates[index];
+    if (peer === undefined) continue;
+    const row = rows[index]!;
+    row.peer = peer;
+    for (const count of row.patterns ?? []) {
+      const share = shares.get(count.name)?.[index];
+      if (share !== undefined) count.peer = share;
+    }
+  }
+}
+
+/** The most samples any group's peer comparison looks back over: the history must hold that many. */
+function maxPeerSamples(hosts: readonly HostPlan[], peers: PeerOptionsFor | undefined): number {
+  let most = DEFAULT_PEER_OPTIONS.samples;
+  if (peers) for (const group of new Set(hosts.flatMap((host) => host.watches.map((watch) => watch.group)))) most = Math.max(most, peers(group)?.samples ?? 0);
+  return most;
 }
 
 /** A host has given what a run needs: `count` answers in a row, or `count` tries ending in a failure. */

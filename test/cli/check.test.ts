@@ -75,6 +75,6 @@ test('--json: the same verdict for scripts', async () => {
   assert.equal(result.code, 2);
   const json = JSON.parse(result.stdout);
   assert.deepEqual([json.state, json.code], ['CRITICAL', 2]);
-  assert.deepEqual(Object.keys(json.hosts[0]).sort(), ['drop', 'error', 'group', 'host', 'log', 'rate', 'reasons', 'state', 'status']);
+  assert.deepEqual(Object.keys(json.hosts[0]).sort(), ['drop', 'error', 'group', 'host', 'log', 'peer', 'rate', 'reasons', 'state', 'status']);
   assert.equal(json.hosts[0].state, 'CRITICAL');
 });

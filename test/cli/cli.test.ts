@@ -33,7 +33,7 @@ test('snapshot: a table with every host, a total row, no colour when not a termi
   const result = await runCli([...base(), '-n', '0.3', ...sshd.hosts], { env: env(), cwd: sshd.dir });
   assert.equal(result.stderr, '');
   assert.equal(result.code, 0);
-  for (const host of sshd.hosts) assert.match(result.stdout, new RegExp(`│ ${host} +│ default +│ .*access\\.log +│ +[\\d.]+ │ — +│ ok`));
+  for (const host of sshd.hosts) assert.match(result.stdout, new RegExp(`│ ${host} +│ default +│ .*access\\.log +│ +[\\d.]+ │ (?:[\\d.]+×|—) +│ — +│ ok`));
   assert.match(result.stdout, /│ total .*3 ok/);
   assert.ok(!result.stdout.includes('\u001b'), 'no escape codes');
 });
@@ -47,7 +47,7 @@ test('--json snapshot: one object in the documented shape', async () => {
   assert.equal(typeof json.time, 'string');
   assert.ok(!Number.isNaN(Date.parse(json.time)));
   assert.equal(json.interval, 0.3);
-  assert.deepEqual(Object.keys(json.hosts[0]).sort(), ['error', 'group', 'host', 'lines', 'log', 'rate', 'status', 'trend']);
+  assert.deepEqual(Object.keys(json.hosts[0]).sort(), ['error', 'group', 'host', 'lines', 'log', 'peer', 'rate', 'status', 'trend']);
   for (const host of json.hosts) {
     assert.equal(host.status, 'ok');
     assert.equal(host.log, log);

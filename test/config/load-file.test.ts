@@ -27,7 +27,9 @@ test('the shipped .pvlookrc.example loads and means what it says', async () => {
   assert.equal(loaded.config.interval, 1);
   assert.equal(loaded.config.log, '/var/log/nginx/access.log');
   assert.deepEqual(loaded.config.groups?.apache, { log: '/var/log/httpd/access_log', hosts: ['web[01-04]'], patterns: { errors: '" 5[0-9][0-9] ' }, check: { minRate: 5, maxRate: 5000, maxShare: { errors: 5 } } });
-  assert.deepEqual(loaded.config.check, { minRate: 1, maxDrop: 50 });
+  assert.deepEqual(loaded.config.check, { minRate: 1, maxDrop: 50, peers: true, peersCriticalBelow: 0.2 });
+  assert.deepEqual(loaded.config.peers, { minPeers: 3, low: 0.5, high: 2, samples: 3, minRate: 1, minShare: 1 });
+  assert.equal(loaded.config.groups?.ui?.peers, false);
   assert.deepEqual(loaded.config.trend, { window: 10, deadband: 0.1, minDelta: 0.5 });
 });
 
@@ -101,7 +103,7 @@ test('the published JSON Schema is the one generated from the config schema, and
   const published = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../schema/pvlookrc.schema.json'), 'utf8'));
   assert.deepEqual(published, JSON.parse(JSON.stringify(configJsonSchema())), 'run npm run schema');
   assert.equal(published.additionalProperties, false);
-  assert.deepEqual(Object.keys(published.properties).sort(), ['$schema', 'acceptNewHostKeys', 'ascii', 'check', 'color', 'groups', 'hosts', 'interval', 'listen', 'log', 'parallel', 'patterns', 'session', 'split', 'sshConfig', 'sudo', 'textfile', 'timeout', 'transport', 'trend', 'web', 'webToken']);
+  assert.deepEqual(Object.keys(published.properties).sort(), ['$schema', 'acceptNewHostKeys', 'ascii', 'check', 'color', 'groups', 'hosts', 'interval', 'listen', 'log', 'parallel', 'patterns', 'peers', 'session', 'split', 'sshConfig', 'sudo', 'textfile', 'timeout', 'transport', 'trend', 'web', 'webToken']);
   // An editor pointing at the schema with "$schema" is fine for pvlook too.
   const dir = fresh();
   writeFileSync(path.join(dir, '.pvlookrc.json'), JSON.stringify({ $schema: './schema/pvlookrc.schema.json', interval: 3 }));

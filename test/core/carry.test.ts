@@ -39,18 +39,18 @@ test('one log of three rotating does not read as a drop from 300 to 200 lines/s;
     row({ host: 'a', log: '/l/2', rate: 100, history: [100, 100] }),
     row({ host: 'a', log: '/l/3', history: [100, null], age: 0 }),
   ];
-  assert.deepEqual(totalOf(rows), { rate: 300, ok: 3, stale: 0, failed: 0, carried: 1 });
+  assert.deepEqual(totalOf(rows), { rate: 300, ok: 3, stale: 0, failed: 0, carried: 1, odd: 0 });
 });
 
 test('at the turn of an hourly template the whole fleet carries, and keeps its total', () => {
   const rows = Array.from({ length: 40 }, (_, i) => row({ host: `web${i}`, history: [50, 50, null], age: 0.1 }));
-  assert.deepEqual(totalOf(rows), { rate: 2000, ok: 40, stale: 0, failed: 0, carried: 40 });
+  assert.deepEqual(totalOf(rows), { rate: 2000, ok: 40, stale: 0, failed: 0, carried: 40, odd: 0 });
 });
 
 test('a failed log is counted as failed whether or not it is still carried', () => {
   const failed = row({ host: 'b', status: 'refused', error: 'connection refused', history: [100, null], age: 1 });
-  assert.deepEqual(totalOf([failed]), { rate: 100, ok: 0, stale: 0, failed: 1, carried: 1 });
-  assert.deepEqual(totalOf([{ ...failed, age: 60, history: [100, null, null, null, null] }]), { rate: 0, ok: 0, stale: 0, failed: 1, carried: 0 });
+  assert.deepEqual(totalOf([failed]), { rate: 100, ok: 0, stale: 0, failed: 1, carried: 1, odd: 0 });
+  assert.deepEqual(totalOf([{ ...failed, age: 60, history: [100, null, null, null, null] }]), { rate: 0, ok: 0, stale: 0, failed: 1, carried: 0, odd: 0 });
 });
 
 test('pvlook check judges the same honest total, and says what it carried', () => {

@@ -29,9 +29,11 @@ after(async () => {
 test('pvlook demo draws a live table on the alternate screen and q restores the terminal', async () => {
   const tmux = TmuxSession.start(`${pvlook} demo -n 0.3${afterwards}`, { cwd: root, env: { HOME: '/nonexistent' } });
   try {
-    const screen = await tmux.waitFor(/total [\d.]+\/s .* 8 ok {2}0 stale {2}✗ 1 failed/);
+    const screen = await tmux.waitFor(/total [\d.]+\/s .* 13 ok {2}0 stale {2}✗ 1 failed/);
     assert.match(screen, /pvlook demo fleet/);
     assert.match(screen, /^web05 /m);
+    // The shop pool: five peers, so an odd one out is marked when it is (README: the odd one out).
+    assert.match(screen, /^shop03 /m);
     assert.match(screen, /web06 .*✗ refused/);
     assert.equal(tmux.query('#{alternate_on}'), '1');
     assert.equal(tmux.query('#{cursor_flag}'), '0');
@@ -96,7 +98,7 @@ test('a terminal resized down to one column and back: no crash, the frame fits, 
     const narrow = await tmux.waitFor(/page 1\/\d/);
     for (const line of narrow.split('\n')) assert.ok([...line].length <= 40, `line wider than the terminal: ${JSON.stringify(line)}`);
     tmux.resize(120, 40);
-    await tmux.waitFor(/8 ok {2}0 stale {2}✗ 1 failed/);
+    await tmux.waitFor(/13 ok {2}0 stale {2}✗ 1 failed/);
     tmux.keys('q');
     await tmux.waitFor(/EXITED:0/);
     assert.equal(tmux.query('#{alternate_on}'), '0');

@@ -34,7 +34,7 @@ test('JSON: ISO time, interval in seconds, rates rounded, failures explained', (
   assert.equal(json.interval, 2);
   assert.deepEqual(json.hosts[0], { host: 'web01', group: 'nginx', log: '/var/log/a.log', rate: 123.457, lines: 247, trend: 'up', status: 'ok', error: null });
   assert.equal(json.hosts[1]?.status, 'hostkey');
-  assert.deepEqual(json.total, { rate: 123.457, ok: 1, stale: 1, failed: 1, carried: 0 });
+  assert.deepEqual(json.total, { rate: 123.457, ok: 1, stale: 1, failed: 1, carried: 0, odd: 0 });
 });
 
 test('rates get fewer decimals as they grow', () => {
@@ -49,6 +49,6 @@ test('a total that carries a log unknown for a moment says so, in the table and 
   const table = renderTable(carrying, makeStyle(false));
   assert.match(table, /│ web02 .*│ +— │/, 'the row itself still reads unknown');
   assert.match(table, /│ total .*2 ok, 1 carried │ +200 │/);
-  assert.deepEqual(toJson(carrying).total, { rate: 200, ok: 2, stale: 0, failed: 0, carried: 1 });
+  assert.deepEqual(toJson(carrying).total, { rate: 200, ok: 2, stale: 0, failed: 0, carried: 1, odd: 0 });
   assert.equal(toJson(carrying).hosts[1]?.rate, null);
 });

@@ -91,20 +91,20 @@ test('patterns: counts, rates and shares of the new lines', () => {
   const state = initialState(hostPlan(watch('/a', { patterns: [{ name: 'errors', regex: ' 5[0-9][0-9] ' }] })));
   probe(state, 100, ok('1', 0, null));
   probe(state, 102, { kind: 'ok', fileId: '1', offset: 100, newLines: 20, matches: [5] });
-  assert.deepEqual(rows(state, 102)[0]?.patterns, [{ name: 'errors', lines: 5, rate: 2.5, share: 0.25 }]);
+  assert.deepEqual(rows(state, 102)[0]?.patterns, [{ name: 'errors', lines: 5, rate: 2.5, share: 0.25, history: [null, 0.25] }], 'each share keeps a history for the peer comparison: none at the baseline, then 0.25');
 });
 
 test('one log of three rotating: its row reads unknown, the total keeps its last rate and says it carried one', () => {
   const state = initialState(hostPlan(watch('/1'), watch('/2'), watch('/3')));
   probe(state, 100, ok('1', 0, null), ok('2', 0, null), ok('3', 0, null));
   probe(state, 101, ok('1', 100, 100), ok('2', 100, 100), ok('3', 100, 100));
-  assert.deepEqual(totalOf(rows(state, 101)), { rate: 300, ok: 3, stale: 0, failed: 0, carried: 0 });
+  assert.deepEqual(totalOf(rows(state, 101)), { rate: 300, ok: 3, stale: 0, failed: 0, carried: 0, odd: 0 });
   probe(state, 102, ok('1', 200, 100), ok('2', 200, 100), ok('3-rotated', 5, null));
   const rotated = rows(state, 102);
   assert.equal(rotated[2]?.rate, null);
-  assert.deepEqual(totalOf(rotated), { rate: 300, ok: 3, stale: 0, failed: 0, carried: 1 });
+  assert.deepEqual(totalOf(rotated), { rate: 300, ok: 3, stale: 0, failed: 0, carried: 1, odd: 0 });
   probe(state, 103, ok('1', 300, 100), ok('2', 300, 100), ok('3-rotated', 105, 100));
-  assert.deepEqual(totalOf(rows(state, 103)), { rate: 300, ok: 3, stale: 0, failed: 0, carried: 0 });
+  assert.deepEqual(totalOf(rows(state, 103)), { rate: 300, ok: 3, stale: 0, failed: 0, carried: 0, odd: 0 });
 });
 
 test('a reconnect carries through the failed sample and the baseline after it; a longer outage drops out', () => {
@@ -112,12 +112,12 @@ test('a reconnect carries through the failed sample and the baseline after it; a
   probe(state, 100, ok('1', 0, null));
   probe(state, 101, ok('1', 50, 50));
   applyFailure(state, new HostError('unreachable', 'web01 closed the connection'), 102_000, 0, HISTORY);
-  assert.deepEqual(totalOf(rows(state, 102)), { rate: 50, ok: 0, stale: 0, failed: 1, carried: 1 });
+  assert.deepEqual(totalOf(rows(state, 102)), { rate: 50, ok: 0, stale: 0, failed: 1, carried: 1, odd: 0 });
   probe(state, 103, ok('1', 100, null));
-  assert.deepEqual(totalOf(rows(state, 103)), { rate: 50, ok: 1, stale: 0, failed: 0, carried: 1 });
+  assert.deepEqual(totalOf(rows(state, 103)), { rate: 50, ok: 1, stale: 0, failed: 0, carried: 1, odd: 0 });
   // Failing again for long: after the carry window the log counts as failed and adds nothing.
   for (let t = 104; t <= 110; t++) applyFailure(state, new HostError('refused', 'connection refused'), t * 1000, 0, HISTORY);
-  assert.deepEqual(totalOf(rows(state, 110)), { rate: 0, ok: 0, stale: 0, failed: 1, carried: 0 });
+  assert.deepEqual(totalOf(rows(state, 110)), { rate: 0, ok: 0, stale: 0, failed: 1, carried: 0, odd: 0 });
 });
 
 test('--split: one row per file, each with its own history, so a rotated file is carried too', () => {
@@ -129,5 +129,5 @@ test('--split: one row per file, each with its own history, so a rotated file is
   probe(state, 102, files(['/l/x.log', ok('x', 20, 10)], ['/l/y.log', ok('y2', 3, null)]));
   const split = rows(state, 102);
   assert.deepEqual(split.map((r) => [r.log, r.rate]), [['/l/x.log', 10], ['/l/y.log', null]]);
-  assert.deepEqual(totalOf(split), { rate: 30, ok: 2, stale: 0, failed: 0, carried: 1 });
+  assert.deepEqual(totalOf(split), { rate: 30, ok: 2, stale: 0, failed: 0, carried: 1, odd: 0 });
 });

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellParts, cellText, formatAge, formatRate, formatShare, sparkline } from '../../src/web/page/format.js';
+import { cellParts, cellText, formatAge, formatRate, formatShare, oddNote, sparkline } from '../../src/web/page/format.js';
 import { FleetStore } from '../../src/web/page/fleet-store.js';
 import { hashOf, sectionsOf, viewFromHash, DEFAULT_VIEW } from '../../src/web/page/view-state.js';
 
@@ -91,8 +91,34 @@ test('sections: grouped with subtotals and pattern shares, filtered, problems on
 });
 
 test('the view lives in the URL fragment, so a wall screen bookmark opens the same view', () => {
-  const view = { sort: 'rate', reverse: true, grouped: false, problems: true, filter: 'web 1' };
+  const view = { sort: 'rate', reverse: true, grouped: false, problems: true, odd: true, filter: 'web 1' };
   assert.deepEqual(viewFromHash(hashOf(view)), view);
   assert.equal(hashOf(DEFAULT_VIEW), '');
   assert.deepEqual(viewFromHash('#sort=bogus'), DEFAULT_VIEW);
+});
+
+test('odd logs are the ones pvlook says are odd: the page takes the verdict from the stream and computes none', () => {
+  const store = new FleetStore();
+  const peer = (odd: boolean, ratio: number | null, side: string | null) => ({ ratio, median: 100, odd, side, peers: 4, reason: null });
+  // web2's rate is far from the others' but pvlook did not call it odd (not yet 3 samples): neither does the page.
+  store.apply(
+    snapshot(0, [
+      host('web1', 100, { peer: peer(false, 1, null) }),
+      host('web2', 5, { peer: peer(false, 0.05, null) }),
+      host('web3', 100, { peer: peer(true, 1, 'low') }),
+      host('web4', 100, { peer: peer(false, 1, null), patterns: { '5xx': { lines: 10, rate: 10, share: 0.1, peer: { ratio: null, median: 0, odd: true, side: 'high', peers: 4, reason: 'x' } } } }),
+    ]),
+  );
+  const rows = [...store.rows.values()];
+  assert.deepEqual(rows.map((row) => row.odd), [false, false, true, true]);
+  assert.equal(oddNote(rows[2]!), "odd: rate 1.00× peers' median (low)");
+  assert.equal(oddNote(rows[3]!), 'odd: 5xx 10% of lines, peers 0.0% (high)');
+  assert.equal(oddNote(rows[0]!), '');
+  const only = sectionsOf(store, { ...DEFAULT_VIEW, odd: true, grouped: false });
+  assert.deepEqual(only[0]!.rows.map((row: { host: string }) => row.host), ['web3', 'web4']);
+  const first = sectionsOf(store, { ...DEFAULT_VIEW, sort: 'odd', grouped: false });
+  assert.deepEqual(first[0]!.rows.map((row: { host: string }) => row.host), ['web3', 'web4', 'web1', 'web2']);
+  // Garbage in the stream is no verdict.
+  store.apply(snapshot(1, [host('web1', 100, { peer: 'odd' }), host('web2', 5, { peer: { odd: 'yes' } })]));
+  assert.deepEqual([...store.rows.values()].map((row) => row.odd), [false, false]);
 });

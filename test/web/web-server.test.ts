@@ -31,7 +31,7 @@ function snapshot(hosts: number, tick = 1): Snapshot {
     status: 'ok',
     error: null,
   }));
-  return { time: Date.UTC(2026, 10, 25) + tick * 1000, intervalMs: 1000, tick, roundMs: 5, rows, total: { rate: 0, ok: hosts, stale: 0, failed: 0, carried: 0 } };
+  return { time: Date.UTC(2026, 10, 25) + tick * 1000, intervalMs: 1000, tick, roundMs: 5, rows, total: { rate: 0, ok: hosts, stale: 0, failed: 0, carried: 0, odd: 0 } };
 }
 
 interface Answer {

@@ -23,6 +23,10 @@ export class RowState {
     this.rank = 0;
     this.error = null;
     this.patterns = null;
+    /** pvlook's peer verdict for the rate ({ ratio, median, odd, side, peers, reason }), or null where the group compares none */
+    this.peer = null;
+    /** odd among its peers by its rate or a pattern's share: pvlook's verdict, read from the stream, never worked out here */
+    this.odd = false;
     /** ms of the last snapshot in which it was ok, or null */
     this.lastOk = null;
     /** the last error seen and when, which stays after the host recovers */
@@ -49,7 +53,7 @@ export class FleetStore {
     this.time = NaN;
     this.times = new Float64Array(capacity).fill(NaN);
     this.interval = 1;
-    this.total = { rate: 0, ok: 0, stale: 0, failed: 0 };
+    this.total = { rate: 0, ok: 0, stale: 0, failed: 0, odd: 0 };
     this.totals = new Float32Array(capacity).fill(NaN);
   }
 
@@ -94,7 +98,7 @@ export class FleetStore {
       this.longestName = byName.reduce((longest, row) => Math.max(longest, row.host.length), 0);
     }
     const total = event.total && typeof event.total === 'object' ? event.total : {};
-    this.total = { rate: numberOr(total.rate, 0), ok: numberOr(total.ok, 0), stale: numberOr(total.stale, 0), failed: numberOr(total.failed, 0) };
+    this.total = { rate: numberOr(total.rate, 0), ok: numberOr(total.ok, 0), stale: numberOr(total.stale, 0), failed: numberOr(total.failed, 0), odd: numberOr(total.odd, 0) };
     this.totals[slot] = this.total.rate;
     this.count++;
     return changed;
@@ -109,6 +113,8 @@ export class FleetStore {
     row.trend = entry.trend === 'up' || entry.trend === 'down' || entry.trend === 'flat' ? entry.trend : null;
     row.error = typeof entry.error === 'string' ? entry.error : null;
     row.patterns = entry.patterns && typeof entry.patterns === 'object' ? entry.patterns : null;
+    row.peer = peerOf(entry.peer);
+    row.odd = row.peer?.odd === true || Object.values(row.patterns ?? {}).some((counted) => counted?.peer?.odd === true);
     if (status === 'ok') row.lastOk = this.time;
     if (row.error !== null) row.lastError = { text: row.error, time: this.time };
     row.rates[slot] = row.rate ?? NaN;
@@ -158,6 +164,18 @@ function changeOf(values) {
   if (previous.length === 0) return null;
   const mean = previous.reduce((a, b) => a + b, 0) / previous.length;
   return { change: current - mean, mean };
+}
+
+/** The peer verdict as pvlook sent it, with anything malformed left out. */
+export function peerOf(peer) {
+  if (!peer || typeof peer !== 'object') return null;
+  return {
+    ratio: typeof peer.ratio === 'number' && Number.isFinite(peer.ratio) ? peer.ratio : null,
+    median: typeof peer.median === 'number' && Number.isFinite(peer.median) ? peer.median : null,
+    odd: peer.odd === true,
+    side: peer.side === 'low' || peer.side === 'high' ? peer.side : null,
+    reason: typeof peer.reason === 'string' ? peer.reason : null,
+  };
 }
 
 function numberOr(value, fallback) {

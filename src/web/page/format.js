@@ -113,6 +113,29 @@ export function cellName(name, nameWidth) {
   return name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name;
 }
 
+/** A ratio to the peers' median: 0.20×, 12×; a dash for none. */
+export function formatRatio(ratio) {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
+  return ratio >= 100 ? `${Math.round(ratio)}×` : ratio >= 10 ? `${ratio.toFixed(1)}×` : `${ratio.toFixed(2)}×`;
+}
+
+/**
+ * Why a log is odd among its peers, from pvlook's verdicts in the row (its
+ * rate's and each pattern's), or '' when it is not: "odd: rate 0.20× peers'
+ * median (low); 5xx 10% of lines, peers 0.0% (high)".
+ */
+export function oddNote(row) {
+  const parts = [];
+  if (row.peer?.odd) parts.push(`rate ${formatRatio(row.peer.ratio)} peers' median (${row.peer.side ?? 'odd'})`);
+  for (const [name, counted] of Object.entries(row.patterns ?? {})) {
+    const peer = counted?.peer;
+    if (peer?.odd !== true) continue;
+    const ratio = typeof peer.ratio === 'number' ? `${formatRatio(peer.ratio)} peers' median` : `peers ${formatShare(peer.median)}`;
+    parts.push(`${name} ${formatShare(counted.share)} of lines, ${ratio} (${peer.side ?? 'odd'})`);
+  }
+  return parts.length === 0 ? '' : `odd: ${parts.join('; ')}`;
+}
+
 /** The first pattern's share (the config's first pattern is what a cell has room for). */
 export function firstShare(patterns) {
   if (!patterns) return null;

@@ -3,7 +3,7 @@
 // name (and the whole line as its aria-label); its changing numbers are
 // painted on the section's canvas (cell-canvas.js). A stale or failed cell
 // shows its whole line as text: there are few, and they change seldom.
-import { cellName, cellParts, cellText, formatAge, formatRate, formatShare } from './format.js';
+import { cellName, cellParts, cellText, formatAge, formatRate, formatShare, oddNote } from './format.js';
 import { el, hueOf } from './dom.js';
 import { CellCanvas } from './cell-canvas.js';
 
@@ -27,7 +27,9 @@ class Cell {
   update(row, name, line, state, title) {
     const shown = this.shown;
     const text = state === 'ok' ? name : line;
-    if (state !== shown.state) this.element.className = `cell ${(shown.state = state)}`;
+    // pvlook's verdict, as a mark in the text (readable without colour) and a class for the frame.
+    const classes = `cell ${state}${row.odd ? ' odd' : ''}`;
+    if (classes !== shown.state) this.element.className = shown.state = classes;
     if (row.status !== shown.status) this.element.dataset.status = shown.status = row.status;
     if (text !== shown.text) this.text.data = shown.text = text;
     if (line !== shown.label) this.element.setAttribute('aria-label', (shown.label = line));
@@ -92,7 +94,11 @@ export class GridView {
         const age = store.age(row);
         const parts = cellParts(row, store.recent(row.rates, SPARK_WIDTH), age);
         const cell = this.cells.get(row.key);
-        cell.update(row, cellName(row.host, nameWidth), cellText(row.host, nameWidth, parts), parts.state, titleOf(row, parts, age));
+        const note = row.odd ? oddNote(row) : '';
+        // The mark sits in the space between the name and the painted numbers, as in the terminal's grid: no name is cut for it.
+        const name = row.odd ? `${cellName(row.host, nameWidth).padEnd(nameWidth)}!` : cellName(row.host, nameWidth);
+        const line = cellText(row.host, nameWidth, parts) + (note ? ` · ${note}` : '');
+        cell.update(row, name, line, parts.state, titleOf(row, parts, age, note));
         return parts;
       });
     }
@@ -136,10 +142,10 @@ function summaryOf(section) {
 }
 
 /** The tooltip: where the cell's numbers come from, and for a problem its reason. */
-function titleOf(row, parts, age) {
+function titleOf(row, parts, age, note) {
   const where = `${row.host} · ${row.group} · ${row.log}`;
   // Not the rate: a title rewritten on every cell every tick would cost more than the cell.
-  if (parts.state === 'ok') return `${where}\nclick for details`;
+  if (parts.state === 'ok') return `${where}${note ? `\n${note}` : ''}\nclick for details`;
   const since = age === null ? '' : ` (last answer ${formatAge(age)} ago)`;
   return `${where}\n${STATE_LABEL[parts.state]}: ${row.error ?? row.status}${since}`;
 }

@@ -21,6 +21,9 @@ export class HeaderView {
     e.failed.textContent = `✗ ${total.failed} failed`;
     e.failed.classList.toggle('alert', total.failed > 0);
     e.stale.classList.toggle('warn', total.stale > 0);
+    // pvlook's own count of odd logs (total.odd), not one made here.
+    e.odd.textContent = `! ${total.odd} odd`;
+    e.odd.classList.toggle('odd', total.odd > 0);
     e.shares.textContent = sharesOf(store)
       .map(({ name, share }) => `${name} ${formatShare(share)}`)
       .join(' · ');

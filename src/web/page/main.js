@@ -18,12 +18,13 @@ const header = new HeaderView({
   ok: $('count-ok'),
   stale: $('count-stale'),
   failed: $('count-failed'),
+  odd: $('count-odd'),
   shares: $('shares'),
   clock: $('clock'),
   connection: $('connection'),
 });
 const detail = new DetailView($('detail'));
-const controls = { filter: $('filter'), sort: $('sort'), reverse: $('reverse'), grouped: $('grouped'), problems: $('problems'), pause: $('pause') };
+const controls = { filter: $('filter'), sort: $('sort'), reverse: $('reverse'), grouped: $('grouped'), problems: $('problems'), odd: $('odd'), pause: $('pause') };
 
 let view = viewFromHash(location.hash);
 let paused = false;
@@ -83,6 +84,7 @@ function applyView(next) {
   controls.reverse.checked = view.reverse;
   controls.grouped.checked = view.grouped;
   controls.problems.checked = view.problems;
+  controls.odd.checked = view.odd;
   if (document.activeElement !== controls.filter) controls.filter.value = view.filter;
   fitPending = true;
   if (store.count > 0) render();
@@ -136,6 +138,7 @@ controls.sort.addEventListener('change', () => applyView({ ...view, sort: contro
 controls.reverse.addEventListener('change', () => applyView({ ...view, reverse: controls.reverse.checked }));
 controls.grouped.addEventListener('change', () => applyView({ ...view, grouped: controls.grouped.checked }));
 controls.problems.addEventListener('change', () => applyView({ ...view, problems: controls.problems.checked }));
+controls.odd.addEventListener('change', () => applyView({ ...view, odd: controls.odd.checked }));
 controls.pause.addEventListener('click', () => setPaused(!paused));
 window.addEventListener('hashchange', () => applyView(viewFromHash(location.hash)));
 // The canvases and the chart take their colours from the style sheet: read them again when the scheme changes.
@@ -178,6 +181,7 @@ document.addEventListener('keydown', (event) => {
     r: () => applyView({ ...view, reverse: !view.reverse }),
     g: () => applyView({ ...view, grouped: !view.grouped }),
     e: () => applyView({ ...view, problems: !view.problems }),
+    o: () => applyView({ ...view, odd: !view.odd }),
     p: () => setPaused(!paused),
     Escape: () => applyView({ ...view, filter: '' }),
   };

@@ -2,8 +2,8 @@
 // the sections that result. Kept in the URL's #fragment so a wall screen's
 // bookmark opens the same view. No DOM.
 
-export const SORTS = ['name', 'rate', 'change', 'state'];
-export const DEFAULT_VIEW = { sort: 'name', reverse: false, grouped: true, problems: false, filter: '' };
+export const SORTS = ['name', 'rate', 'change', 'state', 'odd'];
+export const DEFAULT_VIEW = { sort: 'name', reverse: false, grouped: true, problems: false, odd: false, filter: '' };
 
 export function viewFromHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -13,6 +13,7 @@ export function viewFromHash(hash) {
     reverse: params.get('reverse') === '1',
     grouped: params.get('groups') !== '0',
     problems: params.get('problems') === '1',
+    odd: params.get('odd') === '1',
     filter: (params.get('filter') ?? '').slice(0, 200),
   };
 }
@@ -23,6 +24,7 @@ export function hashOf(view) {
   if (view.reverse) params.set('reverse', '1');
   if (!view.grouped) params.set('groups', '0');
   if (view.problems) params.set('problems', '1');
+  if (view.odd) params.set('odd', '1');
   if (view.filter) params.set('filter', view.filter);
   const text = params.toString();
   return text ? `#${text}` : '';
@@ -45,10 +47,13 @@ export function sectionsOf(store, view) {
     rate: (a, b) => (b.rate ?? -1) - (a.rate ?? -1) || byName(a, b),
     change: (a, b) => (changes.get(b) ?? -Infinity) - (changes.get(a) ?? -Infinity) || byName(a, b),
     state: (a, b) => STATE_ORDER[stateOf(a)] - STATE_ORDER[stateOf(b)] || byName(a, b),
+    // pvlook's odd verdicts first (row.odd comes from the stream).
+    odd: (a, b) => Number(b.odd) - Number(a.odd) || byName(a, b),
   }[view.sort];
   const sections = new Map();
   for (const row of store.rows.values()) {
     if (view.problems && row.status === 'ok') continue;
+    if (view.odd && !row.odd) continue;
     if (needle && !`${row.host} ${row.group} ${row.log}`.toLowerCase().includes(needle)) continue;
     if (changes) changes.set(row, store.change(row));
     const name = view.grouped ? row.group : 'all';
