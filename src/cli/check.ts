@@ -61,7 +61,7 @@ function toJson(result: CheckResult) {
     state: result.state,
     code: STATE_CODE[result.state],
     summary: result.summary,
-    total: roundRate(result.total),
+    total: result.total === null ? null : roundRate(result.total),
     hosts: result.verdicts.map(({ row, state, reasons, drop }) => ({
       host: row.host,
       group: row.group,

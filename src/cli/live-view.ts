@@ -15,6 +15,10 @@ export class LiveView {
   private view: ViewState = INITIAL_VIEW;
   private shown: Snapshot | null = null;
   private readonly totals: (number | null)[] = [];
+  /** the totals as they were when the shown snapshot arrived (frozen while paused) */
+  private shownTotals: (number | null)[] = [];
+  /** the newest snapshot, shown or not */
+  private latest: Snapshot | null = null;
 
   constructor(
     private readonly terminal: Terminal,
@@ -33,10 +37,14 @@ export class LiveView {
 
   update(snapshot: Snapshot): void {
     // A minute of fleet totals for the header's sparkline and trend.
-    this.totals.push(snapshot.total.ok > 0 ? snapshot.total.rate : null);
-    const keep = Math.max(this.trend.window + 1, Math.ceil(60_000 / Math.max(1, snapshot.intervalMs)));
+    // An unknown total is a gap in the header's sparkline, never a zero it would rise from.
+    this.totals.push(snapshot.total.rate);
+    // As long as a row's history: the header's sparkline has the rows' scale.
+    const keep = snapshot.historyLength ?? Math.max(this.trend.window + 1, Math.ceil(60_000 / Math.max(1, snapshot.intervalMs)));
     if (this.totals.length > keep) this.totals.splice(0, this.totals.length - keep);
-    if (!this.view.paused || this.shown === null) this.shown = snapshot;
+    this.latest = snapshot;
+    // Paused, everything on screen stays as it was: the snapshot and the header's history with it.
+    if (!this.view.paused || this.shown === null) this.showLatest();
     this.draw();
   }
 
@@ -46,14 +54,22 @@ export class LiveView {
       if (quit) return this.onQuit();
       this.view = state;
     }
+    // Unpaused, the view catches up at once.
+    if (!this.view.paused) this.showLatest();
     this.draw();
+  }
+
+  private showLatest(): void {
+    if (this.latest === null) return;
+    this.shown = this.latest;
+    this.shownTotals = [...this.totals];
   }
 
   private draw(): void {
     if (this.shown === null) return;
     const frame = renderFrame({
       snapshot: this.shown,
-      totals: this.totals,
+      totals: this.shownTotals,
       view: this.view,
       size: this.terminal.size(),
       style: this.style,

@@ -26,6 +26,7 @@ import { safeLines } from '../core/safe-text.js';
 import { WebServer, type MetricsRoute } from '../web/web-server.js';
 import { sharesAddress } from '../web/web-config.js';
 import { fleetTransport } from '../transport/fleet-transport.js';
+import type { RecordedKey } from '../transport/transport.js';
 
 export interface MainIO {
   stdout: OutputStream;
@@ -51,17 +52,29 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     const { args } = parsed;
     const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };
     if (args.command === 'demo') return await runDemo(args, context, io);
+    // Keys --accept-new records are told once the run is over and the terminal is the user's again.
+    const recorded: RecordedKey[] = [];
     const sshProber = (config: Config) => {
       const modes = new Map(config.hosts.map((host) => [host.spec.label, host.transport]));
-      const transport = fleetTransport({ sshConfigFile: config.sshConfigFile, acceptNewHostKeys: config.acceptNewHostKeys, agentSocket: io.env.SSH_AUTH_SOCK, modeFor: (host) => modes.get(host.label) });
+      const transport = fleetTransport({
+        sshConfigFile: config.sshConfigFile,
+        acceptNewHostKeys: config.acceptNewHostKeys,
+        agentSocket: io.env.SSH_AUTH_SOCK,
+        modeFor: (host) => modes.get(host.label),
+        onKeyRecorded: (key) => recorded.push(key),
+      });
       return shellProber(config, transport);
     };
-    if (args.command === 'check') return await runCheck(args, context, io, sshProber);
     if (args.command === 'doctor') return await runDoctor(args, context, io);
-    const config = await resolveConfig(args, context);
-    const warning = fdLimitWarning(config.hosts.length, openFilesLimit());
-    if (warning) io.stderr.write(`pvlook: warning: ${warning}\n`);
-    return await runSession(config, sshProber(config), io);
+    try {
+      if (args.command === 'check') return await runCheck(args, context, io, sshProber);
+      const config = await resolveConfig(args, context);
+      const warning = fdLimitWarning(config.hosts.length, openFilesLimit());
+      if (warning) io.stderr.write(`pvlook: warning: ${warning}\n`);
+      return await runSession(config, sshProber(config), io);
+    } finally {
+      for (const line of recordedKeyLines(recorded)) io.stderr.write(`pvlook: ${safeLines(line)}\n`);
+    }
   } catch (error) {
     // A monitoring system reads a check's stdout and exit code, never its stderr.
     if (argv[0] === 'check' && (error instanceof UsageError || error instanceof ConfigError)) return unknown(io, argv.includes('--json'), error.message);
@@ -151,6 +164,11 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
     await web?.close();
     await (sampler ? sampler.stop() : prober.close());
   }
+}
+
+/** What --accept-new added, one line a key: which host, which key, which file. */
+function recordedKeyLines(keys: readonly RecordedKey[]): string[] {
+  return keys.map((key) => `--accept-new recorded the ${key.keyType} key${key.fingerprint ? ` ${key.fingerprint}` : ''} of ${key.host}${key.name !== key.host ? ` (as ${key.name})` : ''} in ${key.file ?? "the host's first UserKnownHostsFile"}`);
 }
 
 function metricsRoute(exporter: MetricsExporter): MetricsRoute {

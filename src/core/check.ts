@@ -38,8 +38,8 @@ export interface CheckResult {
   summary: string;
   perfdata: string;
   verdicts: RowVerdict[];
-  /** the fleet's honest total (core/carry.ts), as the live view and JSON show it */
-  total: number;
+  /** the fleet's honest total (core/carry.ts), as the live view and JSON show it; null when unknown */
+  total: number | null;
   /** how many logs the total carries the last rate of */
   carried: number;
 }
@@ -93,15 +93,19 @@ export function statusLine(result: CheckResult): string {
   return `PVLOOK ${result.state} - ${result.summary} | ${result.perfdata}`;
 }
 
+function logs(count: number): string {
+  return `${count} ${count === 1 ? 'log' : 'logs'}`;
+}
+
 function worst(states: CheckState[]): CheckState {
   return states.reduce<CheckState>((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'OK');
 }
 
-function summarize(verdicts: RowVerdict[], sampled: number, total: number, carried: number): string {
+function summarize(verdicts: RowVerdict[], sampled: number, total: number | null, carried: number): string {
   if (verdicts.length === 0) return 'no hosts to check';
-  if (sampled === 0) return `no host could be sampled (${verdicts.length} logs)`;
+  if (sampled === 0) return `no host could be sampled (${logs(verdicts.length)})`;
   const problems = verdicts.filter((verdict) => verdict.state !== 'OK');
-  const head = `${verdicts.length} logs, ${rate(total)} lines/s in total${carried > 0 ? ` (${carried} carried)` : ''}`;
+  const head = `${logs(verdicts.length)}, ${total === null ? 'unknown' : rate(total)} lines/s in total${carried > 0 ? ` (${carried} carried)` : ''}`;
   if (problems.length === 0) return head;
   // The worst first, and only a few: the status line must stay one readable line.
   problems.sort((a, b) => SEVERITY.indexOf(b.state) - SEVERITY.indexOf(a.state));
@@ -111,14 +115,15 @@ function summarize(verdicts: RowVerdict[], sampled: number, total: number, carri
 }
 
 /** `'label'=value;warn;crit;min;max` per log, plus the total: Nagios plugin perfdata. */
-function perfdata(verdicts: RowVerdict[], limitsFor: (group: string) => Thresholds, total: number): string {
+function perfdata(verdicts: RowVerdict[], limitsFor: (group: string) => Thresholds, total: number | null): string {
   const items = verdicts.flatMap(({ row }) => {
     const limits = limitsFor(row.group);
     const value = row.rate === null ? 'U' : rate(row.rate);
     const shares = (row.patterns ?? []).map((p) => `${label(`${row.host} ${row.group} ${p.name}`)}=${rate(p.share * 100)}%;;${limits.maxShare?.[p.name] ?? ''};0;100`);
     return [`${label(`${row.host} ${row.group}`)}=${value};;${range(limits)};0;`, ...shares];
   });
-  items.push(`${label('total')}=${rate(total)};;;0;`);
+  // U is Nagios's word for a value that could not be measured: an unknown total is not 0.
+  items.push(`${label('total')}=${total === null ? 'U' : rate(total)};;;0;`);
   return items.join(' ');
 }
 

@@ -48,6 +48,8 @@ export interface Snapshot {
   /** ms since the epoch when the tick closed */
   time: number;
   intervalMs: number;
+  /** how many rates a row's history holds when full (a minute's worth by default): sparklines are sized by it */
+  historyLength?: number;
   tick: number;
   /** how long this tick's sampling took: until every host answered, or the deadline */
   roundMs: number;
@@ -56,8 +58,12 @@ export interface Snapshot {
 }
 
 export interface Total {
-  /** sum of the known rates, and of the last rates carried for logs unknown for a moment (core/carry.ts) */
-  rate: number;
+  /**
+   * sum of the known rates, and of the last rates carried for logs unknown for
+   * a moment (core/carry.ts); null when no log has a rate to count, which is
+   * unknown, not zero (before the first rates, or with every host failing)
+   */
+  rate: number | null;
   ok: number;
   stale: number;
   failed: number;
@@ -86,14 +92,39 @@ export function totalOf(rows: readonly Row[]): Total {
   let failed = 0;
   let carried = 0;
   let odd = 0;
+  let known = 0;
   for (const row of rows) {
     if (isOdd(row)) odd++;
     const counted = rateForTotal(row);
-    if (counted !== null) rate += counted.rate;
+    if (counted !== null) {
+      rate += counted.rate;
+      known++;
+    }
     if (counted?.carried) carried++;
     if (row.status === 'ok') ok++;
     else if (row.status === 'stale') stale++;
     else failed++;
   }
-  return { rate, ok, stale, failed, carried, odd };
+  return { rate: known > 0 ? rate : null, ok, stale, failed, carried, odd };
 }
+
+/**
+ * Each named pattern's total over `rows`: the sum of its rates where it was
+ * counted this tick, and its share of those logs' new lines; null where no
+ * log counted it (unknown, not zero).
+ */
+export function patternTotalsOf(rows: readonly Row[]): Map<string, { rate: number; share: number | null } | null> {
+  const sums = new Map<string, { rate: number; matched: number; lines: number; counted: number }>();
+  for (const row of rows) {
+    for (const count of row.patterns ?? []) {
+      const sum = sums.get(count.name) ?? { rate: 0, matched: 0, lines: 0, counted: 0 };
+      sum.rate += count.rate;
+      sum.matched += count.lines;
+      sum.lines += row.lines ?? 0;
+      sum.counted++;
+      sums.set(count.name, sum);
+    }
+  }
+  return new Map([...sums].map(([name, sum]) => [name, sum.counted === 0 ? null : { rate: sum.rate, share: sum.lines > 0 ? sum.matched / sum.lines : null }]));
+}
+

@@ -32,28 +32,29 @@ const MAX_NAME = 20;
 const CELL_EXTRA = 9;
 const TABLE_MIN_WIDTH = 60;
 
-export function layoutBody(sections: readonly Section[], size: Size, style: Style, page: number): BodyLayout {
+/** @param capacity how many rates a row's history holds when full (Snapshot.historyLength), so sparklines keep their scale as it fills */
+export function layoutBody(sections: readonly Section[], size: Size, style: Style, page: number, capacity?: number): BodyLayout {
   const width = Math.max(1, size.width);
   const height = Math.max(1, size.height);
   const headerLines = sections.filter((s) => s.group !== null).length;
   const rowCount = sections.reduce((sum, s) => sum + s.rows.length, 0);
 
   if (width >= TABLE_MIN_WIDTH && 1 + headerLines + rowCount <= height) {
-    return { mode: 'table', lines: detailedTable(sections, width, style), page: 0, pages: 1 };
+    return { mode: 'table', lines: detailedTable(sections, width, style, capacity), page: 0, pages: 1 };
   }
   // Cells never shrink below the full (or capped) name: a cut host name is useless.
   const nameWidth = Math.min(MAX_NAME, Math.max(4, ...sections.flatMap((s) => s.rows.map((row) => row.host.length))));
   const maxColumns = Math.max(1, Math.floor(width / (nameWidth + CELL_EXTRA)));
   for (let columns = 1; columns <= maxColumns; columns++) {
     if (gridHeight(sections, columns) <= height) {
-      return { mode: 'grid', lines: grid(sections, columns, width, nameWidth, style, 0, height), page: 0, pages: 1 };
+      return { mode: 'grid', lines: grid(sections, columns, width, nameWidth, style, 0, height, capacity), page: 0, pages: 1 };
     }
   }
   // Even the densest grid overflows: page through it.
   const total = gridHeight(sections, maxColumns);
   const pages = Math.max(1, Math.ceil(total / height));
   const shown = Math.min(Math.max(0, page), pages - 1);
-  return { mode: 'grid', lines: grid(sections, maxColumns, width, nameWidth, style, shown * height, height), page: shown, pages };
+  return { mode: 'grid', lines: grid(sections, maxColumns, width, nameWidth, style, shown * height, height, capacity), page: shown, pages };
 }
 
 function gridHeight(sections: readonly Section[], columns: number): number {
@@ -72,7 +73,7 @@ export function sectionHeader(section: Section, width: number, style: Style): st
  * The grid, column-major within each section (reads down, then across, like
  * `ls`), from line `skip` for `height` lines.
  */
-function grid(sections: readonly Section[], columns: number, width: number, nameWidth: number, style: Style, skip: number, height: number): string[] {
+function grid(sections: readonly Section[], columns: number, width: number, nameWidth: number, style: Style, skip: number, height: number, capacity?: number): string[] {
   const cellWidth = Math.floor(width / columns);
   const lines: string[] = [];
   let line = 0;
@@ -88,7 +89,7 @@ function grid(sections: readonly Section[], columns: number, width: number, name
       let text = '';
       for (let c = 0; c < columns; c++) {
         const row = section.rows[c * depth + r];
-        if (row) text += compactCell(row, cellWidth - 1, nameWidth, style) + (c < columns - 1 ? ' ' : '');
+        if (row) text += compactCell(row, cellWidth - 1, nameWidth, style, capacity) + (c < columns - 1 ? ' ' : '');
       }
       lines.push(text);
     }
@@ -98,7 +99,7 @@ function grid(sections: readonly Section[], columns: number, width: number, name
 }
 
 /** `name  rate T sparkline`, or `name ✗ status` for a host with no fresh number. */
-export function compactCell(row: Row, width: number, nameWidth: number, style: Style): string {
+export function compactCell(row: Row, width: number, nameWidth: number, style: Style, capacity?: number): string {
   const { paint, glyphs } = style;
   const name = fit(row.host, Math.min(nameWidth, width), 'left', 'middle');
   const rest = width - displayWidth(name) - 1;
@@ -118,13 +119,13 @@ export function compactCell(row: Row, width: number, nameWidth: number, style: S
   if (afterRate < 2) return `${name}${gap}${rate}`;
   const trend = formatTrend(row.trend, style, true);
   const sparkWidth = Math.min(12, afterRate - 3);
-  const spark = sparkWidth >= 3 ? ` ${paint.cyan(sparkline(row.history, sparkWidth, glyphs))}` : '';
+  const spark = sparkWidth >= 3 ? ` ${paint.cyan(sparkline(row.history, sparkWidth, glyphs, { ...(capacity !== undefined ? { capacity } : {}) }))}` : '';
   const used = displayWidth(rate) + 2 + (spark ? sparkWidth + 1 : 0);
   return `${name}${gap}${rate} ${trend}${spark}${' '.repeat(Math.max(0, rest - used))}`;
 }
 
 /** One line per log, with a header line; columns shrink or drop to fit the width. */
-function detailedTable(sections: readonly Section[], width: number, style: Style): string[] {
+function detailedTable(sections: readonly Section[], width: number, style: Style, capacity?: number): string[] {
   const { paint, glyphs } = style;
   const rows = sections.flatMap((s) => s.rows);
   const grouped = sections.some((s) => s.group !== null);
@@ -184,7 +185,7 @@ function detailedTable(sections: readonly Section[], width: number, style: Style
             return odd ? paint.magenta.bold(text) : text;
           }),
           row.trend === 'up' ? paint.green(trendCell) : row.trend === 'down' ? paint.red(trendCell) : paint.dim(trendCell),
-          paint.cyan(sparkline(row.history, sparkW, glyphs)),
+          paint.cyan(sparkline(row.history, sparkW, glyphs, { ...(capacity !== undefined ? { capacity } : {}) })),
           row.status === 'ok' ? paint.green(status) : row.status === 'stale' ? paint.yellow(status) : paint.red.bold(status),
         ),
       );

@@ -24,7 +24,7 @@ export interface JsonSnapshot {
     peer?: JsonPeer;
   }[];
   /** `carried`: how many logs unknown for a moment the total carries the last rate of; `odd`: how many logs are odd among their peers */
-  total: { rate: number; ok: number; stale: number; failed: number; carried: number; odd: number };
+  total: { rate: number | null; ok: number; stale: number; failed: number; carried: number; odd: number };
 }
 
 export function toJson(snapshot: Snapshot): JsonSnapshot {
@@ -44,7 +44,7 @@ export function toJson(snapshot: Snapshot): JsonSnapshot {
       ...patternsOf(row),
       ...(row.peer ? { peer: jsonPeer(row.peer, 3) } : {}),
     })),
-    total: { ...snapshot.total, rate: roundRate(snapshot.total.rate) },
+    total: { ...snapshot.total, rate: snapshot.total.rate === null ? null : roundRate(snapshot.total.rate) },
   };
 }
 

@@ -39,7 +39,7 @@ export function renderFrame(input: FrameInput): Frame {
   const bodyHeight = Math.max(1, size.height - HEADER_LINES);
   // Host text is made safe before filtering, so the filter matches what is shown.
   const sections = selectRows(snapshot.rows.map(safeRow), view);
-  const body = view.help ? { lines: helpLines(style), page: 0, pages: 1 } : layoutBody(sections, { width, height: bodyHeight }, style, view.page);
+  const body = view.help ? { lines: helpLines(style), page: 0, pages: 1 } : layoutBody(sections, { width, height: bodyHeight }, style, view.page, snapshot.historyLength);
   const lines = sections.length === 0 && !view.help ? [style.paint.dim(emptyMessage(view))] : body.lines;
   const header = [totalsLine(input, width), viewLine(input, body.page, body.pages, width)];
   const all = [...header, ...lines.slice(0, bodyHeight)].slice(0, Math.max(1, size.height));
@@ -55,7 +55,8 @@ function emptyMessage(view: ViewState): string {
 function totalsLine({ snapshot, totals, style, trend, title }: FrameInput, width: number): string {
   const { paint } = style;
   const { total } = snapshot;
-  const fleetTrend = trendOf(totals.slice(0, -1), total.rate, trend);
+  // No trend from or to an unknown total: it starts with the first real value.
+  const fleetTrend = total.rate === null ? null : trendOf(totals.slice(0, -1), total.rate, trend);
   const clock = new Date(snapshot.time).toLocaleTimeString('en-GB', { hour12: false });
   const counts = [
     paint.green(`${total.ok} ok`),
@@ -66,7 +67,7 @@ function totalsLine({ snapshot, totals, style, trend, title }: FrameInput, width
   ]
     .filter(Boolean)
     .join('  ');
-  const spark = width >= 100 ? ` ${paint.cyan(sparkline(totals, 20, style.glyphs))}` : '';
+  const spark = width >= 100 ? ` ${paint.cyan(sparkline(totals, 20, style.glyphs, { ...(snapshot.historyLength !== undefined ? { capacity: snapshot.historyLength } : {}) }))}` : '';
   const name = paint.bold('pvlook') + (title ? ` ${paint.dim(title)}` : '');
   // A total that carries the last rates of logs unknown for a moment (rotation, reconnect) says so.
   const carried = total.carried > 0 ? ` ${paint.dim(`(${total.carried} carried)`)}` : '';

@@ -9,8 +9,8 @@ export interface Section {
   /** the group, or null when grouping is off */
   group: string | null;
   rows: Row[];
-  /** the section's honest total: known rates, and last rates carried for logs unknown for a moment */
-  subtotal: number;
+  /** the section's honest total: known rates, and last rates carried for logs unknown for a moment; null when none is known */
+  subtotal: number | null;
   /** how many logs the subtotal carries */
   carried: number;
 }

@@ -41,8 +41,10 @@ export function makeStyle(color: boolean, ascii = false): Style {
 export function formatRate(rate: number | null, glyphs: Glyphs = UNICODE): string {
   if (rate === null) return glyphs.unknown;
   if (rate >= 100_000) return `${(rate / 1000).toFixed(0)}k`;
-  if (rate >= 100) return rate.toFixed(0);
-  if (rate >= 10) return rate.toFixed(1);
+  // Three significant digits below 100, whole numbers above, with the band chosen after rounding:
+  // 99.96 is "100", never "100.0" beside a "100".
+  if (rate >= 99.95) return rate.toFixed(0);
+  if (rate >= 9.995) return rate.toFixed(1);
   return rate.toFixed(2);
 }
 

@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 import { safeRow } from '../core/safe-text.js';
-import type { Snapshot } from '../core/snapshot.js';
+import { patternTotalsOf, type Snapshot } from '../core/snapshot.js';
 import { formatRate, formatStatus, formatTrend, type Style } from './style.js';
 import { peerText } from './peer-cells.js';
 
@@ -45,7 +45,12 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
   ]
     .filter(Boolean)
     .join(', ');
-  table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate)), ...peerHeads.map(() => ''), ...patternHeads.map(() => ''), '', '']);
+  const patternTotals = patternTotalsOf(rows);
+  const patternCells = patterns.flatMap((name) => {
+    const sum = patternTotals.get(name) ?? null;
+    return [formatRate(sum?.rate ?? null, style.glyphs), sum?.share === null || sum?.share === undefined ? style.glyphs.unknown : `${(sum.share * 100).toFixed(1)}%`];
+  });
+  table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate, style.glyphs)), ...peerHeads.map(() => ''), ...patternCells.map((cell) => style.paint.bold(cell)), '', '']);
 
   const notes = rows
     .filter((row) => row.error !== null && row.status !== 'ok')

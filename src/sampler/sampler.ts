@@ -103,7 +103,7 @@ export class Sampler {
     const rows = this.states.flatMap((state) => rowsOf(state, now, this.options.trend, staleAfterMs));
     attachPeers(rows, this.options.peers ?? (() => DEFAULT_PEER_OPTIONS));
     const roundMs = this.states.reduce((slowest, state) => Math.max(slowest, state.lastDurationMs), 0);
-    return { time: now, intervalMs: this.options.intervalMs, tick: ++this.ticks, roundMs, rows, total: totalOf(rows) };
+    return { time: now, intervalMs: this.options.intervalMs, historyLength: this.historyLength, tick: ++this.ticks, roundMs, rows, total: totalOf(rows) };
   }
 
   /**

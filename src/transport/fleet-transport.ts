@@ -12,6 +12,7 @@ import { OpenSshTransport } from './openssh-transport.js';
 import { settingsHandoff } from './settings-handoff.js';
 import { openSshResolver } from './ssh-settings.js';
 import { SshTransport } from './ssh-transport.js';
+import type { RecordedKey } from './transport.js';
 
 export interface FleetTransportOptions {
   /** -F: an OpenSSH client config, or null for ~/.ssh/config */
@@ -23,6 +24,8 @@ export interface FleetTransportOptions {
   modeFor: (host: HostSpec) => TransportMode | undefined;
   /** where `~` in ssh -G's output points (default: this user's home) */
   home?: string;
+  /** told of every key --accept-new records, through either client */
+  onKeyRecorded?: (key: RecordedKey) => void;
 }
 
 /** Pipes each ssh process holds open in pvlook (stdin, stdout, stderr). */
@@ -39,10 +42,12 @@ export function fleetTransport(options: FleetTransportOptions): AutoTransport {
       agentSocket: options.agentSocket,
       acceptNewHostKeys: options.acceptNewHostKeys,
       maxConnections: budget,
+      ...(options.onKeyRecorded ? { onKeyRecorded: options.onKeyRecorded } : {}),
     }),
     openssh: new OpenSshTransport({
       configFile: options.sshConfigFile,
       acceptNewHostKeys: options.acceptNewHostKeys,
+      ...(options.onKeyRecorded ? { onKeyRecorded: options.onKeyRecorded } : {}),
       maxProcesses: budget === null ? null : Math.max(1, Math.floor(budget / PIPES_PER_PROCESS)),
       // Settings let hosts behind one bastion share one login to it, and limit logins per destination.
       resolveSettings,

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, verdictOrigin, type KeyVerdict, type LineOrigin } from '../core/known-hosts.js';
 import { readKnownHosts, recordHostKey } from './known-hosts-store.js';
 import type { SshSettings } from './ssh-settings.js';
+import type { RecordedKey } from './transport.js';
 
 export interface HostKeyCheck {
   /** the name looked up in known_hosts */
@@ -31,7 +32,7 @@ export interface HostKeyVerdict {
  * @param acceptNew record a key for a host that has none on file (like
  *   StrictHostKeyChecking=accept-new); a changed or revoked key is refused regardless
  */
-export async function buildHostKeyCheck(settings: SshSettings, acceptNew: boolean): Promise<HostKeyCheck> {
+export async function buildHostKeyCheck(settings: SshSettings, acceptNew: boolean, onRecorded?: (key: Omit<RecordedKey, 'host'>) => void): Promise<HostKeyCheck> {
   const lines = await readKnownHosts(settings.knownHostsFiles);
   const name = settings.hostKeyAlias ?? knownHostsName(settings.hostname, settings.port);
   const keys = keysForHost(lines, name);
@@ -47,6 +48,7 @@ export async function buildHostKeyCheck(settings: SshSettings, acceptNew: boolea
       const userFile = (settings.userKnownHostsFiles ?? settings.knownHostsFiles)[0];
       if (verdict === 'unknown' && acceptNew && userFile !== undefined && recorded(userFile, name, keyType, offered, settings.hashKnownHosts)) {
         last = { verdict: 'recorded', keyType, fingerprint: fingerprintOf(key), origin: null };
+        onRecorded?.({ name, keyType, fingerprint: last.fingerprint, file: userFile });
         return true;
       }
       last = { verdict, keyType, fingerprint: fingerprintOf(key), origin: verdictOrigin(keys, offered) };

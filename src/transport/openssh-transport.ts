@@ -27,7 +27,7 @@ import pLimit from 'p-limit';
 import { JumpMasters } from './openssh-jump-master.js';
 import { whenFree } from './queue-slot.js';
 import type { SettingsResolver } from './ssh-settings.js';
-import type { QueueHold } from './transport.js';
+import type { QueueHold, RecordedKey } from './transport.js';
 
 export interface OpenSshTransportOptions {
   /** like `ssh -F`; null uses ~/.ssh/config and the system config */
@@ -46,6 +46,8 @@ export interface OpenSshTransportOptions {
   resolveSettings?: SettingsResolver;
   /** logins in progress at once to one sshd (default 8, as for the built-in client) */
   loginsPerDestination?: number;
+  /** told of every key ssh says --accept-new recorded */
+  onKeyRecorded?: (key: RecordedKey) => void;
 }
 
 /** As the built-in client's DEFAULT_HANDSHAKES_PER_DESTINATION: under OpenSSH's MaxStartups of 10. */
@@ -116,7 +118,7 @@ export class OpenSshTransport implements Transport {
       child.once('close', forget);
       // A process that never started (no ssh program) may never report 'close'.
       child.once('error', forget);
-      return started(child, host, listeners, signal);
+      return started(child, host, listeners, signal, this.options.onKeyRecorded);
     };
     if (destination === null || settings === null) return spawnShell();
     return this.inLoginSlot(destination, `${settings.hostname}:${settings.port}`, options?.hold, spawnShell);
@@ -163,7 +165,7 @@ export class OpenSshTransport implements Transport {
 }
 
 /** Resolve once the remote shell has echoed the ready line; reject with ssh's own failure before that. */
-function started(child: ChildProcessWithoutNullStreams, host: HostSpec, listeners: ShellListeners, signal: AbortSignal): Promise<RemoteShell> {
+function started(child: ChildProcessWithoutNullStreams, host: HostSpec, listeners: ShellListeners, signal: AbortSignal, onKeyRecorded?: (key: RecordedKey) => void): Promise<RemoteShell> {
   const ready = `@pvlook-ready-${randomBytes(8).toString('hex')}\n`;
   let early = '';
   let stderr = '';
@@ -184,6 +186,10 @@ function started(child: ChildProcessWithoutNullStreams, host: HostSpec, listener
   child.stdin.on('error', () => undefined);
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEPT);
+    // StrictHostKeyChecking=accept-new says what it added; ssh writes it to the first UserKnownHostsFile.
+    for (const added of chunk.toString('utf8').matchAll(/Permanently added '([^']+)' \(([^)]+)\) to the list of known hosts/g)) {
+      onKeyRecorded?.({ host: host.label, name: added[1]!, keyType: added[2]!, fingerprint: null, file: null });
+    }
     if (isReady) listeners.stderr(chunk);
   });
 

@@ -12,10 +12,13 @@ import { buildHostKeyCheck, type HostKeyCheck } from './host-key-check.js';
 import { classifyConnectError } from './classify-error.js';
 import { authMethodsFor, type AuthMethod } from './ssh-auth.js';
 import type { SshSettings } from './ssh-settings.js';
+import type { RecordedKey } from './transport.js';
 
 export interface HandshakeOptions {
   agentSocket: string | undefined;
   acceptNewHostKeys: boolean;
+  /** told of a key --accept-new recorded */
+  onKeyRecorded?: (key: Omit<RecordedKey, 'host'>) => void;
   keepaliveMs: number;
   timeoutMs: number;
   /** aborting it cuts the handshake short (the sample's deadline passed) */
@@ -43,7 +46,7 @@ export interface HandshakeObserver {
 
 export async function handshake(settings: SshSettings, options: HandshakeOptions): Promise<NodeSSH> {
   const where = `${settings.hostname}:${settings.port}`;
-  const keys = await buildHostKeyCheck(settings, options.acceptNewHostKeys);
+  const keys = await buildHostKeyCheck(settings, options.acceptNewHostKeys, options.onKeyRecorded);
   const auth = await authMethodsFor(settings, options.agentSocket);
   if (auth.length === 0) {
     throw new HostError('auth', `no key to log in to ${where} with: start ssh-agent (SSH_AUTH_SOCK) or set an IdentityFile without a passphrase${settings.identityAgent === 'none' ? ' (IdentityAgent none)' : settings.identitiesOnly === true ? ' (IdentitiesOnly yes: the agent may offer only keys an IdentityFile names)' : ''}`);

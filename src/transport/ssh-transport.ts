@@ -15,7 +15,7 @@ import type { ClientChannel } from 'ssh2';
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../probe/wire.js';
-import type { ConnectObserver, OpenShellOptions, QueueHold, RemoteShell, ShellListeners, Transport } from './transport.js';
+import type { ConnectObserver, OpenShellOptions, QueueHold, RecordedKey, RemoteShell, ShellListeners, Transport } from './transport.js';
 import { handshake, type HandshakeObserver } from './ssh-handshake.js';
 import { whenFree } from './queue-slot.js';
 import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
@@ -27,6 +27,8 @@ export interface SshTransportOptions {
   agentSocket: string | undefined;
   /** record keys of hosts that have none on file (StrictHostKeyChecking=accept-new) */
   acceptNewHostKeys?: boolean;
+  /** told of every key --accept-new records, so the user can be told */
+  onKeyRecorded?: (key: RecordedKey) => void;
   /** ms between keepalives on idle connections */
   keepaliveMs?: number;
   /**
@@ -277,6 +279,7 @@ export class SshTransport implements Transport {
         const ssh = await handshake(settings, {
           agentSocket: this.options.agentSocket,
           acceptNewHostKeys: this.options.acceptNewHostKeys ?? false,
+          ...(this.options.onKeyRecorded ? { onKeyRecorded: (recorded: Omit<RecordedKey, 'host'>) => this.options.onKeyRecorded?.({ ...recorded, host: key.replace(/^jump:/, '').replace(/>$/, '') }) } : {}),
           keepaliveMs: this.options.keepaliveMs ?? 15_000,
           timeoutMs: this.options.readyTimeoutMs ?? 20_000,
           signal,

@@ -60,7 +60,7 @@ test('a rotated log reads unknown on its row, and the total carries its last rat
     const rotated = ticker.snapshots.at(-1)!;
     const own = rotated.rows.reduce((sum, r) => sum + (r.rate ?? 0), 0);
     assert.equal(rotated.total.carried, 1, JSON.stringify(rotated.total));
-    assert.ok(Math.abs(rotated.total.rate - (own + lastRate)) < 1e-6, `the rotated log counts with its last rate: ${rotated.total.rate} vs ${own} + ${lastRate}`);
+    assert.ok(rotated.total.rate !== null && Math.abs(rotated.total.rate - (own + lastRate)) < 1e-6, `the rotated log counts with its last rate: ${rotated.total.rate} vs ${own} + ${lastRate}`);
     await ticker.until((s) => allRated(s) && s.total.carried === 0, 20);
   } finally {
     await transport.close();
@@ -79,7 +79,7 @@ test('a killed host: carried only briefly, then counted as failed and left out; 
     await ticker.until((s) => failed(s) && row(s, 'victim').age! > CARRY_SECONDS && healthyRated(s), 40, (s) => metrics.update(s));
     const down = ticker.snapshots.at(-1)!;
     assert.deepEqual([down.total.failed, down.total.carried], [1, 0]);
-    assert.ok(Math.abs(down.total.rate - (row(down, 'good1').rate ?? 0) - (row(down, 'good2').rate ?? 0)) < 1e-6, 'the dead host adds nothing');
+    assert.ok(down.total.rate !== null && Math.abs(down.total.rate - (row(down, 'good1').rate ?? 0) - (row(down, 'good2').rate ?? 0)) < 1e-6, 'the dead host adds nothing');
     const series = (await metrics.text()).split('\n').filter((line) => line.includes('host="victim"'));
     assert.deepEqual(
       series.map((line) => line.split('{')[0]),

@@ -194,3 +194,17 @@ test('the header and the group subtotals count carried rates, and say how many',
   assert.match(text, /── api ─ 50\.0\/s · 1 log /);
   assert.match(text, /web02 .* — /, 'the row itself still reads unknown');
 });
+
+test('the header starts from the first real total: no trend from an unknown one, and the sparkline grows without halving', () => {
+  const at = (rate: number | null) => ({ ...snapshotOf([row({ host: 'a', rate, history: rate === null ? [] : [rate] })]), historyLength: 60 });
+  const frame = (rate: number | null, totals: (number | null)[]) => renderFrame({ snapshot: at(rate), totals, view: INITIAL_VIEW, size: { width: 140, height: 20 }, style: plain, trend: DEFAULT_TREND }).text.split('\n')[0]!;
+  // Unknown, then a steady 50: no "rising" from a placeholder zero.
+  assert.match(frame(null, [null]), /total —\/s/);
+  assert.doesNotMatch(frame(50, [null, 50]), /▲|rising/);
+  assert.doesNotMatch(frame(50, [null, 50, 50, 50]), /▲|rising/);
+  // With its capacity known, a history of 21 draws 11 cells (pairs), as does one of 22: no sudden halving at 21.
+  const cells = (values: number[]) => sparkline(values, 20, plain.glyphs, { capacity: 60 }).trim().length;
+  assert.equal(cells(Array.from({ length: 19 }, () => 5)), 7);
+  assert.equal(cells(Array.from({ length: 21 }, () => 5)), 7);
+  assert.ok(cells(Array.from({ length: 60 }, () => 5)) >= 19);
+});

@@ -52,3 +52,30 @@ test('a total that carries a log unknown for a moment says so, in the table and 
   assert.deepEqual(toJson(carrying).total, { rate: 200, ok: 2, stale: 0, failed: 0, carried: 1, odd: 0 });
   assert.equal(toJson(carrying).hosts[1]?.rate, null);
 });
+
+test('an unknown total is unknown everywhere: null in JSON, — in the table, U in check perfdata, never 0', async () => {
+  const { judgeFleet, statusLine } = await import('../../src/core/check.js');
+  // Every log has answered once (no rate yet), or failed: nothing to add up.
+  const first = snapshotOf([row({ host: 'web01', rate: null, history: [] }), row({ host: 'web02', status: 'refused', error: 'connection refused by x:22', age: null })]);
+  assert.equal(first.total.rate, null);
+  assert.equal(toJson(first).total.rate, null);
+  assert.match(renderTable(first, makeStyle(false)), /│ total +│ +│ 1 ok, 1 failed +│ +— │/);
+  const check = judgeFleet(first.rows, () => ({}));
+  assert.equal(check.state, 'UNKNOWN');
+  assert.match(statusLine(check), /'total'=U;;;0;$/);
+  // With one rate known, the total is that rate.
+  assert.equal(snapshotOf([row({ host: 'web01', rate: 5, history: [5] }), row({ host: 'web02', rate: null })]).total.rate, 5);
+});
+
+test('one number format per column: three significant digits, chosen after rounding (99.96 is 100, not 100.0)', () => {
+  assert.deepEqual([99.96, 99.94, 9.996, 9.994, 100, 0.004].map((rate) => formatRate(rate)), ['100', '99.9', '10.0', '9.99', '100', '0.00']);
+});
+
+test('the total row adds up each pattern: its rate and its share of the new lines, — where nothing counted it', () => {
+  const counted = snapshotOf([
+    row({ host: 'web01', rate: 10, lines: 100, history: [10], patterns: [{ name: 'errors', lines: 10, rate: 1, share: 0.1 }] }),
+    row({ host: 'web02', rate: 30, lines: 300, history: [30], patterns: [{ name: 'errors', lines: 30, rate: 3, share: 0.1 }] }),
+    row({ host: 'web03', rate: null, patterns: null }),
+  ]);
+  assert.match(renderTable(counted, makeStyle(false)), /│ total +│ +│ 3 ok +│ +40\.0 │ +4\.00 │ +10\.0% │/);
+});

@@ -117,7 +117,7 @@ test('a reconnect carries through the failed sample and the baseline after it; a
   assert.deepEqual(totalOf(rows(state, 103)), { rate: 50, ok: 1, stale: 0, failed: 0, carried: 1, odd: 0 });
   // Failing again for long: after the carry window the log counts as failed and adds nothing.
   for (let t = 104; t <= 110; t++) applyFailure(state, new HostError('refused', 'connection refused'), t * 1000, 0, HISTORY);
-  assert.deepEqual(totalOf(rows(state, 110)), { rate: 0, ok: 0, stale: 0, failed: 1, carried: 0, odd: 0 });
+  assert.deepEqual(totalOf(rows(state, 110)), { rate: null, ok: 0, stale: 0, failed: 1, carried: 0, odd: 0 });
 });
 
 test('--split: one row per file, each with its own history, so a rotated file is carried too', () => {

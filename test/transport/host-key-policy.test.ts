@@ -153,3 +153,15 @@ test('IdentitiesOnly yes: the agent offers only keys an IdentityFile names', asy
   assert.equal(ssh(allowed, { agent: true }), true);
   assert.equal((await pvlook(allowed, 'builtin', { agent: true })).ok, true);
 });
+
+test('--accept-new says which key it recorded, for which host, in which file, through either client', async () => {
+  for (const transport of ['builtin', 'openssh']) {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pvlook-accept-')), 'known_hosts');
+    writeFileSync(file, '');
+    const result = await runCli(['-F', config([], { knownHosts: file }), '-l', log, '--json', '--timeout', '15', '--transport', transport, '--accept-new', 'h1'], { cwd: sshd.dir, env: { HOME: sshd.dir } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(readFileSync(file, 'utf8'), /ssh-ed25519 /);
+    const said = transport === 'builtin' ? new RegExp(`--accept-new recorded the ssh-ed25519 key SHA256:\\S+ of h1 \\(as \\[${sshd.addresses[0]!.replaceAll('.', '\\.')}\\]:${sshd.port}\\) in ${file}`) : /--accept-new recorded the ED25519 key of h1 \(as .+\) in the host's first UserKnownHostsFile/;
+    assert.match(result.stderr, said, `${transport}: ${result.stderr}`);
+  }
+});

@@ -25,6 +25,8 @@ const snapshot = (second: number, hosts: ReturnType<typeof host>[]) => ({ time: 
 test('rates, shares and ages read the way the terminal view writes them', () => {
   assert.deepEqual([0, 0.5, 16.14, 524.4, 12_345, 250_000].map(formatRate), ['0.00', '0.50', '16.1', '524', '12.3k', '250k']);
   assert.equal(formatRate(null), '—');
+  // The same rule as the terminal's (render/style.ts): the band after rounding.
+  assert.deepEqual([99.96, 9.996].map(formatRate), ['100', '10.0']);
   assert.deepEqual([0.0123, 0.25].map(formatShare), ['1.2%', '25%']);
   assert.deepEqual([3, 600, 7200].map(formatAge), ['3s', '10m', '2h']);
 });

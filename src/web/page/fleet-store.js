@@ -98,7 +98,8 @@ export class FleetStore {
       this.longestName = byName.reduce((longest, row) => Math.max(longest, row.host.length), 0);
     }
     const total = event.total && typeof event.total === 'object' ? event.total : {};
-    this.total = { rate: numberOr(total.rate, 0), ok: numberOr(total.ok, 0), stale: numberOr(total.stale, 0), failed: numberOr(total.failed, 0), odd: numberOr(total.odd, 0) };
+    // An unknown total (null) is shown as unknown and leaves a gap in the chart, never a 0.
+    this.total = { rate: numberOr(total.rate, NaN), ok: numberOr(total.ok, 0), stale: numberOr(total.stale, 0), failed: numberOr(total.failed, 0), odd: numberOr(total.odd, 0) };
     this.totals[slot] = this.total.rate;
     this.count++;
     return changed;

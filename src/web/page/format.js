@@ -8,8 +8,9 @@ export function formatRate(rate) {
   if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
   if (rate >= 100_000) return `${Math.round(rate / 1000)}k`;
   if (rate >= 10_000) return `${(rate / 1000).toFixed(1)}k`;
-  if (rate >= 100) return String(Math.round(rate));
-  if (rate >= 10) return rate.toFixed(1);
+  // The band is chosen after rounding, as in the terminal: 99.96 is 100, never 100.0.
+  if (rate >= 99.95) return String(Math.round(rate));
+  if (rate >= 9.995) return rate.toFixed(1);
   return rate.toFixed(2);
 }
 
