@@ -16,11 +16,11 @@ const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), '
 
 test('the README\'s option tables are the commands\' own help text (npm run options)', () => {
   assert.equal(withOptionTables(readme), readme, 'run npm run options');
-  for (const command of ['sample', 'check'] as const) assert.ok(readme.includes(OPTION_TABLE_MARKER(command)), `README has the ${command} table`);
+  for (const command of ['sample', 'check', 'doctor'] as const) assert.ok(readme.includes(OPTION_TABLE_MARKER(command)), `README has the ${command} table`);
 });
 
 test('every option in a command\'s --help is in its README table, with the same words', () => {
-  for (const [command, argv] of [['sample', ['--help']], ['check', ['check', '--help']]] as const) {
+  for (const [command, argv] of [['sample', ['--help']], ['check', ['check', '--help']], ['doctor', ['doctor', '--help']]] as const) {
     const parsed = parseCommandLine(argv, '1.0.0');
     assert.equal(parsed.kind, 'answered');
     const help = parsed.kind === 'answered' ? parsed.text.replace(/\s+/g, ' ') : '';
