@@ -31,6 +31,18 @@ export interface Row {
   error: string | null;
   /** the log against its peers (core/peers.ts); absent where peers are off for its group */
   peer?: PeerVerdict;
+  /**
+   * Lines, and each named pattern's matches, counted since pvlook began
+   * watching this log, through rotations and the host's failures: what the
+   * exported counters show. Absent while the host fails (nothing is known).
+   */
+  counted?: Counted;
+}
+
+export interface Counted {
+  lines: number;
+  /** by pattern name */
+  matches: Readonly<Record<string, number>>;
 }
 
 export interface PatternCount {

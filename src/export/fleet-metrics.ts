@@ -4,15 +4,15 @@
  * whose log, file or pattern is gone disappears, and a failing host keeps only
  * `pvlook_host_up 0` and its age, never a rate from before it failed.
  *
- * Counters are the one thing carried between snapshots: each series' running
- * count lives here, grows by the lines of each good sample, is kept unchanged
- * while its host is stale (nothing new is known), and is dropped when its log
- * or host fails or is gone; if it comes back, it starts again from zero,
- * which Prometheus reads as a counter reset.
+ * Counters are the sampler's own running counts (Row.counted): every line
+ * counted exactly once, however often snapshots are taken, kept through
+ * rotations and the host's failures. A series is absent while its host
+ * fails and comes back with the count it had plus what was counted since,
+ * so Prometheus sees no reset; a stale host's series stay as they were.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { safeRow } from '../core/safe-text.js';
-import type { Row, Snapshot } from '../core/snapshot.js';
+import type { Counted, Row, Snapshot } from '../core/snapshot.js';
 
 type LogLabels = { host: string; group: string; log: string };
 type PatternLabels = LogLabels & { pattern: string };
@@ -102,9 +102,9 @@ export class FleetMetrics {
     for (const row of rows) hostOk.set(row.host, (hostOk.get(row.host) ?? true) && row.status === 'ok');
     const staleHosts = new Set(rows.filter((row) => row.status === 'stale').map((row) => row.host));
 
-    this.lineCounts = nextCounts(this.lineCounts, rows, staleHosts, (row) => [{ labels: logLabels(row), lines: row.lines ?? 0 }]);
-    this.patternCounts = nextCounts(this.patternCounts, rows, staleHosts, (row) =>
-      (row.patterns ?? []).map((count) => ({ labels: { ...logLabels(row), pattern: count.name }, lines: count.lines })),
+    this.lineCounts = nextCounts(this.lineCounts, rows, staleHosts, (counted, row) => [{ labels: logLabels(row), value: counted.lines }]);
+    this.patternCounts = nextCounts(this.patternCounts, rows, staleHosts, (counted, row) =>
+      Object.entries(counted.matches).map(([pattern, value]: [string, number]) => ({ labels: { ...logLabels(row), pattern }, value })),
     );
 
     for (const metric of [this.lines, this.rate, this.patternLines, this.patternRate, this.peerRatio, this.peerOdd, this.patternPeerRatio, this.patternPeerOdd, this.up, this.age, this.logs]) metric.reset();
@@ -150,31 +150,23 @@ function logLabels(row: Row): LogLabels {
 const keyOf = (labels: object) => JSON.stringify(labels);
 
 /**
- * The running counts after one snapshot: a good row's series grow by its new
- * lines (an ok row with no count yet still has its series, at zero, and keeps
- * its pattern series), a stale host's series stay as they were, and every
- * other series is dropped.
+ * The counters after one snapshot: each log's running count as the sampler
+ * keeps it (Row.counted: every line counted once, however often or seldom
+ * snapshots are taken); a stale host's series without a count this time
+ * stay as they were; every other series is dropped (a failing host's, a log
+ * no longer watched or matched).
  */
 function nextCounts<L extends LogLabels>(
   previous: ReadonlyMap<string, { labels: L; value: number }>,
   rows: readonly Row[],
   staleHosts: ReadonlySet<string>,
-  countsOf: (row: Row) => { labels: L; lines: number }[],
+  countsOf: (counted: Counted, row: Row) => { labels: L; value: number }[],
 ): Map<string, { labels: L; value: number }> {
   const next = new Map<string, { labels: L; value: number }>();
-  const okLogs = new Set(rows.filter((row) => row.status === 'ok').map((row) => keyOf(logLabels(row))));
-  for (const [key, entry] of previous) {
-    const log = keyOf({ host: entry.labels.host, group: entry.labels.group, log: entry.labels.log });
-    if (staleHosts.has(entry.labels.host) || okLogs.has(log)) next.set(key, { ...entry });
-  }
+  for (const [key, entry] of previous) if (staleHosts.has(entry.labels.host)) next.set(key, entry);
   for (const row of rows) {
-    if (row.status !== 'ok') continue;
-    for (const { labels, lines } of countsOf(row)) {
-      const key = keyOf(labels);
-      const entry = next.get(key) ?? { labels, value: 0 };
-      entry.value += lines;
-      next.set(key, entry);
-    }
+    if ((row.status !== 'ok' && row.status !== 'stale') || row.counted === undefined) continue;
+    for (const entry of countsOf(row.counted, row)) next.set(keyOf(entry.labels), entry);
   }
   return next;
 }

@@ -8,7 +8,7 @@ import { retryDelayMs } from '../core/backoff.js';
 import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '../core/log-tracker.js';
 import { MISSING_TOOLS, type ProbeResult } from '../probe/wire.js';
 import { meanOfKnown, trendOf, type TrendOptions } from '../core/trend.js';
-import type { PatternCount, Row } from '../core/snapshot.js';
+import type { Counted, PatternCount, Row } from '../core/snapshot.js';
 
 export interface HostState {
   readonly plan: HostPlan;
@@ -34,6 +34,15 @@ export interface HostState {
   lastDurationMs: number;
   /** the deadline of the sample in flight: it says when the host waits in pvlook's own queue */
   deadline: { readonly queuedFor: string | null; readonly wasQueued: boolean } | null;
+  /** per watch: what every rate so far counted (and per file of a glob), kept through failures, for the exported counters */
+  counted: Tally[];
+}
+
+/** A running count of one log: its lines, its patterns' matches (in the watch's order), and its files' own when it is a glob. */
+interface Tally {
+  lines: number;
+  matches: number[];
+  files: Map<string, { lines: number; matches: number[] }>;
 }
 
 export function initialState(plan: HostPlan): HostState {
@@ -51,6 +60,7 @@ export function initialState(plan: HostPlan): HostState {
     answeredInRow: 0,
     lastDurationMs: 0,
     deadline: null,
+    counted: plan.watches.map(() => ({ lines: 0, matches: [], files: new Map() })),
   };
 }
 
@@ -61,6 +71,7 @@ export function applyProbe(state: HostState, result: ProbeResult, sent: { sentAt
     const next = advance(memory, probe, time, historyLength);
     state.memories[index] = next.memory;
     state.outcomes[index] = next.outcome;
+    if (state.counted[index]) tally(state.counted[index], next.outcome);
     state.shareHistories[index] = pushShares(state.shareHistories[index] ?? [], next.outcome, historyLength);
   });
   state.failure = null;
@@ -89,11 +100,13 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
   const age = state.lastGoodAt === null ? null : Math.max(0, (nowMs - state.lastGoodAt) / 1000);
   return state.plan.watches.flatMap((watch, index): Row | Row[] => {
     const history = state.memories[index]?.history ?? [];
-    const row = { host: state.plan.spec.label, group: watch.group, log: watch.log, rate: null, lines: null, trend: null, change: null, history, age, patterns: null };
+    const base = { host: state.plan.spec.label, group: watch.group, log: watch.log, rate: null, lines: null, trend: null, change: null, history, age, patterns: null };
     if (state.failure !== null) {
       // Keep showing the failure while a retry is under way.
-      return { ...row, status: state.failure.status, error: state.failure.message };
+      return { ...base, status: state.failure.status, error: state.failure.message };
     }
+    // A glob's own count is the sum of its files': a split glob's rows carry each file's instead.
+    const row = { ...base, ...(state.lastGoodAt !== null && !watch.split ? { counted: countedOf(watch.patterns, state.counted[index]) } : {}) };
     const queued = state.deadline?.queuedFor ?? null;
     if (state.busySince !== null && (nowMs - state.busySince >= staleAfterMs || queued !== null)) {
       const waited = ((nowMs - state.busySince) / 1000).toFixed(1);
@@ -107,6 +120,7 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
       return outcome.files.map(({ path, outcome: file }) => ({
         ...row,
         log: path,
+        counted: countedOf(watch.patterns, state.counted[index]?.files.get(path)),
         history: state.memories[index]?.fileHistories?.[path] ?? [],
         rate: file.kind === 'rate' ? file.rate : null,
         lines: file.kind === 'rate' ? file.lines : null,
@@ -142,6 +156,25 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
         return { ...row, status: 'ok', error: null };
     }
   });
+}
+
+/** Add a sample's new lines to the running counts: only a rate's lines are known (a baseline's are not). */
+function tally(counted: Tally, outcome: LogOutcome): void {
+  if (outcome.kind !== 'rate') return;
+  counted.lines += outcome.lines;
+  (outcome.matches ?? []).forEach((matched, i) => (counted.matches[i] = (counted.matches[i] ?? 0) + matched));
+  for (const { path, outcome: file } of outcome.files ?? []) {
+    if (file.kind !== 'rate') continue;
+    const own = counted.files.get(path) ?? { lines: 0, matches: [] };
+    own.lines += file.lines;
+    (file.matches ?? []).forEach((matched, i) => (own.matches[i] = (own.matches[i] ?? 0) + matched));
+    counted.files.set(path, own);
+  }
+}
+
+/** The running counts as a row carries them: matches by pattern name. */
+function countedOf(patterns: readonly Pattern[], tallied: { lines: number; matches: number[] } | undefined): Counted {
+  return { lines: tallied?.lines ?? 0, matches: Object.fromEntries(patterns.map((pattern, i) => [pattern.name, tallied?.matches[i] ?? 0])) };
 }
 
 /** A log the shell may not read: sudo is the way out, unless the host already uses it. */

@@ -18,6 +18,8 @@ import { row, snapshotOf } from '../helpers/rows.js';
 import { unsafeCharacters } from '../helpers/unsafe.js';
 
 const errors = [{ name: 'errors', lines: 2, rate: 1, share: 0.1 }];
+/** What the sampler keeps for a log so far: its lines and matches since watching began. */
+const counted = (lines: number, matches: Record<string, number> = {}) => ({ counted: { lines, matches } });
 
 async function exported(metrics: FleetMetrics, rows: Row[]): Promise<string[]> {
   metrics.update(snapshotOf(rows));
@@ -28,7 +30,7 @@ const ofHost = (lines: string[], host: string) => lines.filter((line) => line.in
 
 test('a host that fails keeps only pvlook_host_up 0 and its age: no rate, pattern or counter from before', async () => {
   const metrics = new FleetMetrics();
-  const good = row({ host: 'web01', rate: 10, lines: 20, history: [10], patterns: errors, age: 0.2 });
+  const good = row({ host: 'web01', rate: 10, lines: 20, history: [10], patterns: errors, age: 0.2, ...counted(20, { errors: 2 }) });
   const before = await exported(metrics, [good]);
   assert.deepEqual(ofHost(before, 'web01').map((line) => line.split('{')[0]).sort(), [
     'pvlook_host_sample_age_seconds',
@@ -43,29 +45,32 @@ test('a host that fails keeps only pvlook_host_up 0 and its age: no rate, patter
   assert.ok(after.includes('pvlook_logs{state="failed"} 1'));
 });
 
-test('counters run on across snapshots, hold while the host is stale, and restart from zero after a failure', async () => {
+test('counters are the sampler\'s running counts: a snapshot taken twice of one sample counts it once; they hold while stale and run on after a failure', async () => {
   const metrics = new FleetMetrics();
   const labels = 'host="a",group="default",log="/var/log/a.log"';
   const count = (lines: string[]) => lines.find((line) => line.startsWith(`pvlook_log_lines_total{${labels}}`));
-  assert.equal(count(await exported(metrics, [row({ host: 'a', lines: null, history: [null], age: 0 })])), `pvlook_log_lines_total{${labels}} 0`);
-  assert.equal(count(await exported(metrics, [row({ host: 'a', rate: 5, lines: 10, history: [null, 5] })])), `pvlook_log_lines_total{${labels}} 10`);
-  assert.equal(count(await exported(metrics, [row({ host: 'a', rate: 6, lines: 12, history: [null, 5, 6] })])), `pvlook_log_lines_total{${labels}} 22`);
+  assert.equal(count(await exported(metrics, [row({ host: 'a', lines: null, history: [null], age: 0, ...counted(0) })])), `pvlook_log_lines_total{${labels}} 0`);
+  assert.equal(count(await exported(metrics, [row({ host: 'a', rate: 5, lines: 10, history: [null, 5], ...counted(10) })])), `pvlook_log_lines_total{${labels}} 10`);
+  // The same sample in two snapshots (a tick came before the host's next answer): not 20.
+  assert.equal(count(await exported(metrics, [row({ host: 'a', rate: 5, lines: 10, history: [null, 5], ...counted(10) })])), `pvlook_log_lines_total{${labels}} 10`);
+  // Two samples between snapshots: both counted, not only the last.
+  assert.equal(count(await exported(metrics, [row({ host: 'a', rate: 6, lines: 12, history: [null, 5, 6, 6], ...counted(34) })])), `pvlook_log_lines_total{${labels}} 34`);
   const stale = await exported(metrics, [row({ host: 'a', status: 'stale', error: 'waiting', history: [null, 5, 6], age: 2 })]);
-  assert.equal(count(stale), `pvlook_log_lines_total{${labels}} 22`, 'nothing new is known: the count holds');
+  assert.equal(count(stale), `pvlook_log_lines_total{${labels}} 34`, 'nothing new is known: the count holds');
   assert.equal(stale.filter((line) => line.startsWith('pvlook_log_lines_per_second')).length, 0, 'but there is no current rate');
-  assert.equal(count(await exported(metrics, [row({ host: 'a', status: 'timeout', error: 'no answer', age: 12 })])), undefined);
-  assert.equal(count(await exported(metrics, [row({ host: 'a', lines: null, history: [null], age: 0 })])), `pvlook_log_lines_total{${labels}} 0`);
+  assert.equal(count(await exported(metrics, [row({ host: 'a', status: 'timeout', error: 'no answer', age: 12 })])), undefined, 'absent while the host fails');
+  assert.equal(count(await exported(metrics, [row({ host: 'a', lines: null, history: [null], age: 0, ...counted(34) })])), `pvlook_log_lines_total{${labels}} 34`, 'back with its running count: no reset');
 });
 
 test('series of a file, a log or a pattern that is gone are removed', async () => {
   const metrics = new FleetMetrics();
-  const file = (log: string, rate: number) => row({ host: 'a', log, rate, lines: rate, history: [rate], patterns: errors });
+  const file = (log: string, rate: number) => row({ host: 'a', log, rate, lines: rate, history: [rate], patterns: errors, ...counted(rate, { errors: 2 }) });
   const both = await exported(metrics, [file('/l/x.log', 1), file('/l/y.log', 2)]);
   assert.equal(both.filter((line) => line.includes('log="/l/y.log"')).length, 4);
   const one = await exported(metrics, [file('/l/x.log', 1)]);
   assert.deepEqual(one.filter((line) => line.includes('log="/l/y.log"')), []);
   assert.equal(one.filter((line) => line.includes('log="/l/x.log"')).length, 4);
-  const gone = await exported(metrics, [row({ host: 'b', rate: 1, lines: 1, history: [1] })]);
+  const gone = await exported(metrics, [row({ host: 'b', rate: 1, lines: 1, history: [1], ...counted(1) })]);
   assert.deepEqual(ofHost(gone, 'a'), [], 'a host no longer watched leaves nothing behind');
 });
 

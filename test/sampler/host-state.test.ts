@@ -131,3 +131,18 @@ test('--split: one row per file, each with its own history, so a rotated file is
   assert.deepEqual(split.map((r) => [r.log, r.rate]), [['/l/x.log', 10], ['/l/y.log', null]]);
   assert.deepEqual(totalOf(split), { rate: 30, ok: 2, stale: 0, failed: 0, carried: 1, odd: 0 });
 });
+
+test('every line a rate counted is in the log\'s running count once, kept through a failure', () => {
+  const state = initialState(hostPlan(watch('/a')));
+  probe(state, 100, ok('1', 1000, null));
+  assert.deepEqual(rows(state, 100).map((r) => r.counted), [{ lines: 0, matches: {} }], 'answered, nothing counted yet');
+  probe(state, 101, ok('1', 2000, 10));
+  probe(state, 102, ok('1', 3000, 15));
+  // The same state shown twice is the same count.
+  assert.deepEqual([rows(state, 102).map((r) => r.counted?.lines), rows(state, 102.5).map((r) => r.counted?.lines)], [[25], [25]]);
+  applyFailure(state, new HostError('refused', 'connection refused by web01:22'), 103_000, 0, HISTORY);
+  assert.equal(rows(state, 103)[0]?.counted, undefined, 'nothing is known while the host fails');
+  probe(state, 104, ok('1', 3000, null));
+  probe(state, 105, ok('1', 3500, 5));
+  assert.equal(rows(state, 105)[0]?.counted?.lines, 30, 'it goes on from where it was');
+});
