@@ -12,7 +12,8 @@ import { ConfigError } from '../errors.js';
 import { fileConfigSchema, type FileConfig } from './schema.js';
 import { describeIssues } from './issues.js';
 import { keyLines } from './key-lines.js';
-import { untrustedBecause } from './file-trust.js';
+import YAML from 'yaml';
+import { readFoundFile } from './file-trust.js';
 import { steeringKeysIn } from './steering-keys.js';
 
 export interface LoadedFile {
@@ -48,25 +49,53 @@ export async function loadConfigFile(explicit: string | null, cwd: string, home 
     throw readFailure(explicit === null ? null : path.resolve(cwd, explicit), error);
   }
   if (!result) return null;
-  if (result.isEmpty) return { file: result.filepath, config: {} };
-  const config = await checkFileConfig(result.filepath, result.config);
-  if (explicit === null) await refuseSteeringFromStrangers(result.filepath, config);
-  return { file: result.filepath, config };
+  if (explicit !== null) return result.isEmpty ? { file: result.filepath, config: {} } : { file: result.filepath, config: await checkFileConfig(result.filepath, result.config) };
+  return loadFound(result.filepath, home);
 }
 
-/** A found file that someone else could have written says what to watch, and nothing more. */
-async function refuseSteeringFromStrangers(file: string, config: FileConfig): Promise<void> {
+/**
+ * A file found by searching, read again by pvlook itself (search only says
+ * where it is), so that the bytes judged are the bytes used: it says what to
+ * watch; it steers pvlook only if it is the user's own, and names an ssh
+ * config (whose Match exec runs commands) only from the user's own places.
+ */
+async function loadFound(file: string, home: string): Promise<LoadedFile> {
+  let found;
+  try {
+    found = await readFoundFile(file);
+  } catch (error) {
+    throw readFailure(file, error);
+  }
+  const config = await checkFileConfig(file, parseFound(file, found.text));
   const steering = steeringKeysIn(config);
-  if (steering.length === 0) return;
-  const because = await untrustedBecause(file);
-  if (because === null) return;
-  throw new ConfigError(
-    file,
-    steering.map(({ key, why }) => `key "${key}" ${why}, and this file was found by searching but ${because}: make it yours and writable only by you (chmod go-w), or name it with --config`),
-  );
+  const refused = steering.flatMap(({ key, why }) => {
+    if (found.untrusted !== null) return [`key "${key}" ${why}, and this file was found by searching but ${found.untrusted}: make it yours and writable only by you (chmod go-w), or name it with --config`];
+    if (key === 'sshConfig' && !inUsersOwnPlace(file, home)) return [`key "${key}" ${why}, and this file was found by searching in ${path.dirname(file)}, not in your home folder or ~/.config: a folder you downloaded or cloned could have put it there; name the file with --config to use it`];
+    return [];
+  });
+  if (refused.length > 0) throw new ConfigError(file, refused);
+  return { file, config };
+}
+
+/** What a found file holds: YAML or JSON (JSON is YAML), or a package.json's "pvlook" key. */
+function parseFound(file: string, text: string): unknown {
+  try {
+    if (path.basename(file) === 'package.json') return (JSON.parse(text) as { pvlook?: unknown }).pvlook ?? {};
+    return YAML.parse(text) ?? {};
+  } catch (error) {
+    throw new ConfigError(file, [`cannot parse: ${String((error as Error).message).split('\n')[0]}`], { cause: error });
+  }
+}
+
+/** The home folder itself, or under ~/.config: where only the user puts config files. */
+function inUsersOwnPlace(file: string, home: string): boolean {
+  const folder = path.dirname(file);
+  return folder === home || isWithin(folder, path.join(home, '.config'));
 }
 
 function isWithin(dir: string, home: string): boolean {
+  // HOME=/ (a container's) would make everywhere "home": then nothing is.
+  if (path.resolve(home) === path.parse(home).root) return false;
   const relative = path.relative(home, dir);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfigFile } from '../../src/config/load-file.js';
@@ -172,4 +172,27 @@ test('one host may be written alone, as a string; several in one string are a cl
   assert.deepEqual(loaded?.config.groups?.api?.hosts, ['web[01-03]']);
   writeFileSync(path.join(dir, '.pvlookrc.yaml'), 'log: /x\nhosts: h4 h5\n');
   assert.deepEqual((await configErrorOf(loadConfigFile(null, dir, dir))).problems, ['line 2: key "hosts": several hosts are a list: [h1, h2] (got "h4 h5")']);
+});
+
+test('a found config that is a link, or names an ssh config from a folder outside home and ~/.config, is data only', async () => {
+  const home = fresh();
+  const project = path.join(home, 'cloned-repo');
+  mkdirSync(project);
+  const real = path.join(fresh(), 'evil.json');
+  writeFileSync(real, JSON.stringify({ textfile: '/tmp/x.prom' }));
+  symlinkSync(real, path.join(project, '.pvlookrc.json'));
+  const linked = await configErrorOf(loadConfigFile(null, project, home));
+  assert.match(linked.message, /key "textfile" makes pvlook write a file, and this file was found by searching but it is a symbolic link/);
+  // The user's own file in a folder they cloned may steer, but not name an ssh config (its Match exec would run).
+  rmSync(path.join(project, '.pvlookrc.json'));
+  writeFileSync(path.join(project, '.pvlookrc.json'), JSON.stringify({ sshConfig: './ssh_config', textfile: '/tmp/x.prom' }));
+  const cloned = await configErrorOf(loadConfigFile(null, project, home));
+  assert.deepEqual(cloned.problems.length, 1);
+  assert.match(cloned.message, /key "sshConfig" names an ssh config.*not in your home folder or ~\/\.config: .*name the file with --config/);
+  // In home itself, or ~/.config/pvlook, it is the user's own place.
+  writeFileSync(path.join(home, '.pvlookrc.json'), JSON.stringify({ sshConfig: './ssh_config' }));
+  assert.equal((await loadConfigFile(null, home, home))?.config.sshConfig, './ssh_config');
+  // HOME=/ makes no folder "home": the search stays in the current folder, never walking up to the project's file.
+  mkdirSync(path.join(project, 'sub'));
+  assert.equal(await loadConfigFile(null, path.join(project, 'sub'), '/'), null);
 });
