@@ -7,7 +7,7 @@
 import os from 'node:os';
 import pLimit from 'p-limit';
 import { resolveConfig, type ResolveContext } from '../config/resolve.js';
-import { diagnoseHost } from '../doctor/diagnose-host.js';
+import { diagnoseHost, doctorTransport } from '../doctor/diagnose-host.js';
 import { doctorJson, doctorText } from '../render/doctor-report.js';
 import { makeStyle } from '../render/style.js';
 import type { CliArgs } from './args.js';
@@ -26,7 +26,13 @@ export async function runDoctor(args: CliArgs, context: ResolveContext, io: Main
     timeoutMs: config.timeoutMs,
     home: io.env.HOME ?? os.homedir(),
   };
-  const hosts = await Promise.all(config.hosts.map((plan) => limit(() => diagnoseHost(plan, doctorContext))));
+  const transport = doctorTransport(doctorContext, config.hosts);
+  let hosts;
+  try {
+    hosts = await Promise.all(config.hosts.map((plan) => limit(() => diagnoseHost(plan, doctorContext, transport))));
+  } finally {
+    await transport.close();
+  }
   io.stdout.write(config.json ? doctorJson(hosts) + '\n' : doctorText(hosts, makeStyle(config.color, config.ascii)));
   return hosts.every((host) => host.ok) ? 0 : 1;
 }

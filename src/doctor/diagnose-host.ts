@@ -11,6 +11,7 @@ import type { HostKeyCheck } from '../transport/host-key-check.js';
 import type { AuthMethod } from '../transport/ssh-auth.js';
 import { openSshResolver } from '../transport/ssh-settings.js';
 import { fleetTransport } from '../transport/fleet-transport.js';
+import type { AutoTransport } from '../transport/auto-transport.js';
 import type { ConnectObserver, OpenShellOptions, Transport } from '../transport/transport.js';
 import { fixFor, handshakeFixFor } from './fixes.js';
 import { hostKeyStep } from './host-key-step.js';
@@ -37,7 +38,11 @@ interface Seen {
   handshakeMs: number | null;
 }
 
-export async function diagnoseHost(plan: HostPlan, context: DoctorContext): Promise<HostDiagnosis> {
+/**
+ * @param transport the run's transport, shared by every host doctor looks at
+ *   (as in a run: hosts behind one bastion share one login to it)
+ */
+export async function diagnoseHost(plan: HostPlan, context: DoctorContext, transport: AutoTransport): Promise<HostDiagnosis> {
   const steps: StepResult[] = [];
   const finish = () => diagnosis(plan.spec.label, steps, plan.sudo === true);
   const done = (...results: StepResult[]) => {
@@ -47,8 +52,7 @@ export async function diagnoseHost(plan: HostPlan, context: DoctorContext): Prom
   const resolved = await resolveStep(plan.spec, openSshResolver(context.sshConfigFile, context.home), context.sshConfigFile);
   if (!done(resolved.step) || !resolved.resolution) return finish();
   const resolution = resolved.resolution;
-  const transport = fleetTransport({ ...context, modeFor: () => plan.transport });
-  try {
+  {
     let choice;
     try {
       choice = await transport.choice(plan.spec);
@@ -63,13 +67,17 @@ export async function diagnoseHost(plan: HostPlan, context: DoctorContext): Prom
     const shell = await shellStep(observed(transport, targetObserver(seen)), plan.spec, needsAwk, context.timeoutMs);
     if (!done(...(viaOpenSsh ? openSshSteps(shell) : await connectSteps(shell, seen, resolution, context)))) return finish();
     // With --sudo the logs step's shell ran through sudo: its success is sudo's, its failure says why.
-    if (done(...(await logsStep(transport, plan, resolution.settings.user, context.timeoutMs))) && plan.sudo === true) {
+    if (done(...(await logsStep(observed(transport, {}), plan, resolution.settings.user, context.timeoutMs))) && plan.sudo === true) {
       done(passed('sudo', 'the shell ran as root through sudo -n /bin/sh -s, without a password'));
     }
     return finish();
-  } finally {
-    await transport.close();
   }
+}
+
+/** The run's transport for doctor's whole run, each host through the client it asked for. */
+export function doctorTransport(context: DoctorContext, plans: readonly HostPlan[]): AutoTransport {
+  const modes = new Map(plans.map((plan) => [plan.spec.label, plan.transport]));
+  return fleetTransport({ ...context, modeFor: (host) => modes.get(host.label) });
 }
 
 /** OpenSSH connects, checks the host key with the user's own policy and logs in by itself: those steps pass once its shell answers. */
@@ -118,7 +126,7 @@ function targetObserver(seen: Seen): ConnectObserver {
   };
 }
 
-/** The transport with an observer on every shell it opens. */
+/** The shared transport with an observer on every shell it opens; closing it is the run's business, not a step's. */
 function observed(transport: Transport, observer: ConnectObserver): Transport {
   return {
     openShell: (host, listeners, signal, options?: OpenShellOptions) => transport.openShell(host, listeners, signal, { ...options, observer }),

@@ -107,7 +107,8 @@ export function rowsOf(state: HostState, nowMs: number, trend: TrendOptions, sta
     }
     // A glob's own count is the sum of its files': a split glob's rows carry each file's instead.
     const row = { ...base, ...(state.lastGoodAt !== null && !watch.split ? { counted: countedOf(watch.patterns, state.counted[index]) } : {}) };
-    const queued = state.deadline?.queuedFor ?? null;
+    // Busy without a deadline yet: the sample waits for a --parallel slot, nothing has been sent.
+    const queued = state.deadline?.queuedFor ?? (state.busySince !== null && state.deadline === null ? 'queued behind --parallel' : null);
     if (state.busySince !== null && (nowMs - state.busySince >= staleAfterMs || queued !== null)) {
       const waited = ((nowMs - state.busySince) / 1000).toFixed(1);
       // Waiting on pvlook itself is never the host's failure: say what it waits for.

@@ -144,7 +144,7 @@ export class Sampler {
       await this.waitForSamples(count, deadline, signal);
       if (signal?.aborted) return;
       const owing = this.states.filter((state) => !enough(state, count));
-      const queued = owing.some((state) => state.deadline?.wasQueued === true);
+      const queued = owing.some((state) => state.deadline?.wasQueued === true || (state.busySince !== null && state.deadline === null));
       if (owing.length === 0 || !queued || this.finished === finished) return;
       finished = this.finished;
       deadline = this.now() + patienceMs;

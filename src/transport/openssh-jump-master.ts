@@ -37,6 +37,8 @@ const POLL_MS = 25;
 export class JumpMasters {
   private folder: string | null = null;
   private readonly masters = new Map<string, Promise<Master>>();
+  /** every master process started, logging in or logged in: close() ends them all */
+  private readonly children = new Set<ChildProcessWithoutNullStreams>();
   private count = 0;
   private closed = false;
 
@@ -64,18 +66,13 @@ export class JumpMasters {
 
   async close(): Promise<void> {
     this.closed = true;
-    const started = await Promise.allSettled([...this.masters.values()]);
+    // Those still logging in too: quitting must not wait for a bastion's login timeout.
+    const running = [...this.children].filter((child) => child.exitCode === null && child.signalCode === null);
+    const gone = running.map((child) => new Promise((resolve) => child.once('close', resolve)));
+    for (const child of running) endGroup(child);
+    await Promise.all(gone);
+    await Promise.allSettled([...this.masters.values()]);
     this.masters.clear();
-    await Promise.all(
-      started.map(async (result) => {
-        if (result.status !== 'fulfilled') return;
-        const { child } = result.value;
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const gone = new Promise((resolve) => child.once('close', resolve));
-        child.kill('SIGTERM');
-        await gone;
-      }),
-    );
     if (this.folder !== null) rmSync(this.folder, { recursive: true, force: true });
     this.folder = null;
   }
@@ -104,16 +101,24 @@ export class JumpMasters {
       ...target.options,
       '--', target.host,
     ];
-    const child = spawn(this.options.program, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
+    // `ssh -N` never reads its input, so it would outlive a pvlook that is killed: a small sh runs it and
+    // ends it when its input (a pipe from pvlook) closes, whoever closes it; sh exits with ssh's status.
+    // (An asynchronous command's input is /dev/null unless redirected: the watcher reads pvlook's pipe through fd 3.)
+    const supervised = ['-c', 'exec 3<&0; "$0" "$@" </dev/null & p=$!; { cat <&3 >/dev/null; kill "$p" 2>/dev/null; } & wait "$p"', this.options.program, ...args];
+    const child = spawn('/bin/sh', supervised, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
+    this.children.add(child);
+    child.once('close', () => this.children.delete(child));
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4096)));
     child.stdout.resume();
     child.stdin.on('error', () => undefined);
     const quote = (text: string) => `'${text.replaceAll("'", "'\\''").replaceAll('%', '%%')}'`;
-    // OpenSSH itself puts `exec` in front of a ProxyCommand.
+    // OpenSSH itself puts `exec` in front of a ProxyCommand. ProxyCommand=false: with no master behind the
+    // socket this ssh fails, rather than log in to the last hop by itself around the chain. The brackets
+    // let an IPv6 %h through, as OpenSSH's own ProxyJump does.
     const proxyCommand = [
       quote(this.options.program), ...this.options.baseArgs.map(quote),
-      '-o', 'ControlMaster=no', '-S', quote(socket), '-W', '%h:%p', '--', quote(target.host),
+      '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false', '-S', quote(socket), '-W', "'[%h]:%p'", '--', quote(target.host),
     ].join(' ');
     return new Promise<Master>((resolve, reject) => {
       const deadline = Date.now() + (this.options.readyTimeoutMs ?? 30_000);
@@ -121,7 +126,7 @@ export class JumpMasters {
       const poll = setInterval(() => {
         if (existsSync(socket)) done(() => resolve({ child, proxyCommand }));
         else if (Date.now() > deadline) {
-          child.kill('SIGTERM');
+          endGroup(child);
           done(() => reject(new HostError('timeout', `jump host ${last}: no login in time`)));
         }
       }, POLL_MS);
@@ -137,6 +142,15 @@ export class JumpMasters {
         done(() => reject(new HostError(failure.status, `jump host ${last}: ${failure.message}`, { cause: failure })));
       });
     });
+  }
+}
+
+/** End the supervising sh and the ssh under it: they share a process group. */
+function endGroup(child: ChildProcessWithoutNullStreams): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // already gone
   }
 }
 

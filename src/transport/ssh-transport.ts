@@ -60,6 +60,9 @@ export const DEFAULT_HANDSHAKES_PER_DESTINATION = 8;
  */
 export const DEFAULT_MAX_HANDSHAKES = 512;
 
+/** A limit that never waits, for what must not queue. */
+const NO_LIMIT = pLimit(Number.POSITIVE_INFINITY);
+
 /** Jump hosts within jump hosts: as deep as any sane setup goes. */
 const MAX_JUMP_DEPTH = 8;
 
@@ -234,7 +237,7 @@ export class SshTransport implements Transport {
         destination = `${chain}${destination}`;
       }
       // A jump host is shared by every host behind it: no one sample's deadline may cut it short.
-      return await this.handshake(key, destination, settings, sock, new AbortController().signal, undefined, observer ? { observer, hop } : undefined);
+      return await this.handshake(key, destination, settings, sock, new AbortController().signal, undefined, observer ? { observer, hop } : undefined, false);
     } catch (error) {
       if (error instanceof HostError) throw new HostError(error.status, `jump host ${hop}: ${error.message}`, { cause: error });
       throw error;
@@ -265,7 +268,17 @@ export class SshTransport implements Transport {
    * One handshake, queued behind others to the same destination and under
    * the fleet-wide limit; `hold` tells the caller while it waits for a slot.
    */
-  private handshake(key: string, destination: string, settings: SshSettings, sock: Duplex | undefined, signal: AbortSignal, hold?: QueueHold, watch?: { observer: ConnectObserver; hop: string | null }): Promise<NodeSSH> {
+  private handshake(
+    key: string,
+    destination: string,
+    settings: SshSettings,
+    sock: Duplex | undefined,
+    signal: AbortSignal,
+    hold?: QueueHold,
+    watch?: { observer: ConnectObserver; hop: string | null },
+    /** false for a jump host: every host behind it waits on it, with no one deadline to hold, so it does not queue fleet-wide */
+    fleetWide = true,
+  ): Promise<NodeSSH> {
     let limit = this.perDestination.get(destination);
     if (!limit) {
       limit = pLimit(this.options.handshakesPerDestination ?? DEFAULT_HANDSHAKES_PER_DESTINATION);
@@ -274,7 +287,7 @@ export class SshTransport implements Transport {
     let opened: Connection | undefined;
     const where = `${settings.hostname}:${settings.port}`;
     return whenFree(limit, hold, (ahead) => `queued behind ${ahead} handshakes to ${where}`, () =>
-      whenFree(this.handshakes, hold, (ahead) => `queued behind ${ahead} handshakes fleet-wide`, async () => {
+      whenFree(fleetWide ? this.handshakes : NO_LIMIT, hold, (ahead) => `queued behind ${ahead} handshakes fleet-wide`, async () => {
         signal.throwIfAborted();
         const ssh = await handshake(settings, {
           agentSocket: this.options.agentSocket,

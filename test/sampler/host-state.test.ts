@@ -71,8 +71,15 @@ test('a sample still in flight shows the host stale, with how long it has waited
   const state = initialState(hostPlan(watch('/a')));
   probe(state, 100, ok('1', 0, null));
   state.busySince = 101_000;
+  state.deadline = { queuedFor: null, wasQueued: false };
   const [row] = rows(state, 102.5);
   assert.deepEqual([row?.status, row?.error, row?.age], ['stale', 'waiting for an answer (1.5s)', 2.495]);
+  // Waiting in one of pvlook's own queues says which, at once.
+  state.deadline = { queuedFor: 'queued behind 3 handshakes to web01:22', wasQueued: true };
+  assert.equal(rows(state, 101.1)[0]?.error, 'connecting: queued behind 3 handshakes to web01:22 (0.1s)');
+  // Busy with no deadline yet: waiting for a --parallel slot, nothing sent.
+  state.deadline = null;
+  assert.equal(rows(state, 101.1)[0]?.error, 'connecting: queued behind --parallel (0.1s)');
 });
 
 test('a missing or unreadable log fails its own row only', () => {

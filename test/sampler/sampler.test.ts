@@ -211,3 +211,25 @@ test('a one-shot run waits for answers in a row: a failure then a first answer i
   assert.equal(transport.calls.length, calls);
   await sampler.stop();
 });
+
+test('a one-shot run waits for hosts queued behind --parallel while the queue moves; none is stale or timed out for waiting', async (t) => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 5_000_000 });
+  t.after(() => mock.timers.reset());
+  // Sixteen hosts, two at a time, 400 ms a sample, 1 s each: the last wait ~3 s for their turn, several times their timeout.
+  const hosts = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`h${i}`, { lines: 0, delayMs: 400 } as FakeHost]));
+  const { sampler } = setup(hosts, { parallel: 2, timeoutMs: 1000 });
+  sampler.start(2);
+  let done = false;
+  // What runSnapshot gives it: an interval plus 2 x timeout + 1 s, and as much again while the queue moves.
+  void sampler.waitForSamplesPatiently(2, Date.now() + 1000 + 3000, 3000).then(() => (done = true));
+  const seen = new Set<string>();
+  for (let step = 0; step < 200 && !done; step++) {
+    await runFor(100);
+    for (const row of sampler.snapshot().rows) seen.add(row.status === 'stale' && /queued behind --parallel/.test(row.error ?? '') ? 'queued' : row.status);
+  }
+  assert.equal(done, true);
+  assert.deepEqual(sampler.snapshot(0).rows.map((row) => row.status), Array.from({ length: 16 }, () => 'ok'));
+  assert.ok(seen.has('queued'), 'hosts waiting for a slot said so');
+  assert.ok(!seen.has('timeout'));
+  await sampler.stop();
+});

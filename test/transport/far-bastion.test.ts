@@ -96,3 +96,24 @@ test('OpenSSH client: one snapshot of every host behind the bastion, which sees 
   assert.equal(result.code, 0);
   assert.equal(logins(sshd.addresses[0]!) - before, 1, 'the bastion saw one login for all the hosts behind it');
 });
+
+test('OpenSSH client: the bastion master does not outlive a pvlook that is killed', async () => {
+  const { spawnPvlook } = await import('../helpers/pvlook-command.js');
+  const { jsonLinesUntil } = await import('../helpers/json-lines.js');
+  const { until } = await import('../helpers/until.js');
+  const { execFileSync } = await import('node:child_process');
+  const masters = () => {
+    try {
+      // The ssh master itself (its supervising sh has the same command line).
+      const pids = execFileSync('pgrep', ['-f', `${sshConfig}.*ControlMaster=yes`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+      return pids.filter((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'ssh').length;
+    } catch {
+      return 0;
+    }
+  };
+  const child = spawnPvlook(['-F', sshConfig, '-l', log, '--watch', '--json', '-n', '0.5', '--timeout', '20', '--transport', 'openssh', ...targets.slice(0, 3)], { cwd: sshd.dir, env: { PATH: process.env.PATH, HOME: sshd.dir } });
+  await jsonLinesUntil<{ total: { ok: number } }>(child, (line) => line.total.ok === 3);
+  assert.equal(masters(), 1, 'one master for the three hosts behind the bastion');
+  child.kill('SIGKILL');
+  await until(() => masters() === 0, 20_000);
+});
