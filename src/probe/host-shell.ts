@@ -8,7 +8,7 @@ import { HostError } from '../errors.js';
 import type { HostSpec } from '../core/host-spec.js';
 import type { RemoteShell, Transport } from '../transport/transport.js';
 import { SHELL_PRELUDE } from './shell-prelude.js';
-import { answerEnd, SHELL_COMMAND } from './wire.js';
+import { answerEnd, encodeLauncher, newTag, readyEnd, SHELL_COMMAND } from './wire.js';
 import { safeText } from '../core/safe-text.js';
 
 /** An answer is a line or two per log; a host sending more than this is broken or hostile. */
@@ -35,6 +35,8 @@ export class HostShell {
 
   /** whether any answer has come back: after one, sudo has long let the shell run */
   private answered = false;
+  /** while the launcher's ready line is awaited: its tag, and what to call when it comes */
+  private launching: { tag: string; ready: () => void; fail: (reason: HostError) => void } | null = null;
 
   constructor(
     private readonly transport: Transport,
@@ -49,7 +51,9 @@ export class HostShell {
 
   /**
    * Send one request line and resolve with the output up to its end line.
-   * With `last`, stdin is closed after it, so the shell exits (exec mode).
+   * With `last`, stdin is closed once the answer is in, so the shell exits
+   * (exec mode); not before, since the end of the input ends everything the
+   * shell runs (see encodeLauncher).
    */
   async ask(tag: string, line: string, signal: AbortSignal, { last = false } = {}): Promise<string> {
     // Once the shell runs, a sample is the hot path: no waiting on an already settled start.
@@ -58,10 +62,16 @@ export class HostShell {
     const answer = new Promise<string>((resolve, reject) => {
       if (this.ended) return reject(this.ended);
       if (this.waiter) return reject(new HostError('error', 'a request is already waiting for its answer on this shell'));
-      mine = { tag, resolve, reject };
+      mine = {
+        tag,
+        resolve: (text) => {
+          if (last) shell.end();
+          resolve(text);
+        },
+        reject,
+      };
       this.waiter = mine;
       shell.write(line);
-      if (last) shell.end();
       this.consume();
     });
     try {
@@ -106,6 +116,7 @@ export class HostShell {
         signal,
         this.command === SHELL_COMMAND ? undefined : { command: this.command },
       )
+      .then((shell) => this.launch(shell))
       .then(
         (shell) => {
           shell.write(SHELL_PRELUDE);
@@ -123,11 +134,31 @@ export class HostShell {
     return this.shell;
   }
 
+  /** Send the launcher alone and wait for its ready line: only then may the functions and requests follow. */
+  private launch(shell: RemoteShell): Promise<RemoteShell> {
+    return new Promise<RemoteShell>((resolve, reject) => {
+      if (this.ended) return reject(this.ended);
+      const tag = newTag();
+      this.launching = { tag, ready: () => resolve(shell), fail: reject };
+      shell.write(encodeLauncher(tag));
+      this.consume();
+    });
+  }
+
   /** Hand a complete answer to its waiter; keep nothing that no request asked for. */
   private consume(): void {
     if (this.output.length > MAX_ANSWER_BYTES) {
       this.abandon(new HostError('badoutput', `more than ${MAX_ANSWER_BYTES >> 20} MiB of output: not pvlook's shell answering`));
       return;
+    }
+    if (this.launching) {
+      const end = readyEnd(this.output, this.launching.tag);
+      if (end === -1) return;
+      // Banners and rc-file chatter before the ready line belong to no request.
+      this.output = this.output.slice(end);
+      const { ready } = this.launching;
+      this.launching = null;
+      ready();
     }
     if (this.waiter === null) {
       this.output = this.output.slice(this.output.lastIndexOf('\n') + 1);
@@ -147,6 +178,8 @@ export class HostShell {
     this.running = null;
     this.output = '';
     this.waiter?.reject(reason);
+    this.launching?.fail(reason);
+    this.launching = null;
   }
 }
 
