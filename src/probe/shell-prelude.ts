@@ -56,6 +56,8 @@ else
     *[0-9].[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]) pvlook_clock=wall ;;
   esac
 fi
+pvlook_noawk=
+case "$pvlook_lack " in *" awk "*) pvlook_noawk=1 ;; esac
 pvlook_fds=
 if exec 9</dev/null && [ /dev/null -ef /dev/fd/9 ]; then pvlook_fds=1; fi
 exec 9<&-
@@ -64,8 +66,10 @@ pvlook_COUNT='BEGIN {
   for (i = 1; i <= np; i++) if ("" ~ pat[i]) z = 1
 }
 length($0) >= ls && substr($0, length($0) - ls + 1) == s { rest = length($0) - ls; done = 1; exit }
+chk && NR == 1 { if ($0 != "") { cut = 1; done = 1; exit } next }
 { n++; bytes += length($0) + 1; for (i = 1; i <= np; i++) if ($0 ~ pat[i]) c[i]++ }
 END {
+  if (cut) { print "cut"; exit }
   if (!done) { print "-"; exit }
   out = (n + 0) " " (bytes + 0) " " (bytes + rest)
   for (i = 1; i <= np; i++) out = out " " (c[i] + 0)
@@ -180,13 +184,30 @@ pvlook_after() {
   esac
   [ "$pvlook_b" -gt "$pvlook_a" ]
 }
+pvlook_from() {
+  # A descriptor just opened is read through itself, so it stands at the end for the next sample's wc.
+  if [ "$1" = fresh ]; then
+    tail -c +"$((pvlook_pos + 1 - pvlook_k))" <&"$pvlook_fd"
+  else
+    tail -c +"$((pvlook_pos + 1 - pvlook_k))" -- "$pvlook_file"
+  fi
+}
 pvlook_count() {
-  if [ -n "$pvlook_pats" ]; then
+  pvlook_cut=
+  if [ -n "$pvlook_pats" ] || [ -n "$pvlook_chk" ]; then
+    # Whole lines only, and from one byte early: that byte must still end a line, or the file was
+    # truncated and regrown past where we were (copytruncate), and the count would be wrong.
+    pvlook_k=0
+    [ "$pvlook_pos" -gt 0 ] && pvlook_k=1
     [ -n "$pvlook_awknul" ] || pvlook_awknul=$(printf 'a\000b\n' | awk 'END { print NR }' 2>/dev/null)
     if [ "$pvlook_awknul" = 1 ]; then
-      pvlook_n=$({ tail -c +"$((pvlook_pos + 1))" -- "$pvlook_file"; printf '\001%s\002\n' "$R"; } | awk -v pats="$pvlook_pats" -v tag="$R" "$pvlook_COUNT" 2>&1)
+      pvlook_n=$({ pvlook_from "$1"; printf '\001%s\002\n' "$R"; } | awk -v pats="$pvlook_pats" -v tag="$R" -v chk="$pvlook_k" "$pvlook_COUNT" 2>&1)
     else
-      pvlook_n=$({ tail -c +"$((pvlook_pos + 1))" -- "$pvlook_file"; printf '\001%s\002\n' "$R"; } | tr '\000' '\001' | awk -v pats="$pvlook_pats" -v tag="$R" "$pvlook_COUNT" 2>&1)
+      pvlook_n=$({ pvlook_from "$1"; printf '\001%s\002\n' "$R"; } | tr '\000' '\001' | awk -v pats="$pvlook_pats" -v tag="$R" -v chk="$pvlook_k" "$pvlook_COUNT" 2>&1)
+    fi
+    if [ "$pvlook_n" = cut ]; then
+      pvlook_cut=1 pvlook_lines=- pvlook_next=0 pvlook_read=0 pvlook_m=
+      return 0
     fi
   elif [ "$1" = held ]; then
     pvlook_n=$(wc -lc <&"$pvlook_fd" 2>&1)
@@ -209,6 +230,8 @@ pvlook_done() {
   [ "$pvlook_lines" = - ] && [ -z "$pvlook_why" ] && pvlook_why=partial
   pvlook_pos=$((pvlook_pos + pvlook_next))
   [ -n "$pvlook_fd" ] && eval "pvlook_h$pvlook_slot=\$pvlook_id pvlook_p$pvlook_slot=\$pvlook_pos"
+  # A log once truncated in place is read whole lines at a time from then on, each read checked (see pvlook_count).
+  [ -n "$pvlook_fd" ] && [ "$pvlook_why" = truncated ] && [ -z "$pvlook_noawk" ] && eval "pvlook_c$pvlook_slot=1"
   if [ -n "$pvlook_why" ]; then
     echo "@pvlook2 $R $pvlook_out ok $pvlook_id $pvlook_pos $pvlook_why"
   elif [ -n "$pvlook_sw" ]; then
@@ -226,8 +249,14 @@ pvlook_done() {
 }
 pvlook_log() {
   pvlook_out=$1 pvlook_slot=$2 pvlook_f=$3 pvlook_pid=$4 pvlook_pos=$5 pvlook_since=$6 pvlook_pats=$7
-  pvlook_why= pvlook_fd= pvlook_sw= pvlook_drained= pvlook_dl=0 pvlook_dm=
-  if [ "$pvlook_slot" != - ] && [ -n "$pvlook_fds" ]; then pvlook_fd=$((pvlook_slot + 3)); fi
+  pvlook_why= pvlook_fd= pvlook_sw= pvlook_drained= pvlook_dl=0 pvlook_dm= pvlook_chk=1
+  if [ "$pvlook_slot" != - ] && [ -n "$pvlook_fds" ]; then
+    pvlook_fd=$((pvlook_slot + 3))
+    # A log held since the last sample is counted by one wc from where its descriptor stands (the steady
+    # state: one process a sample), unchecked unless it has been truncated in place before.
+    eval "[ -z \"\${pvlook_h$pvlook_slot-}\" ] || pvlook_chk=\${pvlook_c$pvlook_slot-}"
+  fi
+  [ -z "$pvlook_noawk" ] || pvlook_chk=
   pvlook_need stat tail wc || return
   [ -z "$pvlook_pats" ] || pvlook_need awk || return
   if [ ! -e "$pvlook_f" ]; then pvlook_fail missing; return; fi
@@ -240,7 +269,9 @@ pvlook_log() {
       pvlook_id=$pvlook_hid pvlook_pos=$pvlook_hpos
       pvlook_count held || return
       # Nothing new: was the file truncated under us (copytruncate)? Only then is a stat worth its process.
-      if [ "$pvlook_read" = 0 ]; then
+      if [ -n "$pvlook_cut" ]; then
+        pvlook_why=truncated
+      elif [ "$pvlook_read" = 0 ]; then
         if pvlook_ident; then
           set -- $pvlook_s
           [ "$2" -lt "$pvlook_pos" ] && pvlook_why=truncated
@@ -292,7 +323,9 @@ pvlook_log() {
     pvlook_why=rotated pvlook_pos=$2
   fi
   pvlook_count "$pvlook_how" || return
-  if [ "$pvlook_lines" != - ] && [ "$pvlook_read" -lt $((pvlook_size - pvlook_pos)) ]; then
+  if [ -n "$pvlook_cut" ]; then
+    pvlook_why=truncated pvlook_pos=$pvlook_size
+  elif [ "$pvlook_lines" != - ] && [ "$pvlook_read" -lt $((pvlook_size - pvlook_pos)) ]; then
     # Fewer bytes than stat saw: truncated meanwhile, or a tail that failed (its count would look true).
     if pvlook_ident && set -- $pvlook_s && [ "$2" -lt "$pvlook_size" ]; then
       pvlook_why=truncated pvlook_pos=$2 pvlook_next=0
