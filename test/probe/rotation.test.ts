@@ -137,7 +137,7 @@ for (const flavour of [HOST_SHELL, busyboxShell()] as ShellFlavour[]) {
         renameSync(log, `${log}.1`);
         writeFileSync(log, 'GET / 503\nGET / 200\nGET / 502\n');
         const probe = await s.sample();
-        if (flavour.birthTime) assert.deepEqual(probe?.kind === 'ok' && [probe.newLines, probe.matches, probe.switched], [5, [3], true]);
+        if (flavour.birthTime) assert.deepEqual(probe?.kind === 'ok' && probe.newLines !== null && [probe.newLines, probe.matches, probe.switched], [5, [3], true]);
         else assert.equal(countOf(probe), 'rotated');
       } finally {
         await s.close();
