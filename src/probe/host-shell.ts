@@ -109,7 +109,7 @@ export class HostShell {
           closed: (reason) => {
             const said = this.lastError();
             const refused = this.command !== SHELL_COMMAND && !this.answered ? sudoRefusal(this.stderr) : null;
-            const when = this.waiter ? ' before answering' : '';
+            const when = this.waiter || this.launching ? ' before answering' : '';
             this.finish(refused ? new HostError(refused.status, refused.message, { cause: reason }) : new HostError(reason.status, `${reason.message}${when}${said ? `: ${said}` : ''}`, { cause: reason }));
           },
         },
