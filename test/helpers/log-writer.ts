@@ -1,7 +1,7 @@
 /**
  * A log writer as daemons are: it holds its log open for appending, writes
  * lines at a steady rate, reopens the path on SIGHUP (what logrotate's
- * `create` mode signals for), and on SIGTERM stops and prints on stderr how
+ * `create` mode signals for, saying so on stderr), and on SIGTERM stops and prints on stderr how
  * many lines it wrote. Lines carry a sequence number, so their lengths vary
  * like real ones. With `-` for the file it writes to stdout (a web server's
  * piped logger).
@@ -36,6 +36,7 @@ else begin();
 process.on('SIGHUP', () => {
   closeSync(fd);
   fd = openSync(file, 'a');
+  process.stderr.write('reopened\n');
 });
 process.on('SIGTERM', () => {
   clearInterval(timer);

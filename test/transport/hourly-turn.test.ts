@@ -11,8 +11,8 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFile
 import os from 'node:os';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
-import { plan, sampler, sshTransport } from '../helpers/fleet.js';
-import { Ticker } from '../helpers/ticker.js';
+import { patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import type { Snapshot } from '../../src/core/snapshot.js';
 import { until } from '../helpers/until.js';
 
 // The host's clock reaches 2030-01-01T00:00:00Z 3.25 s after pvlook first reads it: a quarter
@@ -56,8 +56,18 @@ test('at an hourly template\'s turn the last hour\'s file is read to its end and
   const transport = sshTransport(sshd);
   let writer: NodeJS.Timeout | undefined;
   try {
-    const ticker = new Ticker(sampler([plan('h1', path.join(sshd.logDir, 'turn.%Y%m%d%H'))], transport), 500);
-    await ticker.until((snapshot) => snapshot.rows[0]?.status === 'ok', 40);
+    const s = sampler([plan('h1', path.join(sshd.logDir, 'turn.%Y%m%d%H'))], transport);
+    // Every half second, each tick waiting for its sample, so that every sample is in exactly one snapshot.
+    const snapshots: Snapshot[] = [];
+    let next = Date.now();
+    const tick = async () => {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
+      next = Math.max(next + 500, Date.now());
+      const snapshot = await s.tick(patient());
+      snapshots.push(snapshot);
+      return snapshot;
+    };
+    assert.equal((await tick()).rows[0]?.status, 'ok');
     await until(() => existsSync(offsetFile) && readFileSync(offsetFile, 'utf8').length > 0);
     const offset = Number(readFileSync(offsetFile, 'utf8'));
     // The application writes to the hour's file by the host's (fake) clock, creating it at the turn.
@@ -67,12 +77,11 @@ test('at an hourly template\'s turn the last hour\'s file is read to its end and
       appendFileSync(file, 'GET /a 200\nGET /b 200\n', { mode: 0o644 });
       written += 2;
     }, 10);
-    for (let tick = 0; tick < 14; tick++) await ticker.tick();
+    for (let round = 0; round < 14; round++) await tick();
     clearInterval(writer);
     writer = undefined;
     const final = written;
-    await ticker.until((snapshot) => snapshot.rows[0]?.status === 'ok' && snapshot.rows[0].lines === 0, 20);
-    const snapshots = ticker.snapshots;
+    for (let round = 0; round < 20 && (await tick()).rows[0]?.lines !== 0; round++);
     const shown = snapshots.map((snapshot) => (snapshot.rows[0]?.status !== 'ok' ? snapshot.rows[0]?.status : snapshot.rows[0].rate === null ? '-' : String(snapshot.rows[0].lines))).join(' ');
     assert.ok(existsSync(name('2030010100')), `the hour turned during the test: ${shown}`);
     const counted = snapshots.reduce((sum, snapshot) => sum + (snapshot.rows[0]?.lines ?? 0), 0);
