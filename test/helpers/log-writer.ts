@@ -15,6 +15,16 @@ const rate = Number(rateText);
 if (!file || !(rate > 0)) throw new Error('usage: log-writer.ts <file> <lines-per-second>');
 // '-' writes to stdout, for a piped logger.
 let fd = file === '-' ? 1 : openSync(file, 'a');
+/** All of it: a pipe (stdout) may take part of a write, or none for a moment. */
+function writeAll(bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += writeSync(fd, bytes, done);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
 let start = process.hrtime.bigint();
 let written = 0;
 let timer: NodeJS.Timeout | undefined;
@@ -22,7 +32,7 @@ const write = () => {
   const due = Math.floor((rate * Number(process.hrtime.bigint() - start)) / 1e9);
   let text = '';
   for (let n = written; n < due; n++) text += `198.51.100.${n % 250} - - "GET /item/${n} HTTP/1.1" 200 ${(n * 7919) % 100_000}\n`;
-  if (text) writeSync(fd, text);
+  if (text) writeAll(Buffer.from(text));
   written = due;
 };
 const begin = () => {
