@@ -20,6 +20,8 @@ export const TEST_TOOLS = [
   { package: 'busybox-static', present: () => dpkgHas('busybox-static'), why: 'a BusyBox userland behind sshd' },
   { package: 'sudo', present: () => onPath('sudo') && onPath('visudo'), why: 'the --sudo tests' },
   { package: 'systemd', present: () => onPath('systemd-analyze'), why: "systemd-analyze, which checks deploy/'s unit" },
+  { package: 'logrotate', present: () => onPath('logrotate'), why: 'real logrotate, for the rotation tests' },
+  { package: 'apache2-utils', present: () => onPath('rotatelogs'), why: "Apache's rotatelogs, for the rotation tests (and ab, for the rotation benchmark)" },
 ];
 
 function onPath(command) {

@@ -2,7 +2,7 @@
  * What pvlook remembers about one log on one host between samples, and how a
  * new probe result turns into a rate. Pure: time comes in as arguments.
  */
-import type { BaselineReason, LogProbe, ProbeRequest } from '../probe/wire.js';
+import type { BaselineReason, HostTime, LogProbe, ProbeRequest } from '../probe/wire.js';
 import { secondsBetween, type ReadingTime } from './reading-time.js';
 
 export interface Reading {
@@ -38,13 +38,27 @@ export type LogOutcome =
 export const EMPTY_MEMORY: LogMemory = { last: null, history: [] };
 
 export function probeRequestFor(path: string, memory: LogMemory, patterns: readonly string[] = []): ProbeRequest {
-  const files = Object.entries(memory.files ?? {}).map(([file, reading]) => ({ path: file, fileId: reading.fileId, offset: reading.offset }));
+  const readings = Object.entries(memory.files ?? {});
+  const files = readings.map(([file, reading]) => ({ path: file, fileId: reading.fileId, offset: reading.offset }));
+  const since = hostTimeOf(memory.last ?? globReading(memory));
   return {
     path,
     previous: memory.last ? { fileId: memory.last.fileId, offset: memory.last.offset } : null,
+    ...(since ? { since } : {}),
     ...(patterns.length > 0 ? { patterns } : {}),
     ...(files.length > 0 ? { files } : {}),
   };
+}
+
+/** The host's own time of a reading, when it told one: a new file is new if it was born after it. */
+function hostTimeOf(reading: Reading | null): HostTime | undefined {
+  const { remote, clock } = reading?.time ?? {};
+  return remote !== undefined && remote !== null && clock ? { clock, seconds: remote } : undefined;
+}
+
+/** A glob's previous reading: its files were all read in the same sample, so any of them tells when. */
+function globReading(memory: LogMemory): Reading | null {
+  return Object.values(memory.files ?? {})[0] ?? null;
 }
 
 /**
@@ -69,7 +83,8 @@ export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, h
   // The host decides rotation and truncation (it holds the file); a count needs our own previous reading too.
   if (probe.newLines === null) return baseline(probe.reason);
   if (previous === null) return baseline('first');
-  if (previous.fileId !== probe.fileId) return baseline('rotated');
+  // Another file is a rotation, unless the host counted across it (drained the old one, read the new one from its start).
+  if (previous.fileId !== probe.fileId && !probe.switched) return baseline('rotated');
   const seconds = secondsBetween(previous.time, time);
   // A clock that stood still, went backwards or jumped gives no honest rate.
   if (seconds === null) return baseline('clock');
@@ -82,14 +97,31 @@ export function advance(memory: LogMemory, probe: LogProbe, time: ReadingTime, h
 
 /**
  * A glob's files each advance on their own; the glob's rate is their sum, and
- * only when every file has a rate: a file that is new, rotated or unreadable
- * this sample would make the sum too small, so the sum is unknown instead.
+ * only when every file has a rate and every file of the previous reading was
+ * read again: a file that is unknown, rotated or unreadable this sample, or
+ * one gone with lines nobody read, would make the sum too small, so the sum
+ * is unknown instead. The host knows the files by identity, so one renamed
+ * within the glob goes on from its previous reading under its new name, and
+ * one the host proved new (born after the previous reading) counts from its
+ * first line, over the interval since that reading.
  */
 function advanceGlob(memory: LogMemory, probes: { path: string; probe: LogProbe }[], time: ReadingTime, historyLength: number): { memory: LogMemory; outcome: LogOutcome } {
+  const previousReadings = Object.values(memory.files ?? {});
+  const byId = new Map(previousReadings.map((reading) => [reading.fileId, reading]));
+  const since = globReading(memory);
+  const previousOf = (path: string, probe: LogProbe): Reading | null => {
+    const own = memory.files?.[path] ?? null;
+    if (probe.kind !== 'ok' || own?.fileId === probe.fileId) return own;
+    const renamed = byId.get(probe.fileId);
+    if (renamed) return renamed;
+    return probe.newLines !== null && probe.switched && since ? { fileId: probe.fileId, offset: 0, time: since.time } : own;
+  };
   const results = probes.map(({ path, probe }) => ({
     path,
-    ...advance({ last: memory.files?.[path] ?? null, history: memory.fileHistories?.[path] ?? [] }, probe, time, historyLength),
+    ...advance({ last: previousOf(path, probe), history: memory.fileHistories?.[path] ?? [] }, probe, time, historyLength),
   }));
+  const readAgain = new Set(probes.map(({ probe }) => (probe.kind === 'ok' ? probe.fileId : '')));
+  const unread = previousReadings.some((reading) => !readAgain.has(reading.fileId));
   const files: Record<string, Reading> = {};
   const fileHistories: Record<string, (number | null)[]> = {};
   for (const result of results) {
@@ -101,7 +133,7 @@ function advanceGlob(memory: LogMemory, probes: { path: string; probe: LogProbe 
   const failed = results.find(({ outcome }) => outcome.kind === 'unreadable' || outcome.kind === 'error');
   if (failed) return { memory: { last: null, history: pushBounded(memory.history, null, historyLength), files, fileHistories }, outcome: failed.outcome };
   const rates = results.map(({ outcome }) => outcome).filter((outcome): outcome is Extract<LogOutcome, { kind: 'rate' }> => outcome.kind === 'rate');
-  if (rates.length !== results.length || rates.length === 0) {
+  if (rates.length !== results.length || rates.length === 0 || unread) {
     return {
       memory: { last: null, history: pushBounded(memory.history, null, historyLength), files, fileHistories },
       outcome: { kind: 'baseline', reason: memory.files ? 'rotated' : 'first', files: outcomes },

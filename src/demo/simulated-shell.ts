@@ -1,10 +1,11 @@
 /**
- * What a simulated host's `/bin/sh -s` does with pvlook's input: the shell
- * functions are ignored (there is nothing to define), and each request line
- * is answered from the host's simulated logs, in the wire format's own words.
+ * What a simulated host's `/bin/sh -s` does with pvlook's input: the
+ * launcher is answered with its ready line, the shell functions are ignored
+ * (there is nothing to define), and each request line is answered from the
+ * host's simulated logs, in the wire format's own words.
  */
 import type { LogProbe } from '../probe/wire.js';
-import { decodeRequest, encodeAnswer } from '../probe/wire.js';
+import { decodeLauncher, decodeRequest, encodeAnswer, encodeReady } from '../probe/wire.js';
 import type { SimulatedLog } from './simulated-log.js';
 
 export interface SimulatedHost {
@@ -32,6 +33,11 @@ export class SimulatedShell {
     while ((newline = this.pending.indexOf('\n')) !== -1) {
       const line = this.pending.slice(0, newline);
       this.pending = this.pending.slice(newline + 1);
+      const launcher = decodeLauncher(line);
+      if (launcher !== null) {
+        this.reply(encodeReady(launcher));
+        continue;
+      }
       const request = line.startsWith('pvlook_begin ') ? decodeRequest(line) : null;
       if (request === null) continue;
       const t = this.clock();

@@ -8,7 +8,7 @@ import { HostError } from '../errors.js';
 import type { HostSpec } from '../core/host-spec.js';
 import type { QueueHold, RemoteShell, Transport } from '../transport/transport.js';
 import { SHELL_PRELUDE } from './shell-prelude.js';
-import { answerEnd, SHELL_COMMAND } from './wire.js';
+import { answerEnd, encodeLauncher, newTag, readyEnd, SHELL_COMMAND } from './wire.js';
 
 /** An answer is a line or two per log; a host sending more than this is broken or hostile. */
 export const MAX_ANSWER_BYTES = 1 << 20;
@@ -34,6 +34,8 @@ export class HostShell {
 
   /** whether any answer has come back: after one, sudo has long let the shell run */
   private answered = false;
+  /** while the launcher's ready line is awaited: its tag, and what to call when it comes */
+  private launching: { tag: string; ready: () => void; fail: (reason: HostError) => void } | null = null;
 
   constructor(
     private readonly transport: Transport,
@@ -48,7 +50,9 @@ export class HostShell {
 
   /**
    * Send one request line and resolve with the output up to its end line.
-   * With `last`, stdin is closed after it, so the shell exits (exec mode).
+   * With `last`, stdin is closed once the answer is in, so the shell exits
+   * (exec mode); not before, since the end of the input ends everything the
+   * shell runs (see encodeLauncher).
    */
   /** The running shell, connecting first if need be; `hold` is told while the host waits in pvlook's own queues. */
   async open(signal: AbortSignal, hold?: QueueHold): Promise<RemoteShell> {
@@ -62,10 +66,16 @@ export class HostShell {
     const answer = new Promise<string>((resolve, reject) => {
       if (this.ended) return reject(this.ended);
       if (this.waiter) return reject(new HostError('error', 'a request is already waiting for its answer on this shell'));
-      mine = { tag, resolve, reject };
+      mine = {
+        tag,
+        resolve: (text) => {
+          if (last) shell.end();
+          resolve(text);
+        },
+        reject,
+      };
       this.waiter = mine;
       shell.write(line);
-      if (last) shell.end();
       this.consume();
     });
     try {
@@ -103,13 +113,14 @@ export class HostShell {
           closed: (reason) => {
             const said = this.lastError();
             const refused = this.command !== SHELL_COMMAND && !this.answered ? sudoRefusal(this.stderr) : null;
-            const when = this.waiter ? ' before answering' : '';
+            const when = this.waiter || this.launching ? ' before answering' : '';
             this.finish(refused ? new HostError(refused.status, refused.message, { cause: reason }) : new HostError(reason.status, `${reason.message}${when}${said ? `: ${said}` : ''}`, { cause: reason }));
           },
         },
         signal,
         { ...(this.command === SHELL_COMMAND ? {} : { command: this.command }), ...(hold ? { hold } : {}) },
       )
+      .then((shell) => this.launch(shell))
       .then(
         (shell) => {
           shell.write(SHELL_PRELUDE);
@@ -127,11 +138,31 @@ export class HostShell {
     return this.shell;
   }
 
+  /** Send the launcher alone and wait for its ready line: only then may the functions and requests follow. */
+  private launch(shell: RemoteShell): Promise<RemoteShell> {
+    return new Promise<RemoteShell>((resolve, reject) => {
+      if (this.ended) return reject(this.ended);
+      const tag = newTag();
+      this.launching = { tag, ready: () => resolve(shell), fail: reject };
+      shell.write(encodeLauncher(tag));
+      this.consume();
+    });
+  }
+
   /** Hand a complete answer to its waiter; keep nothing that no request asked for. */
   private consume(): void {
     if (this.output.length > MAX_ANSWER_BYTES) {
       this.abandon(new HostError('badoutput', `more than ${MAX_ANSWER_BYTES >> 20} MiB of output: not pvlook's shell answering`));
       return;
+    }
+    if (this.launching) {
+      const end = readyEnd(this.output, this.launching.tag);
+      if (end === -1) return;
+      // Banners and rc-file chatter before the ready line belong to no request.
+      this.output = this.output.slice(end);
+      const { ready } = this.launching;
+      this.launching = null;
+      ready();
     }
     if (this.waiter === null) {
       this.output = this.output.slice(this.output.lastIndexOf('\n') + 1);
@@ -151,6 +182,8 @@ export class HostShell {
     this.running = null;
     this.output = '';
     this.waiter?.reject(reason);
+    this.launching?.fail(reason);
+    this.launching = null;
   }
 }
 

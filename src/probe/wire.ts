@@ -6,7 +6,7 @@
  * and encode answers with the same functions.
  *
  * A request is one line:
- *   pvlook_begin TAG; pvlook_log OUT SLOT 'path' 'file-id' OFFSET 'patterns'; …; pvlook_end
+ *   pvlook_begin TAG; pvlook_log OUT SLOT 'path' 'file-id' OFFSET SINCE 'patterns'; …; pvlook_end
  * and its answer is every line starting with "@pvlook2 TAG", up to
  * "@pvlook2 TAG end". TAG is fresh and random for every request, so a late
  * answer is never taken for the next one, and neither banners, rc-file chatter
@@ -24,6 +24,40 @@ export const SHELL_COMMAND = '/bin/sh -s';
  */
 export const SUDO_SHELL_COMMAND = `sudo -n ${SHELL_COMMAND}`;
 const MARK = '@pvlook2';
+
+/**
+ * The first line a host's shell is sent, alone: it prints a ready line, then
+ * runs pvlook's shell below a `dd` that forwards the channel's input (read and
+ * written as it comes: BusyBox's cat may wait for more with sendfile). When
+ * that input ends (pvlook hung up or gave up on the shell, the connection
+ * dropped) or the shell ends, the whole process group is killed: nothing a
+ * sample started (a read stuck on a file swapped for a FIFO, a broken tool)
+ * outlives the session, whichever client, with or without sudo (the group
+ * is the session sshd started, or the one sudo's command runs in). The rest
+ * is sent after the ready line, so the first shell, which may read ahead,
+ * has nothing of it to swallow.
+ */
+export function encodeLauncher(tag: string): string {
+  return `echo ${MARK} ${tag} ready; { dd bs=65536 2>/dev/null; kill -s KILL 0; } | { ${SHELL_COMMAND}; kill -s KILL 0; }\n`;
+}
+
+/** The tag of a launcher line (simulated hosts), or null for any other line. */
+export function decodeLauncher(line: string): string | null {
+  const match = new RegExp(`^echo ${MARK} ([0-9a-f]+) ready; `).exec(line);
+  return match ? match[1]! : null;
+}
+
+/** The ready line a launcher prints (simulated hosts). */
+export function encodeReady(tag: string): string {
+  return `${MARK} ${tag} ready\n`;
+}
+
+/** Where the ready line for `tag` ends in `text`, or -1 while it has not come. */
+export function readyEnd(text: string, tag: string): number {
+  const ready = encodeReady(tag);
+  const at = text.indexOf(ready);
+  return at === -1 ? -1 : at + ready.length;
+}
 /** Logs that keep an open descriptor in a long-lived shell: fds 3..8 (single digits, all any sh can redirect; 9 is for opening). */
 export const HELD_SLOTS = 6;
 
@@ -32,10 +66,21 @@ export interface ProbeRequest {
   path: string;
   /** file identity and offset of the previous reading; null on the first sample or after a failure */
   previous: { fileId: string; offset: number } | null;
+  /**
+   * When the previous reading was taken, on the host's own clock: a file that
+   * came into being after it is new, and counted from its first line.
+   */
+  since?: HostTime;
   /** for a glob: where the previous reading of each file it matched ended, by path */
   files?: readonly { path: string; fileId: string; offset: number }[];
   /** POSIX extended regular expressions to count matching lines of, among the new ones */
   patterns?: readonly string[];
+}
+
+/** A time as the host told it: which clock, and its seconds. */
+export interface HostTime {
+  clock: RemoteClock;
+  seconds: number;
 }
 
 /** Why a reading has no count: nothing to compare with yet, or the count could not be trusted. */
@@ -48,7 +93,20 @@ export type LogProbe =
    * the lines appended since the previous reading, or is null with a reason.
    * With patterns, `matches` holds one count per pattern (whole lines only).
    */
-  | { kind: 'ok'; fileId: string; offset: number; newLines: number; matches?: number[] }
+  | {
+      kind: 'ok';
+      fileId: string;
+      offset: number;
+      newLines: number;
+      matches?: number[];
+      /**
+       * The count spans a switch of files since the previous reading (the
+       * file held then was read to its end, and the one now at the path,
+       * provably newer than that reading, from its first line): exact,
+       * though the identity changed.
+       */
+      switched?: true;
+    }
   | { kind: 'ok'; fileId: string; offset: number; newLines: null; reason: BaselineReason }
   | { kind: 'missing' }
   | { kind: 'unreadable' }
@@ -110,14 +168,15 @@ export function encodeRequest(tag: string, requests: readonly ProbeRequest[]): s
   let slot = 0;
   const calls = requests.map((request, index) => {
     const patterns = shQuote(request.patterns && request.patterns.length > 0 ? awkValue(request.patterns) : '');
+    const since = sinceWord(request.since);
     if (isGlob(request.path)) {
       const known = (request.files ?? []).filter((file) => !file.path.includes('\0')).map((file) => `${shQuote(file.path)} ${shQuote(file.fileId)} ${offsetWord(file.offset)}`);
-      return ['pvlook_glob', index, shQuote(request.path), patterns, ...known].join(' ');
+      return ['pvlook_glob', index, shQuote(request.path), patterns, since, ...known].join(' ');
     }
     const held = slot < HELD_SLOTS ? String(slot++) : '-';
     const fileId = request.previous ? shQuote(request.previous.fileId) : '-';
     const offset = request.previous ? offsetWord(request.previous.offset) : '-';
-    return [request.path.includes('%') ? 'pvlook_tpl' : 'pvlook_log', index, held, shQuote(request.path), fileId, offset, patterns].join(' ');
+    return [request.path.includes('%') ? 'pvlook_tpl' : 'pvlook_log', index, held, shQuote(request.path), fileId, offset, since, patterns].join(' ');
   });
   return [`pvlook_begin ${tag}`, ...calls, 'pvlook_end'].join('; ') + '\n';
 }
@@ -131,18 +190,29 @@ export function decodeRequest(line: string): { tag: string; requests: ProbeReque
   for (const call of rest.slice(0, -1)) {
     const [name, , ...args] = call;
     if (name === 'pvlook_glob') {
-      const [path = '', patterns = '', ...known] = args;
+      const [path = '', patterns = '', since = '-', ...known] = args;
       const files = [];
       for (let i = 0; i + 2 < known.length; i += 3) files.push({ path: known[i]!, fileId: known[i + 1]!, offset: Number(known[i + 2]) });
-      requests.push({ path, previous: null, ...patternsOf(patterns), ...(files.length > 0 ? { files } : {}) });
+      requests.push({ path, previous: null, ...sinceOf(since), ...patternsOf(patterns), ...(files.length > 0 ? { files } : {}) });
     } else if (name === 'pvlook_log' || name === 'pvlook_tpl') {
-      const [, path = '', fileId = '-', offset = '-', patterns = ''] = args;
-      requests.push({ path, previous: fileId === '-' || offset === '-' ? null : { fileId, offset: Number(offset) }, ...patternsOf(patterns) });
+      const [, path = '', fileId = '-', offset = '-', since = '-', patterns = ''] = args;
+      requests.push({ path, previous: fileId === '-' || offset === '-' ? null : { fileId, offset: Number(offset) }, ...sinceOf(since), ...patternsOf(patterns) });
     } else {
       return null;
     }
   }
   return { tag: begin[1], requests };
+}
+
+/** `up:765.23`, `wall:1796167064.585681114`, or `-`: a bare word of our own digits. */
+function sinceWord(since: HostTime | undefined): string {
+  if (!since || !Number.isFinite(since.seconds) || since.seconds < 0) return '-';
+  return `${since.clock}:${since.seconds.toFixed(since.clock === 'up' ? 2 : 9)}`;
+}
+
+function sinceOf(word: string): { since?: HostTime } {
+  const match = /^(up|wall):(\d+\.\d+)$/.exec(word);
+  return match ? { since: { clock: match[1] as RemoteClock, seconds: Number(match[2]) } } : {};
 }
 
 function offsetWord(offset: number): string {
@@ -196,7 +266,7 @@ export function encodeAnswer(tag: string, result: ProbeResult): string {
 function logWords(log: LogProbe): string {
   switch (log.kind) {
     case 'ok':
-      return log.newLines === null ? `ok ${log.fileId} ${log.offset} ${log.reason}` : ['ok', log.fileId, log.offset, log.newLines, ...(log.matches ?? [])].join(' ');
+      return log.newLines === null ? `ok ${log.fileId} ${log.offset} ${log.reason}` : [log.switched ? 'switched' : 'ok', log.fileId, log.offset, log.newLines, ...(log.matches ?? [])].join(' ');
     case 'error':
       return `error ${Buffer.from(log.message).toString('hex')}`;
     case 'files':
@@ -238,7 +308,10 @@ export function decodeAnswer(text: string, tag: string, expected: number): Probe
         const [hex, fileKind, ...fileRest] = rest;
         if (hex === undefined || !/^([0-9a-f]{2})+$/.test(hex)) throw malformed(rawLine);
         const files = globs.get(index) ?? [];
-        files.push({ path: Buffer.from(hex, 'hex').toString('utf8'), probe: parseLog(fileKind, fileRest, rawLine) });
+        const path = Buffer.from(hex, 'hex').toString('utf8');
+        const probe = parseLog(fileKind, fileRest, rawLine);
+        // A glob's row is one: an error in it says which file.
+        files.push({ path, probe: probe.kind === 'error' && probe.message.startsWith(NOT_REGULAR) ? { ...probe, message: `${probe.message}: ${path}` } : probe });
         globs.set(index, files);
       } else if (kind === 'glob') {
         const files = globs.get(index) ?? [];
@@ -268,6 +341,10 @@ export function missingTools(tools: readonly string[]): string {
 /** The start of every missing-tool message, so a row can tell it from a count that failed. */
 export const MISSING_TOOLS = 'the host has no ';
 
+/** The start of every not-a-regular-file message: shown as it is, like a missing tool. */
+export const NOT_REGULAR = 'not a regular file';
+const SPECIAL: Record<string, string> = { fifo: 'a FIFO', chardev: 'a character device', blockdev: 'a block device', socket: 'a socket', other: 'neither a file nor a folder' };
+
 /** Counts and offsets: digits, and few enough that they stay exact numbers (a hostile host could send 400). */
 const NUMBER = /^\d{1,15}$/;
 const REASONS: readonly string[] = ['first', 'rotated', 'truncated', 'partial'] satisfies BaselineReason[];
@@ -276,12 +353,15 @@ function parseLog(kind: string | undefined, rest: string[], rawLine: string): Lo
   if (kind === 'missing' && rest.length === 0) return { kind: 'missing' };
   if (kind === 'lacks' && rest.length > 0 && rest.every((tool) => /^[a-z]+$/.test(tool))) return { kind: 'error', message: missingTools(rest) };
   if (kind === 'unreadable' && rest.length === 0) return { kind: 'unreadable' };
+  if (kind === 'special' && rest.length === 1 && Object.hasOwn(SPECIAL, rest[0]!)) {
+    return { kind: 'error', message: `${NOT_REGULAR} (${SPECIAL[rest[0]!]}; pvlook reads only regular files)` };
+  }
   if (kind === 'error' && rest.length <= 1) return { kind: 'error', message: Buffer.from(rest[0] ?? '', 'hex').toString('utf8').trim() };
   const [fileId, offset, count, ...matches] = rest;
-  if (kind === 'ok' && fileId && /^\d+(:[\d.?-]+)?$/.test(fileId) && offset && NUMBER.test(offset) && count !== undefined) {
-    if (REASONS.includes(count) && matches.length === 0) return { kind: 'ok', fileId, offset: Number(offset), newLines: null, reason: count as BaselineReason };
+  if ((kind === 'ok' || kind === 'switched') && fileId && /^\d+(:[\d.?-]+)?$/.test(fileId) && offset && NUMBER.test(offset) && count !== undefined) {
+    if (kind === 'ok' && REASONS.includes(count) && matches.length === 0) return { kind: 'ok', fileId, offset: Number(offset), newLines: null, reason: count as BaselineReason };
     if (NUMBER.test(count) && matches.every((match) => NUMBER.test(match))) {
-      return { kind: 'ok', fileId, offset: Number(offset), newLines: Number(count), ...(matches.length > 0 ? { matches: matches.map(Number) } : {}) };
+      return { kind: 'ok', fileId, offset: Number(offset), newLines: Number(count), ...(matches.length > 0 ? { matches: matches.map(Number) } : {}), ...(kind === 'switched' ? { switched: true as const } : {}) };
     }
   }
   throw malformed(rawLine);

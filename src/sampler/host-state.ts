@@ -6,7 +6,7 @@ import type { HostPlan, Pattern } from '../config/config.js';
 import type { HostError } from '../errors.js';
 import { retryDelayMs } from '../core/backoff.js';
 import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '../core/log-tracker.js';
-import { MISSING_TOOLS, type ProbeResult } from '../probe/wire.js';
+import { MISSING_TOOLS, NOT_REGULAR, type ProbeResult } from '../probe/wire.js';
 import { meanOfKnown, trendOf, type TrendOptions } from '../core/trend.js';
 import type { Counted, PatternCount, Row } from '../core/snapshot.js';
 
@@ -225,7 +225,7 @@ function changeFrom(mean: number | null, rate: number): number | null {
 /** Why the host could not count: with patterns, almost always its awk refusing one of them. */
 function countFailed(patterns: readonly Pattern[], message: string): string {
   const said = (message.split('\n')[0] ?? '').slice(0, 160);
-  if (message.startsWith(MISSING_TOOLS)) return message;
+  if (message.startsWith(MISSING_TOOLS) || message.startsWith(NOT_REGULAR)) return message;
   if (patterns.length === 0) return `the host could not count lines: ${said}`;
   const names = patterns.map((pattern) => `${pattern.name}=${JSON.stringify(pattern.regex)}`).join(', ');
   return `the host's awk refused a pattern (${names}): ${said}`;

@@ -109,3 +109,33 @@ test("a glob keeps each file's recent rates, with gaps, and forgets files no lon
   memory = advance(memory, { kind: 'files', files: [file('a', 'a', 51, 1)] }, at(103), 5).memory;
   assert.deepEqual(memory.fileHistories, { a: [null, 4, 2, 1] });
 });
+
+/** A reading on the host's uptime clock. */
+const up = (t: number) => ({ ...at(t), clock: 'up' as const, resolution: 0.01 });
+const switched = (fileId: string, offset: number, newLines: number): LogProbe => ({ kind: 'ok', fileId, offset, newLines, switched: true });
+
+test('a count the host made across a rotation (old file drained, new one from its start) is a rate, and the next request says when the reading was', () => {
+  const first = advance(EMPTY_MEMORY, ok('7:1.5', 1000, null), up(100), 11);
+  assert.deepEqual(probeRequestFor('/l', first.memory).since, { clock: 'up', seconds: 100 });
+  const across = advance(first.memory, switched('8:101.2', 300, 40), up(102), 11);
+  assert.deepEqual(across.outcome, { kind: 'rate', rate: 20, lines: 40, seconds: 2 });
+  assert.deepEqual(probeRequestFor('/l', across.memory).previous, { fileId: '8:101.2', offset: 300 });
+  // Without a previous reading of ours there is nothing to count from, switched or not.
+  assert.deepEqual(advance(EMPTY_MEMORY, switched('8', 300, 40), up(102), 11).outcome, { kind: 'baseline', reason: 'first' });
+  // No remote clock, no time to send: the host then cannot prove a file new.
+  assert.equal(probeRequestFor('/l', advance(EMPTY_MEMORY, ok('7', 1, null), at(100), 11).memory).since, undefined);
+});
+
+test('a glob: a file renamed within it goes on from its reading under the old name, a provably new one counts from its start', () => {
+  const file = (path: string, probe: LogProbe) => ({ path, probe });
+  let memory = advance(EMPTY_MEMORY, { kind: 'files', files: [file('app.log', ok('1', 100, null))] }, up(100), 5).memory;
+  assert.deepEqual(probeRequestFor('app.log*', memory).since, { clock: 'up', seconds: 100 });
+  // app.log became app.log.1 (the host found it by identity and went on from offset 100); a new app.log was born.
+  const rotated = advance(memory, { kind: 'files', files: [file('app.log', switched('2', 60, 6)), file('app.log.1', ok('1', 140, 4))] }, up(101), 5);
+  assert.deepEqual(rotated.outcome.kind === 'rate' && [rotated.outcome.rate, rotated.outcome.lines], [10, 10]);
+  memory = rotated.memory;
+  // app.log.1 is deleted with lines nobody read: the sum of what is left would be too small.
+  const gone = advance(memory, { kind: 'files', files: [file('app.log', ok('2', 80, 2))] }, up(102), 5);
+  assert.deepEqual(gone.outcome.kind, 'baseline');
+  assert.deepEqual(gone.memory.fileHistories?.['app.log'], [null, 6, 2], 'the file still there has its own rate');
+});

@@ -91,7 +91,8 @@ export class LocalShellTransport implements Transport {
     signal.throwIfAborted();
     this.opened++;
     this.commands.push(options?.command ?? SHELL_COMMAND);
-    const child = spawn(this.command[0]!, this.command.slice(1), { cwd: this.cwd, env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own session, as sshd gives every shell: the launcher ends its whole process group.
+    const child = spawn(this.command[0]!, this.command.slice(1), { cwd: this.cwd, env: this.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     child.stdout.on('data', (chunk: Buffer) => listeners.stdout(chunk));
     child.stderr.on('data', (chunk: Buffer) => listeners.stderr(chunk));
     child.stdin.on('error', () => undefined);
@@ -99,7 +100,10 @@ export class LocalShellTransport implements Transport {
     return {
       write: (text) => void child.stdin.write(text),
       end: () => child.stdin.end(),
-      abandon: () => void child.kill('SIGKILL'),
+      // What closing an SSH channel does: the shell's input ends (and with it, through the launcher, its process group).
+      abandon: () => {
+        child.stdin.destroy();
+      },
     };
   }
 

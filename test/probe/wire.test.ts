@@ -101,3 +101,33 @@ test('answers round-trip for simulated hosts', () => {
   // The clock's step comes from the digits printed: nanoseconds for a wall clock.
   assert.deepEqual(decodeAnswer(encodeAnswer(TAG, result), TAG, 4), { ...result, resolution: 1e-9 });
 });
+
+test('the time of the last reading travels as a bare word of our own digits; counts across a rotation and files that are not regular decode', () => {
+  const requests = [
+    { path: '/a.log', previous: { fileId: '1:2.5', offset: 10 }, since: { clock: 'up' as const, seconds: 765.23 } },
+    { path: '/g/*.log', previous: null, since: { clock: 'wall' as const, seconds: 1796167064.5 }, files: [{ path: '/g/a.log', fileId: '3', offset: 4 }] },
+    { path: '/b.log', previous: null, since: { clock: 'up' as const, seconds: Number.NaN } },
+  ];
+  const line = encodeRequest(TAG, requests);
+  assert.ok(line.includes("pvlook_log 0 0 '/a.log' '1:2.5' 10 up:765.23 ''") && line.includes("pvlook_glob 1 '/g/*.log' '' wall:1796167064.500000000 '/g/a.log'"), line);
+  assert.ok(line.includes("pvlook_log 2 1 '/b.log' - - - ''"), 'a time that is not a number is not sent');
+  assert.deepEqual(decodeRequest(line)?.requests, [requests[0], requests[1], { path: '/b.log', previous: null }]);
+  const answer = [
+    `@pvlook2 ${TAG} 0 switched 9:1796167065.1 120 42 3`,
+    `@pvlook2 ${TAG} 1 special fifo`,
+    `@pvlook2 ${TAG} 2 f ${Buffer.from('/g/zz.log').toString('hex')} special chardev`,
+    `@pvlook2 ${TAG} 2 glob`,
+    `@pvlook2 ${TAG} 3 switched 9 120 first`,
+    `@pvlook2 ${TAG} end`,
+    '',
+  ].join('\n');
+  assert.throws(() => decodeAnswer(answer, TAG, 4), ProbeOutputError, 'a switch always has a count');
+  const logs = decodeAnswer(answer.replace(/^.* 3 switched .*\n/m, `@pvlook2 ${TAG} 3 missing\n`), TAG, 4).logs;
+  assert.deepEqual(logs.slice(0, 3), [
+    { kind: 'ok', fileId: '9:1796167065.1', offset: 120, newLines: 42, matches: [3], switched: true },
+    { kind: 'error', message: 'not a regular file (a FIFO; pvlook reads only regular files)' },
+    { kind: 'error', message: 'not a regular file (a character device; pvlook reads only regular files): /g/zz.log' },
+  ]);
+  assert.throws(() => decodeAnswer(`@pvlook2 ${TAG} 0 special door\n@pvlook2 ${TAG} end\n`, TAG, 1), ProbeOutputError);
+  assert.equal(encodeAnswer(TAG, { remoteTime: null, clock: null, logs: [logs[0]!] }).split('\n')[1], `@pvlook2 ${TAG} 0 switched 9:1796167065.1 120 42 3`);
+});

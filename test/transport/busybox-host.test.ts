@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureUser, removeUser, startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
@@ -99,6 +99,41 @@ test('exact counts, rotation and a rate by pvlook\'s own clock, on the stateless
     assert.deepEqual([rotated.status, rotated.lines, rotated.rate], ['ok', null, null]);
     appendLines(log.local, 4);
     assert.equal((await s.tick(patient())).rows[0]?.lines, 4);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('rotation on BusyBox (no birth time): never a wrong number, one unknown sample per rotation at most; copytruncate regrown past the offset too', async () => {
+  const log = chrootLog('rotating.log', 20);
+  const transport = sshTransport(sshd);
+  try {
+    const s = sampler([busyboxHost(log.remote)], transport);
+    const rows: (number | null)[] = [];
+    const sample = async () => {
+      const row = (await s.tick(patient())).rows[0]!;
+      assert.equal(row.status, 'ok', row.error ?? '');
+      rows.push(row.lines);
+      return row.lines;
+    };
+    await sample();
+    for (let round = 0; round < 3; round++) {
+      appendLines(log.local, 7);
+      assert.equal(await sample(), 7);
+      // Rename and create: without a birth time the new file cannot be proven new.
+      renameSync(log.local, `${log.local}.${round}`);
+      writeFileSync(log.local, 'GET /new 200\n'.repeat(3), { mode: 0o644 });
+      assert.equal(await sample(), null);
+      appendLines(log.local, 2);
+      assert.equal(await sample(), 2);
+      // copytruncate, regrown well past where pvlook was before it looks again.
+      truncateSync(log.local, 0);
+      writeFileSync(log.local, `GET /after-truncation/${round} 200\n`.repeat(40), { flag: 'a' });
+      assert.equal(await sample(), null);
+      appendLines(log.local, 1);
+      assert.equal(await sample(), 1);
+    }
+    assert.deepEqual(rows.filter((lines) => lines === null).length, 1 + 3 * 2, `one baseline, then one unknown per rotation: ${JSON.stringify(rows)}`);
   } finally {
     await transport.close();
   }
