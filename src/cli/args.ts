@@ -139,9 +139,25 @@ export function buildCommands(version: string, sink: { output: string; parsed: C
     });
   addHostOptions(program);
   addOutputOptions(program);
-  /** A command's own options win over the same options given before its name. */
-  const withProgramOptions = (command: CliArgs['command']) => (hosts: string[], options: Omit<CliArgs, 'command' | 'hosts'>) => {
-    sink.parsed = { command, hosts, ...(program.opts() as Omit<CliArgs, 'command' | 'hosts'>), ...options };
+  /**
+   * What the user typed for a command: its own options, and those given
+   * before its name, which must be options it has too (the command's own
+   * win). Defaults are left out, so that --no-color before a command is not
+   * undone by the command's own default.
+   */
+  const typed = (command: Command): Omit<CliArgs, 'command' | 'hosts'> => {
+    const given = (of: Command) => Object.fromEntries(Object.entries(of.opts()).filter(([key]) => of.getOptionValueSource(key) === 'cli'));
+    const before = given(program);
+    const own = new Set(command.options.map((option) => option.attributeName()));
+    const foreign = program.options.filter((option) => before[option.attributeName()] !== undefined && !own.has(option.attributeName()));
+    if (foreign.length > 0) {
+      const names = foreign.map((option) => option.long ?? option.flags).join(', ');
+      throw new UsageError(`${names}: not ${foreign.length === 1 ? 'an option' : 'options'} of pvlook ${command.name()} (given before "${command.name()}"; see pvlook help ${command.name()})`);
+    }
+    return { ...before, ...given(command) } as Omit<CliArgs, 'command' | 'hosts'>;
+  };
+  const withProgramOptions = (name: CliArgs['command'], command: () => Command) => (hosts: string[]) => {
+    sink.parsed = { command: name, hosts, ...typed(command()) };
   };
 
   const check = new Command('check')
@@ -163,7 +179,7 @@ export function buildCommands(version: string, sink: { output: string; parsed: C
     .addHelpText('after', CHECK_HELP)
     .exitOverride()
     .configureOutput(capture)
-    .action(withProgramOptions('check'));
+    .action(withProgramOptions('check', () => check));
   addHostOptions(check);
   program.addCommand(check);
 
@@ -176,7 +192,7 @@ export function buildCommands(version: string, sink: { output: string; parsed: C
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
     .configureOutput(capture)
-    .action(withProgramOptions('doctor'));
+    .action(withProgramOptions('doctor', () => doctor));
   addHostOptions(doctor);
   program.addCommand(doctor);
 
@@ -186,8 +202,8 @@ export function buildCommands(version: string, sink: { output: string; parsed: C
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
     .configureOutput(capture)
-    .action((options: Omit<CliArgs, 'command' | 'hosts'>) => {
-      sink.parsed = { command: 'demo', hosts: [], ...(program.opts() as Omit<CliArgs, 'command' | 'hosts'>), ...options };
+    .action(() => {
+      sink.parsed = { command: 'demo', hosts: [], ...typed(demo) };
     });
   addOutputOptions(demo);
   program.addCommand(demo);

@@ -27,7 +27,8 @@ export async function runCheck(args: CliArgs, context: ResolveContext, io: MainI
   }
   const sampler = new Sampler(config.hosts, makeProber(config), { parallel: config.parallel, timeoutMs: config.timeoutMs, intervalMs: config.intervalMs, trend: config.trend, peers: config.peersFor });
   try {
-    const samples = config.count ?? defaultSamples(config);
+    // --samples counts, but never below what judging peers needs (README: a streak of samples).
+    const samples = samplesFor(config);
     sampler.start(samples);
     await sampler.waitForSamplesPatiently(samples, Date.now() + (samples - 1) * config.intervalMs + patienceMs(config), patienceMs(config));
     const result = judgeFleet(sampler.snapshot(0).rows, config.thresholdsFor);
@@ -39,9 +40,9 @@ export async function runCheck(args: CliArgs, context: ResolveContext, io: MainI
 }
 
 /** Enough for the drop's mean, and with --peers for every judged group's streak of odd samples (one baseline, then rates). */
-function defaultSamples(config: Config): number {
+function samplesFor(config: Config): number {
   const groups = new Set(config.hosts.flatMap((host) => host.watches.map((watch) => watch.group)));
-  let samples = DEFAULT_SAMPLES;
+  let samples = config.count ?? DEFAULT_SAMPLES;
   for (const group of groups) {
     const peers = config.peersFor(group);
     if (peers !== null && judgesPeers(config.thresholdsFor(group))) samples = Math.max(samples, peers.samples + 1);

@@ -93,7 +93,7 @@ function fillShares(values: Float64Array, at: number, row: Row, name: string, de
   values.fill(NaN, at, at + depth);
   const count = row.patterns?.find((pattern) => pattern.name === name);
   if (count === undefined) return;
-  const history = count.history ?? [count.share];
+  const history = count.history ?? (row.lines ? [count.share] : []);
   for (let j = 0; j < depth && j < history.length; j++) values[at + j] = history[history.length - 1 - j] ?? NaN;
 }
 

@@ -198,7 +198,8 @@ function pushShares(histories: readonly (readonly (number | null)[])[], outcome:
   const counted = outcome.kind === 'rate' && outcome.matches ? outcome : null;
   return histories.map((history, i) => {
     const matched = counted?.matches?.[i];
-    const share = counted === null || matched === undefined ? null : counted.lines > 0 ? matched / counted.lines : 0;
+    // No new lines is no share at all (an idle or drained host), not a share of 0 % its peers would be judged against.
+    const share = counted === null || matched === undefined || counted.lines === 0 ? null : matched / counted.lines;
     return pushBounded(history, share, historyLength);
   });
 }

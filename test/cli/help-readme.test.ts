@@ -61,3 +61,12 @@ test('check: --samples 1 is a usage error (a rate needs two), --max-share must b
   assert.equal(share.code, 3);
   assert.match(share.stdout, /--max-share "errors": expected name=percent/);
 });
+
+test('an option before a command must be one the command has; --no-color there is kept', () => {
+  const doctor = parseCommandLine(['--no-color', 'doctor', 'h1'], '1.0.0');
+  assert.ok(doctor.kind === 'run' && doctor.args.command === 'doctor' && doctor.args.color === false);
+  const plain = parseCommandLine(['doctor', 'h1'], '1.0.0');
+  assert.ok(plain.kind === 'run' && plain.args.color === undefined, 'no --no-color typed: none reported');
+  assert.throws(() => parseCommandLine(['--count', '1', 'check', 'h1'], '1.0.0'), (error: unknown) => error instanceof UsageError && /^--count: not an option of pvlook check \(given before "check"; see pvlook help check\)$/.test(error.message));
+  assert.throws(() => parseCommandLine(['-w', '--listen', '9469', 'doctor', 'h1'], '1.0.0'), /--watch, --listen: not options of pvlook doctor/);
+});

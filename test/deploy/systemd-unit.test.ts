@@ -116,7 +116,10 @@ test('pvlook@1 … pvlook@SHARDS, started as the unit says with the example file
         .map((word) => word.replaceAll('%i', String(i)).replaceAll('${SHARDS}', String(shards)).replace('/etc/pvlook/', `${etc}/`));
       const parsed = parseCommandLine(argv, '0.0.0');
       assert.equal(parsed.kind, 'run');
-      const resolved = await resolveConfig((parsed as { args: CliArgs }).args, { env: { ...env, HOME: etc }, cwd: etc, stdoutIsTTY: false });
+      const args = (parsed as { args: CliArgs }).args;
+      // As shipped, the token is empty: pvlook refuses to listen beyond loopback until the operator sets one.
+      await assert.rejects(resolveConfig(args, { env: { ...env, HOME: etc }, cwd: etc, stdoutIsTTY: false }), /needs a token: set PVLOOK_WEB_TOKEN/);
+      const resolved = await resolveConfig(args, { env: { ...env, PVLOOK_WEB_TOKEN: 'the-operators-own-token-0123', HOME: etc }, cwd: etc, stdoutIsTTY: false });
       assert.equal(resolved.mode, 'watch', '--listen from pvlook.env makes it watch');
       assert.equal(resolved.listen?.port, 9469);
       labels.push(resolved.hosts.map((host) => host.spec.label));

@@ -153,3 +153,11 @@ test('every line a rate counted is in the log\'s running count once, kept throug
   probe(state, 105, ok('1', 3500, 5));
   assert.equal(rows(state, 105)[0]?.counted?.lines, 30, 'it goes on from where it was');
 });
+
+test('a sample with no new lines has no pattern share: an idle host does not pull its peers\' median to 0 %', () => {
+  const state = initialState(hostPlan(watch('/a', { patterns: [{ name: 'errors', regex: ' 5[0-9][0-9] ' }] })));
+  probe(state, 100, ok('1', 0, null));
+  probe(state, 101, { kind: 'ok', fileId: '1', offset: 100, newLines: 20, matches: [5] });
+  probe(state, 102, { kind: 'ok', fileId: '1', offset: 100, newLines: 0, matches: [0] });
+  assert.deepEqual(rows(state, 102)[0]?.patterns?.[0]?.history?.slice(-2), [0.25, null]);
+});
