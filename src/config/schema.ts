@@ -55,18 +55,17 @@ const transport = z
   .enum(['auto', 'builtin', 'openssh'])
   .describe('SSH client: auto (default) uses the built-in one unless a host\'s ssh settings need OpenSSH (ProxyCommand, certificates, GSSAPI, key types it cannot use); builtin: always the built-in one; openssh: the system ssh, one process per host');
 
-const peers = z
-  .union([
-    z.boolean(),
-    z.strictObject({
+const peerTuning = z.strictObject({
       minPeers: z.int().min(2).max(100_000).optional().describe('logs with a rate (the log itself included) a comparison needs (default 3)'),
       low: z.number().min(0).max(1).optional().describe('odd below this many times the peers\' median (default 0.5)'),
       high: z.number().min(1).optional().describe('odd above this many times the peers\' median (default 2)'),
       samples: z.int().min(1).max(100).optional().describe('samples in a row a log must stay below low or above high (default 3)'),
       minRate: z.number().min(0).optional().describe('lines/s the peers\' median must reach for a rate to be compared (default 1)'),
       minShare: z.number().min(0).max(100).optional().describe('percent of lines a pattern\'s share must reach to be odd high, or its peers\' median to be odd low (default 1)'),
-    }),
-  ])
+});
+
+const peers = z
+  .union([z.boolean(), peerTuning])
   .describe('compare each log with the same log on the group\'s other hosts and mark the odd one out; false turns it off');
 
 export const groupSchema = z.strictObject({
@@ -126,6 +125,7 @@ export function keysAt(path: readonly PropertyKey[]): string[] {
   if (first === 'check' && path.length === 1) return Object.keys(thresholds.shape);
   if (first === 'groups' && second !== undefined && path.length === 2) return Object.keys(groupSchema.shape);
   if (first === 'groups' && third === 'check' && path.length === 3) return Object.keys(thresholds.shape);
+  if ((first === 'peers' && path.length === 1) || (first === 'groups' && third === 'peers' && path.length === 3)) return Object.keys(peerTuning.shape);
   return [];
 }
 

@@ -196,3 +196,9 @@ test('a found config that is a link, or names an ssh config from a folder outsid
   mkdirSync(path.join(project, 'sub'));
   assert.equal(await loadConfigFile(null, path.join(project, 'sub'), '/'), null);
 });
+
+test('"did you mean" inside peers too, at the top and in a group', async () => {
+  const dir = fresh();
+  writeFileSync(path.join(dir, '.pvlookrc.yaml'), 'log: /x\nhosts: [a]\npeers: { minpeer: 2 }\ngroups:\n  web:\n    log: /w\n    hosts: [b]\n    peers: { hihg: 3 }\n');
+  assert.deepEqual((await configErrorOf(loadConfigFile(null, dir, dir))).problems, ['line 3: unknown key "peers.minpeer" (did you mean "minPeers"?)', 'line 8: unknown key "groups.web.peers.hihg" (did you mean "high"?)']);
+});
