@@ -17,6 +17,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { HostError } from '../errors.js';
 import type { HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../probe/wire.js';
@@ -46,12 +47,21 @@ export interface OpenSshTransportOptions {
   resolveSettings?: SettingsResolver;
   /** logins in progress at once to one sshd (default 8, as for the built-in client) */
   loginsPerDestination?: number;
+  /** logins in progress at once, fleet-wide (default: DEFAULT_LOGINS_PER_CORE per core) */
+  maxLogins?: number;
   /** told of every key ssh says --accept-new recorded */
   onKeyRecorded?: (key: RecordedKey) => void;
 }
 
 /** As the built-in client's DEFAULT_HANDSHAKES_PER_DESTINATION: under OpenSSH's MaxStartups of 10. */
 const DEFAULT_LOGINS_PER_DESTINATION = 8;
+/**
+ * Each ssh login costs the client about 140 ms of CPU (BENCHMARKS.md) and
+ * otherwise waits on round trips: about two dozen at once per core keep the
+ * cores busy without making every login wait on them. All at once, 150
+ * logins through a bastion 300 ms away took longer than the deadline each.
+ */
+const DEFAULT_LOGINS_PER_CORE = 24;
 
 /** stderr kept per process before the shell answers: enough for ssh's few lines, bounded against a chatty host. */
 const STDERR_KEPT = 4096;
@@ -87,11 +97,13 @@ function baseSshArgs(options: Pick<OpenSshTransportOptions, 'configFile' | 'acce
 export class OpenSshTransport implements Transport {
   private readonly children = new Set<ChildProcessWithoutNullStreams>();
   private readonly perDestination = new Map<string, ReturnType<typeof pLimit>>();
+  private readonly logins: ReturnType<typeof pLimit>;
   private readonly masters: JumpMasters;
   private closed = false;
 
   constructor(private readonly options: OpenSshTransportOptions) {
     this.masters = new JumpMasters({ program: options.program ?? 'ssh', baseArgs: baseSshArgs(options) });
+    this.logins = pLimit(options.maxLogins ?? DEFAULT_LOGINS_PER_CORE * os.availableParallelism());
   }
 
   async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
@@ -131,7 +143,7 @@ export class OpenSshTransport implements Transport {
       limit = pLimit(this.options.loginsPerDestination ?? DEFAULT_LOGINS_PER_DESTINATION);
       this.perDestination.set(destination, limit);
     }
-    return whenFree(limit, hold, (ahead) => `queued behind ${ahead} logins to ${where}`, login);
+    return whenFree(limit, hold, (ahead) => `queued behind ${ahead} logins to ${where}`, () => whenFree(this.logins, hold, (ahead) => `queued behind ${ahead} ssh logins fleet-wide`, login));
   }
 
   private async settingsFor(host: HostSpec) {
