@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HostError } from '../errors.js';
+import { endGroup } from './process-group.js';
 import { parseHostSpec } from '../core/host-spec.js';
 import { sshFailure, SSH_FAILED } from './openssh-failure.js';
 
@@ -142,15 +143,6 @@ export class JumpMasters {
         done(() => reject(new HostError(failure.status, `jump host ${last}: ${failure.message}`, { cause: failure })));
       });
     });
-  }
-}
-
-/** End the supervising sh and the ssh under it: they share a process group. */
-function endGroup(child: ChildProcessWithoutNullStreams): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    // already gone
   }
 }
 

@@ -19,6 +19,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { HostError } from '../errors.js';
+import { endGroup } from './process-group.js';
 import type { HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../probe/wire.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
@@ -244,19 +245,6 @@ function started(child: ChildProcessWithoutNullStreams, host: HostSpec, listener
     // The echo is the first thing the shell reads: it answers once login, rc files and the shell are through.
     child.stdin.write(`echo '${ready.trim()}'\n`);
   });
-}
-
-/** SIGTERM to ssh and everything in its group (a ProxyCommand), SIGKILL if they linger. */
-function endGroup(child: ChildProcessWithoutNullStreams): void {
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, name);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  if (child.exitCode === null && child.signalCode === null) setTimeout(() => signal('SIGKILL'), 2000).unref();
 }
 
 /** The last non-empty line of what ssh or the command said (escaped where it is shown). */
