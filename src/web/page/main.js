@@ -181,7 +181,9 @@ document.addEventListener('keydown', (event) => {
     r: () => applyView({ ...view, reverse: !view.reverse }),
     g: () => applyView({ ...view, grouped: !view.grouped }),
     e: () => applyView({ ...view, problems: !view.problems }),
-    o: () => applyView({ ...view, odd: !view.odd }),
+    // As in the terminal: o puts odd logs first, O shows only them.
+    o: () => applyView({ ...view, sort: view.sort === 'odd' ? 'name' : 'odd' }),
+    O: () => applyView({ ...view, odd: !view.odd }),
     p: () => setPaused(!paused),
     Escape: () => applyView({ ...view, filter: '' }),
   };
