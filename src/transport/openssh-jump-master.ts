@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HostError } from '../errors.js';
-import { endGroup } from './process-group.js';
+import { endGroup, endGroups } from './process-group.js';
 import { parseHostSpec } from '../core/host-spec.js';
 import { sshFailure, SSH_FAILED } from './openssh-failure.js';
 
@@ -68,10 +68,7 @@ export class JumpMasters {
   async close(): Promise<void> {
     this.closed = true;
     // Those still logging in too: quitting must not wait for a bastion's login timeout.
-    const running = [...this.children].filter((child) => child.exitCode === null && child.signalCode === null);
-    const gone = running.map((child) => new Promise((resolve) => child.once('close', resolve)));
-    for (const child of running) endGroup(child);
-    await Promise.all(gone);
+    await endGroups(this.children);
     await Promise.allSettled([...this.masters.values()]);
     this.masters.clear();
     if (this.folder !== null) rmSync(this.folder, { recursive: true, force: true });

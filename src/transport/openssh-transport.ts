@@ -19,7 +19,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { HostError } from '../errors.js';
-import { endGroup } from './process-group.js';
+import { endGroup, endGroups } from './process-group.js';
 import type { HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../probe/wire.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
@@ -169,10 +169,7 @@ export class OpenSshTransport implements Transport {
   /** End every ssh process, and wait until they are gone; then the bastion masters. */
   async close(): Promise<void> {
     this.closed = true;
-    const running = [...this.children].filter((child) => child.exitCode === null && child.signalCode === null);
-    const gone = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
-    for (const child of running) endGroup(child);
-    await Promise.all(gone);
+    await endGroups(this.children);
     await this.masters.close();
   }
 }

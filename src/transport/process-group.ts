@@ -5,6 +5,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 
+/** End every child still running, each with its group, and wait until they have exited (their pipes may close later). */
+export async function endGroups(children: Iterable<ChildProcess>): Promise<void> {
+  const running = [...children].filter((child) => child.exitCode === null && child.signalCode === null);
+  const gone = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of running) endGroup(child);
+  await Promise.all(gone);
+}
+
 export function endGroup(child: ChildProcess): void {
   const signal = (name: NodeJS.Signals) => {
     try {
