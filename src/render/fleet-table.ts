@@ -77,7 +77,7 @@ export function fleetColumns(rows: readonly Row[], style: Style, options: Column
     columns.push({ title: 'group', align: 'left', cut: 'end', min: 5, max: 12, keep: 6, cell: (row) => ({ text: row.group, paint: groupColour(row.group, style) }), total: blank });
   }
   columns.push(
-    { title: 'log', align: 'left', cut: 'start', min: 8, max: 48, keep: 4, cell: (row) => ({ text: row.log, paint: paint.dim }), total: total === undefined ? blank : { text: countsText(total, style), paint: plain } },
+    { title: 'log', align: 'left', cut: 'start', min: 16, max: 48, keep: 4, cell: (row) => ({ text: row.log, paint: paint.dim }), total: total === undefined ? blank : { text: countsText(total, style), paint: plain } },
     {
       title: 'lines/s',
       align: 'right',
@@ -164,28 +164,38 @@ export const GAP = 2;
 
 /**
  * The columns, and their widths, that fit `width`: each as wide as its
- * widest cell within its bounds; short of room, columns are narrowed to
- * their least in the order they give way, then the first to give way is
- * dropped and the rest widened again, until they fit or only those never
- * dropped remain (the line is then cut at the edge).
+ * widest cell within its bounds. Short of room, the columns that may go are
+ * narrowed to their least in the order they give way; if that is not enough
+ * the first to give way is dropped and the rest start again from their
+ * natural widths. Only when none is left to drop are the host and the status
+ * narrowed (and, past that, the line is cut at the edge).
  */
 export function fitColumns(columns: readonly Column[], rows: readonly Row[], width: number): { column: Column; width: number }[] {
   const natural = new Map(columns.map((column) => [column, naturalWidth(column, rows)]));
   let shown = [...columns];
   for (;;) {
     const widths = shown.map((column) => natural.get(column)!);
-    let over = widths.reduce((sum, w) => sum + w, 0) + GAP * (shown.length - 1) - width;
+    const over = widths.reduce((sum, w) => sum + w, 0) + GAP * (shown.length - 1) - width;
     const byKeep = shown.map((column, i) => ({ column, i })).sort((a, b) => a.column.keep - b.column.keep);
-    for (const { column, i } of byKeep) {
-      if (over <= 0) break;
-      const give = Math.min(over, widths[i]! - column.min);
-      widths[i]! -= give;
-      over -= give;
+    const droppable = byKeep.filter(({ column }) => column.keep !== Infinity);
+    const narrowed = narrow(widths, droppable, over);
+    if (narrowed <= 0 || droppable.length === 0) {
+      narrow(widths, byKeep, narrowed);
+      return shown.map((column, i) => ({ column, width: widths[i]! }));
     }
-    const droppable = byKeep.find(({ column }) => column.keep !== Infinity);
-    if (over <= 0 || droppable === undefined) return shown.map((column, i) => ({ column, width: widths[i]! }));
-    shown = shown.filter((column) => column !== droppable.column);
+    shown = shown.filter((column) => column !== droppable[0]!.column);
   }
+}
+
+/** Take up to `over` columns of width from these, each down to its least, in order; what is still over. */
+function narrow(widths: number[], order: readonly { column: Column; i: number }[], over: number): number {
+  for (const { column, i } of order) {
+    if (over <= 0) break;
+    const give = Math.min(over, widths[i]! - column.min);
+    widths[i]! -= give;
+    over -= give;
+  }
+  return over;
 }
 
 function naturalWidth(column: Column, rows: readonly Row[]): number {

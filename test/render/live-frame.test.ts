@@ -170,16 +170,16 @@ test('sparklines: scaled to the series, newest at the right, gaps for failed sam
   assert.equal(sparkline([1, 2], 0, glyphs), '');
 });
 
-test('the detailed table shows the share of each named pattern', () => {
+test('the detailed table shows the rate and the share of each named pattern', () => {
   const rows = [
     row({ host: 'web01', rate: 100, history: [100], patterns: [{ name: 'errors', lines: 5, rate: 5, share: 0.05 }] }),
     row({ host: 'web02', rate: 50, history: [50], patterns: [{ name: 'errors', lines: 0, rate: 0, share: 0 }] }),
     row({ host: 'web03', status: 'refused', error: 'connection refused' }),
   ];
   const text = frame(rows, 140, 20).text;
-  assert.match(text, /lines\/s +errors % +trend/);
-  assert.match(text, /web01 .* 100 +5\.0% /);
-  assert.match(text, /web02 .* 50\.0 +0\.0% /);
+  assert.match(text, /lines\/s +errors\/s +errors % +trend/);
+  assert.match(text, /web01 .* 100 +5\.00 +5\.0% /);
+  assert.match(text, /web02 .* 50\.0 +0\.00 +0\.0% /);
 });
 
 test('the header and the group subtotals count carried rates, and say how many', () => {
