@@ -47,7 +47,7 @@ export interface ColumnOptions {
 
 const plain = (text: string) => text;
 const blank: Cell = { text: '', paint: plain };
-/** A sparkline this wide or more; a fitted table may draw it up to SPARK_MAX. */
+/** The bordered table draws sparklines SPARK_MIN wide; a fitted one as wide as it has room for, up to SPARK_MAX. */
 const SPARK_MIN = 12;
 const SPARK_MAX = 20;
 
@@ -56,7 +56,7 @@ export function fleetColumns(rows: readonly Row[], style: Style, options: Column
   const { paint, glyphs } = style;
   const total = options.total;
   const patterns = [...new Set(rows.flatMap((row) => (row.patterns ?? []).map((p) => p.name)))];
-  const patternTotals = total === undefined ? new Map() : patternTotalsOf(rows);
+  const patternTotals: ReturnType<typeof patternTotalsOf> = total === undefined ? new Map() : patternTotalsOf(rows);
   const unknown: Cell = { text: glyphs.unknown, paint: paint.dim };
   const bold = (text: string): Cell => ({ text, paint: paint.bold });
   const history = options.capacity === undefined ? {} : { capacity: options.capacity };

@@ -40,6 +40,7 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
   for (const row of rows) {
     table.push(
       columns.map((column) => {
+        // Unfitted, each column at its least width: only the sparkline draws to it.
         const cell = column.cell(row, column.min);
         return cell.paint(cell.text);
       }),
