@@ -4,6 +4,7 @@
  * Nagios state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
  */
 import { judgeFleet, statusLine, STATE_CODE, type CheckResult } from '../core/check.js';
+import { asciiText } from '../core/safe-text.js';
 import { roundRate } from '../core/snapshot.js';
 import { judgesPeers } from '../core/peer-check.js';
 import { jsonPeer } from '../render/peer-text.js';
@@ -32,7 +33,8 @@ export async function runCheck(args: CliArgs, context: ResolveContext, io: MainI
     sampler.start(samples);
     await sampler.waitForSamplesPatiently(samples, Date.now() + (samples - 1) * config.intervalMs + patienceMs(config), patienceMs(config));
     const result = judgeFleet(sampler.snapshot(0).rows, config.thresholdsFor);
-    io.stdout.write((config.json ? JSON.stringify(toJson(result)) : statusLine(result)) + '\n');
+    // The line's own text is ASCII; with ascii set (PVLOOK_ASCII, the config file) host text beyond ASCII is escaped too.
+    io.stdout.write((config.json ? JSON.stringify(toJson(result)) : config.ascii ? asciiText(statusLine(result)) : statusLine(result)) + '\n');
     return STATE_CODE[result.state];
   } finally {
     await sampler.stop();

@@ -44,8 +44,9 @@ function finding(peer: PeerVerdict, limits: PeerThresholds, what: string): PeerF
   return { state: critical ? 'CRITICAL' : 'WARNING', reason: `odd among peers: ${what}` };
 }
 
+/** `0.2x`, in ASCII: a status line ends up in monitoring web pages, mails and pagers, not all of which read Unicode. */
 function ratioText(peer: PeerVerdict): string {
-  return peer.ratio === null ? 'against ' : `${round(peer.ratio)}× `;
+  return peer.ratio === null ? 'against ' : `${round(peer.ratio)}x `;
 }
 
 function round(value: number | null): string {

@@ -62,3 +62,31 @@ export function safeRow(row: Row): Row {
   if (host === row.host && group === row.group && log === row.log && error === row.error && patterns === row.patterns) return row;
   return { ...row, host, group, log, error, patterns };
 }
+
+// Safe text has no control characters left but as escapes, so printable ASCII is all there is to keep.
+const ASCII_ONLY = /^[\u0020-\u007e]*$/;
+const BEYOND_ASCII = /[^\u0020-\u007e]/gu;
+
+/**
+ * Safe text with every character beyond ASCII escaped too, in the same
+ * notation (`é` as `\xe9`), for --ascii. Given text safeText made safe, whose
+ * backslashes are doubled, it adds no ambiguity: every backslash still starts
+ * exactly one escape or a doubled one, so distinct names stay distinct.
+ */
+export function asciiText(safe: string): string {
+  return ASCII_ONLY.test(safe) ? safe : safe.replace(BEYOND_ASCII, escapeCharacter);
+}
+
+/** safeRow's row with asciiText applied to its every text field. */
+export function asciiRow(safe: Row): Row {
+  const fields = [safe.host, safe.group, safe.log, safe.error ?? '', ...(safe.patterns ?? []).map((p) => p.name)];
+  if (fields.every((field) => ASCII_ONLY.test(field))) return safe;
+  return {
+    ...safe,
+    host: asciiText(safe.host),
+    group: asciiText(safe.group),
+    log: asciiText(safe.log),
+    error: safe.error === null ? null : asciiText(safe.error),
+    ...(safe.patterns ? { patterns: safe.patterns.map((p) => ({ ...p, name: asciiText(p.name) })) } : {}),
+  };
+}

@@ -5,6 +5,7 @@
  * every string is made safe here, the last step before output.
  */
 import { safeText } from '../core/safe-text.js';
+import { shownText } from './shown-text.js';
 import type { HostDiagnosis, StepResult, StepStatus } from '../doctor/step.js';
 import type { Style } from './style.js';
 
@@ -22,7 +23,7 @@ export function doctorText(hosts: readonly HostDiagnosis[], style: Style): strin
   const blocks = hosts.map((host) => {
     const stoppedAt = host.steps.find((step) => step.status === 'failed');
     const verdict = host.ok ? paint.green('ready to sample') : paint.red(`would not be sampled (${stoppedAt?.name ?? 'a step'} failed)`);
-    return [`${paint.bold(safeText(host.host))}: ${verdict}`, ...host.steps.flatMap((step) => stepLines(step, style))].join('\n');
+    return [`${paint.bold(shownText(host.host, style))}: ${verdict}`, ...host.steps.flatMap((step) => stepLines(step, style))].join('\n');
   });
   const ready = hosts.filter((host) => host.ok).length;
   const summary = `${hosts.length} host${hosts.length === 1 ? '' : 's'}: ${ready} ready, ${hosts.length - ready} not`;
@@ -34,9 +35,9 @@ function stepLines(step: StepResult, style: Style): string[] {
   const mark = style.ascii ? MARKS[step.status].ascii : MARKS[step.status].unicode;
   const colour = step.status === 'ok' ? paint.green : step.status === 'failed' ? paint.red.bold : paint.dim;
   const name = step.name.padEnd(NAME_WIDTH);
-  const detail = step.status === 'ok' || step.status === 'failed' ? safeText(step.detail) : paint.dim(safeText(step.detail));
+  const detail = step.status === 'ok' || step.status === 'failed' ? shownText(step.detail, style) : paint.dim(shownText(step.detail, style));
   const lines = [`  ${colour(mark)} ${colour(name)}  ${detail}`];
-  if (step.fix !== null) lines.push(`  ${' '.repeat(NAME_WIDTH + 2)}  ${paint.yellow(`fix: ${safeText(step.fix)}`)}`);
+  if (step.fix !== null) lines.push(`  ${' '.repeat(NAME_WIDTH + 2)}  ${paint.yellow(`fix: ${shownText(step.fix, style)}`)}`);
   return lines;
 }
 

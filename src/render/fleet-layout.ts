@@ -7,10 +7,10 @@
  * Only what is visible is formatted, so a 5,000-host fleet costs one screen.
  */
 import { isOdd, type Row } from '../core/snapshot.js';
-import { peerCell } from './peer-cells.js';
+import { drawCell, fitColumns, fleetColumns, GAP } from './fleet-table.js';
 import type { Section } from './select-rows.js';
 import { sparkline } from './sparkline.js';
-import { formatRate, formatTrend, groupColour, type Style } from './style.js';
+import { formatRate, formatTrend, groupColour, statusText, type Style } from './style.js';
 import { displayWidth, fit } from './text.js';
 
 export interface Size {
@@ -64,8 +64,9 @@ function gridHeight(sections: readonly Section[], columns: number): number {
 export function sectionHeader(section: Section, width: number, style: Style): string {
   const hosts = `${section.rows.length} ${section.rows.length === 1 ? 'log' : 'logs'}`;
   const carried = section.carried > 0 ? ` (${section.carried} carried)` : '';
-  const label = `${style.glyphs.rule}${style.glyphs.rule} ${section.group} ${style.glyphs.rule} ${formatRate(section.subtotal, style.glyphs)}/s${carried} · ${hosts} `;
-  const line = fit(label + style.glyphs.rule.repeat(Math.max(0, width - displayWidth(label))), width);
+  const { rule, separator, ellipsis } = style.glyphs;
+  const label = `${rule}${rule} ${section.group} ${rule} ${formatRate(section.subtotal, style.glyphs)}/s${carried} ${separator} ${hosts} `;
+  const line = fit(label + rule.repeat(Math.max(0, width - displayWidth(label))), width, 'left', 'end', ellipsis);
   return groupColour(section.group ?? '', style)(line);
 }
 
@@ -101,20 +102,19 @@ function grid(sections: readonly Section[], columns: number, width: number, name
 /** `name  rate T sparkline`, or `name ✗ status` for a host with no fresh number. */
 export function compactCell(row: Row, width: number, nameWidth: number, style: Style, capacity?: number): string {
   const { paint, glyphs } = style;
-  const name = fit(row.host, Math.min(nameWidth, width), 'left', 'middle');
+  const name = fit(row.host, Math.min(nameWidth, width), 'left', 'middle', glyphs.ellipsis);
   const rest = width - displayWidth(name) - 1;
   if (rest <= 0) return name;
   if (row.status !== 'ok') {
     const stale = row.status === 'stale';
-    const word = `${stale ? glyphs.stale : glyphs.failed} ${row.status}`;
+    const withAge = statusText(row, glyphs);
     // The age only where it fits whole: a cut number would mislead.
-    const age = row.age !== null && row.age >= 1 ? ` ${Math.round(row.age)}s` : '';
-    const shown = fit(displayWidth(word + age) <= rest ? word + age : word, rest);
+    const shown = fit(displayWidth(withAge) <= rest ? withAge : statusText({ status: row.status, age: null }, glyphs), rest, 'left', 'end', glyphs.ellipsis);
     return `${paint.bold(name)} ${stale ? paint.yellow(shown) : paint.red.bold(shown)}`;
   }
   // The space after the name carries the odd mark: no cell gets wider for it.
   const gap = isOdd(row) ? paint.magenta.bold(glyphs.odd) : ' ';
-  const rate = fit(formatRate(row.rate, glyphs), Math.min(5, rest), 'right');
+  const rate = fit(formatRate(row.rate, glyphs), Math.min(5, rest), 'right', 'end', glyphs.ellipsis);
   const afterRate = rest - displayWidth(rate);
   if (afterRate < 2) return `${name}${gap}${rate}`;
   const trend = formatTrend(row.trend, style, true);
@@ -124,78 +124,17 @@ export function compactCell(row: Row, width: number, nameWidth: number, style: S
   return `${name}${gap}${rate} ${trend}${spark}${' '.repeat(Math.max(0, rest - used))}`;
 }
 
-/** One line per log, with a header line; columns shrink or drop to fit the width. */
+/** The fleet table (fleet-table.ts) fitted to the width: a line of titles, then a line per log under its section's header. */
 function detailedTable(sections: readonly Section[], width: number, style: Style, capacity?: number): string[] {
-  const { paint, glyphs } = style;
   const rows = sections.flatMap((s) => s.rows);
+  // Section headers name the group: a group column only when the view is not split into them.
   const grouped = sections.some((s) => s.group !== null);
-  const hostW = Math.min(24, Math.max(4, ...rows.map((row) => row.host.length)));
-  const groupW = grouped ? 0 : Math.min(12, Math.max(5, ...rows.map((row) => row.group.length)));
-  const rateW = 8;
-  const trendW = 6;
-  const statusW = 18;
-  const sparkW = width >= 110 ? 20 : width >= 85 ? 12 : 0;
-  // The ratio to the peers' median, where any group compares its logs.
-  const peerW = rows.some((row) => row.peer !== undefined) ? 12 : 0;
-  // The share of each named pattern (errors %, …), as far as the width allows.
-  const names = [...new Set(rows.flatMap((row) => (row.patterns ?? []).map((p) => p.name)))];
-  const shareW = (name: string) => Math.max(6, name.length + 2);
-  const fixedBase = hostW + (groupW ? groupW + 2 : 0) + rateW + 2 + (peerW ? peerW + 2 : 0) + trendW + 2 + (sparkW ? sparkW + 2 : 0) + statusW + 2;
-  const shown = names.filter((_, i) => fixedBase + names.slice(0, i + 1).reduce((sum, name) => sum + shareW(name) + 2, 0) + 10 <= width);
-  const fixed = fixedBase + shown.reduce((sum, name) => sum + shareW(name) + 2, 0);
-  const logW = Math.min(48, Math.max(0, width - fixed - 2));
-  const cells = (host: string, group: string, log: string, rate: string, peer: string, shares: string[], trend: string, spark: string, status: string) =>
-    [host, groupW ? group : null, logW >= 8 ? log : null, rate, peerW ? peer : null, ...shares, trend, sparkW ? spark : null, status].filter((cell) => cell !== null).join('  ');
-
-  const lines = [
-    paint.dim(
-      cells(
-        fit('host', hostW),
-        fit('group', groupW),
-        fit('log', logW),
-        fit('lines/s', rateW, 'right'),
-        fit('peers', peerW),
-        shown.map((name) => fit(`${name} %`, shareW(name), 'right')),
-        fit('trend', trendW),
-        fit('last minute', sparkW),
-        fit('status', statusW),
-      ),
-    ),
-  ];
+  const columns = fitColumns(fleetColumns(rows, style, { group: !grouped, ...(capacity !== undefined ? { capacity } : {}) }), rows, width);
+  const line = (cells: string[]) => cells.join(' '.repeat(GAP));
+  const lines = [style.paint.dim(line(columns.map(({ column, width: w }) => fit(column.title, w, column.align, 'end', style.glyphs.ellipsis))))];
   for (const section of sections) {
     if (section.group !== null) lines.push(sectionHeader(section, width, style));
-    for (const row of section.rows) {
-      const rate = fit(formatRate(row.rate, glyphs), rateW, 'right');
-      const trendWord = row.trend === null ? glyphs.unknown : `${glyphs[row.trend]} ${row.trend}`;
-      const trendCell = fit(trendWord, trendW);
-      const status = fit(statusText(row, style), statusW);
-      lines.push(
-        cells(
-          row.status === 'ok' ? fit(row.host, hostW) : paint.bold(fit(row.host, hostW)),
-          groupColour(row.group, style)(fit(row.group, groupW)),
-          paint.dim(fit(row.log, logW, 'left', 'start')),
-          row.rate === null ? paint.dim(rate) : rate,
-          peerCell(row.peer, peerW, style),
-          shown.map((name) => {
-            const count = row.patterns?.find((p) => p.name === name);
-            if (!count) return paint.dim(fit(glyphs.unknown, shareW(name), 'right'));
-            // An odd share is marked where it is shown, as an odd rate is in the peers column.
-            const odd = count.peer?.odd ? glyphs.odd : '';
-            const text = fit(`${odd}${(count.share * 100).toFixed(1)}%`, shareW(name), 'right');
-            return odd ? paint.magenta.bold(text) : text;
-          }),
-          row.trend === 'up' ? paint.green(trendCell) : row.trend === 'down' ? paint.red(trendCell) : paint.dim(trendCell),
-          paint.cyan(sparkline(row.history, sparkW, glyphs, { ...(capacity !== undefined ? { capacity } : {}) })),
-          row.status === 'ok' ? paint.green(status) : row.status === 'stale' ? paint.yellow(status) : paint.red.bold(status),
-        ),
-      );
-    }
+    for (const row of section.rows) lines.push(line(columns.map(({ column, width: w }) => drawCell(column, column.cell(row, w), w, style))));
   }
-  return lines.map((line) => (displayWidth(line) > width ? fit(line, width) : line));
-}
-
-function statusText(row: Row, style: Style): string {
-  if (row.status === 'ok') return 'ok';
-  const age = row.age !== null && row.age >= 1 ? ` ${Math.round(row.age)}s` : '';
-  return `${row.status === 'stale' ? style.glyphs.stale : style.glyphs.failed} ${row.status}${age}`;
+  return lines.map((text) => (displayWidth(text) > width ? fit(text, width, 'left', 'end', style.glyphs.ellipsis) : text));
 }

@@ -4,18 +4,16 @@
  * a dash when there is no ratio (too few peers, an idle pool).
  */
 import type { PeerVerdict } from '../core/peer-compare.js';
-import type { Style } from './style.js';
+import type { Glyphs, Style } from './style.js';
 import { formatRatio } from './peer-text.js';
-import { fit } from './text.js';
 
-export function peerText(peer: PeerVerdict | undefined, style: Style): string {
+export function peerText(peer: PeerVerdict | undefined, glyphs: Glyphs): string {
   if (peer === undefined) return '';
-  const ratio = formatRatio(peer.ratio, peer.odd ? '' : style.glyphs.unknown);
-  return peer.odd ? `${style.glyphs.odd} ${ratio} ${peer.odd}`.replace('  ', ' ') : ratio;
+  const ratio = formatRatio(peer.ratio, peer.odd ? '' : glyphs.unknown, glyphs.times);
+  return peer.odd ? `${glyphs.odd} ${ratio} ${peer.odd}`.replace('  ', ' ') : ratio;
 }
 
-export function peerCell(peer: PeerVerdict | undefined, width: number, style: Style): string {
-  const text = fit(peerText(peer, style), width);
-  if (peer?.odd) return style.paint.magenta.bold(text);
-  return peer?.ratio === null ? style.paint.dim(text) : text;
+export function peerPaint(peer: PeerVerdict | undefined, style: Style): (text: string) => string {
+  if (peer?.odd) return style.paint.magenta.bold;
+  return peer?.ratio === null ? style.paint.dim : (text) => text;
 }

@@ -32,12 +32,12 @@ export function jsonPeer(peer: PeerVerdict, digits: 3 | 4): JsonPeer {
   };
 }
 
-/** `0.20×`, `12×`, or `—` without a ratio. */
-export function formatRatio(ratio: number | null, unknown = '—'): string {
+/** `0.20×`, `12×`, or `—` without a ratio (`0.20x` and `-` in ASCII mode). */
+export function formatRatio(ratio: number | null, unknown = '—', times = '×'): string {
   if (ratio === null) return unknown;
-  if (ratio >= 100) return `${ratio.toFixed(0)}×`;
-  if (ratio >= 10) return `${ratio.toFixed(1)}×`;
-  return `${ratio.toFixed(2)}×`;
+  if (ratio >= 100) return `${ratio.toFixed(0)}${times}`;
+  if (ratio >= 10) return `${ratio.toFixed(1)}${times}`;
+  return `${ratio.toFixed(2)}${times}`;
 }
 
 /** `odd 0.20× low`, for a log or a share that is odd; what check and the table say. */

@@ -6,7 +6,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Trend } from '../core/trend.js';
-import type { RowStatus } from '../core/snapshot.js';
+import type { Row, RowStatus } from '../core/snapshot.js';
 
 export interface Glyphs {
   up: string;
@@ -20,11 +20,16 @@ export interface Glyphs {
   /** sparkline levels, lowest first */
   spark: readonly string[];
   rule: string;
+  /** marks text cut to fit */
   ellipsis: string;
+  /** between items of a status line */
+  separator: string;
+  /** after a ratio: 0.20× */
+  times: string;
 }
 
-const UNICODE: Glyphs = { up: '▲', down: '▼', flat: '·', unknown: '—', failed: '✗', stale: '…', odd: '!', spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'], rule: '─', ellipsis: '…' };
-const ASCII: Glyphs = { up: '^', down: 'v', flat: '=', unknown: '-', failed: 'x', stale: '~', odd: '!', spark: ['_', '.', ':', '-', '=', '+', '*', '#'], rule: '-', ellipsis: '~' };
+const UNICODE: Glyphs = { up: '▲', down: '▼', flat: '·', unknown: '—', failed: '✗', stale: '…', odd: '!', spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'], rule: '─', ellipsis: '…', separator: '·', times: '×' };
+const ASCII: Glyphs = { up: '^', down: 'v', flat: '=', unknown: '-', failed: 'x', stale: '~', odd: '!', spark: ['_', '.', ':', '-', '=', '+', '*', '#'], rule: '-', ellipsis: '...', separator: '|', times: 'x' };
 
 export interface Style {
   color: boolean;
@@ -48,25 +53,33 @@ export function formatRate(rate: number | null, glyphs: Glyphs = UNICODE): strin
   return rate.toFixed(2);
 }
 
-/** Symbol and word, so the trend also reads without colour. */
-export function formatTrend(trend: Trend | null, style: Style, short = false): string {
-  const { glyphs, paint } = style;
-  switch (trend) {
-    case 'up':
-      return paint.green(short ? glyphs.up : `${glyphs.up} up`);
-    case 'down':
-      return paint.red(short ? glyphs.down : `${glyphs.down} down`);
-    case 'flat':
-      return paint.dim(short ? glyphs.flat : `${glyphs.flat} flat`);
-    default:
-      return paint.dim(short ? ' ' : glyphs.unknown);
-  }
+/** Symbol and word (or the symbol alone, `short`), so the trend also reads without colour. */
+export function trendText(trend: Trend | null, glyphs: Glyphs, short = false): string {
+  if (trend === null) return short ? ' ' : glyphs.unknown;
+  return short ? glyphs[trend] : `${glyphs[trend]} ${trend}`;
 }
 
-export function formatStatus(status: RowStatus, style: Style): string {
-  if (status === 'ok') return style.paint.green('ok');
-  if (status === 'stale') return style.paint.yellow(`${style.glyphs.stale} stale`);
-  return style.paint.red.bold(`${style.glyphs.failed} ${status}`);
+export function trendPaint(trend: Trend | null, style: Style): (text: string) => string {
+  if (trend === 'up') return style.paint.green;
+  if (trend === 'down') return style.paint.red;
+  return style.paint.dim;
+}
+
+export function formatTrend(trend: Trend | null, style: Style, short = false): string {
+  return trendPaint(trend, style)(trendText(trend, style.glyphs, short));
+}
+
+/** `ok`, or the symbol, the status and how old the last good sample is: `~ stale 3s`, `x refused 12s`. */
+export function statusText(row: Pick<Row, 'status' | 'age'>, glyphs: Glyphs): string {
+  if (row.status === 'ok') return 'ok';
+  const age = row.age !== null && row.age >= 1 ? ` ${Math.round(row.age)}s` : '';
+  return `${row.status === 'stale' ? glyphs.stale : glyphs.failed} ${row.status}${age}`;
+}
+
+export function statusPaint(status: RowStatus, style: Style): (text: string) => string {
+  if (status === 'ok') return style.paint.green;
+  if (status === 'stale') return style.paint.yellow;
+  return style.paint.red.bold;
 }
 
 const GROUP_COLOURS = ['cyan', 'magenta', 'blue', 'yellow', 'green', 'cyanBright', 'magentaBright', 'blueBright'] as const;

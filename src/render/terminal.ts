@@ -78,9 +78,10 @@ export class Terminal {
     const rows = Math.max(1, this.out.rows ?? 24);
     const columns = Math.max(1, this.out.columns ?? 80);
     let lines = text.split('\n');
-    if (lines.length > rows) lines = [...lines.slice(0, rows - 1), `… ${lines.length - rows + 1} more lines (enlarge the terminal)`];
+    // Frames are drawn to the size already; this only catches a resize racing a draw, in ASCII, which reads in either mode.
+    if (lines.length > rows) lines = [...lines.slice(0, rows - 1), `... ${lines.length - rows + 1} more lines (enlarge the terminal)`];
     // Cut lines that are too wide (fit pads too, which is harmless before a clear-to-end).
-    const body = lines.map((line) => fit(line, columns) + CLEAR_LINE_END).join('\n');
+    const body = lines.map((line) => fit(line, columns, 'left', 'end', '...') + CLEAR_LINE_END).join('\n');
     this.out.write(SYNC_BEGIN + HOME + body + CLEAR_BELOW + SYNC_END);
   }
 

@@ -19,10 +19,12 @@ export function displayWidth(text: string): number {
   return ONE_CELL.test(plain) ? plain.length : stringWidth(text);
 }
 
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left', position: 'end' | 'start' | 'middle' = 'end'): string {
+/** `ellipsis` marks a cut (`...` in ASCII mode); where it would not leave room for any text, the cut goes unmarked. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left', position: 'end' | 'start' | 'middle' = 'end', ellipsis = '…'): string {
   if (width <= 0) return '';
   const current = displayWidth(text);
-  const cut = current > width ? cliTruncate(text, width, { position }) : text;
+  const mark = displayWidth(ellipsis) <= Math.max(1, width - 1) ? ellipsis : '';
+  const cut = current > width ? cliTruncate(text, width, { position, truncationCharacter: mark }) : text;
   const pad = ' '.repeat(Math.max(0, width - (cut === text ? current : displayWidth(cut))));
   return align === 'left' ? cut + pad : pad + cut;
 }

@@ -15,7 +15,7 @@ test('without --peers an odd log is not a check finding', () => {
 test('--peers: an odd log is a WARNING that names it and its ratio', () => {
   const result = judgeFleet(pool([100, 100, 100, 100, 100, 20]), () => ({ peers: true }));
   assert.equal(result.state, 'WARNING');
-  assert.match(result.summary, /web6 \(web\) WARNING: odd among peers: rate 0\.2× its peers' median \(100\/s\)/);
+  assert.match(result.summary, /web6 \(web\) WARNING: odd among peers: rate 0\.2x its peers' median \(100\/s\)/);
   assert.equal(result.verdicts.filter((v) => v.state !== 'OK').length, 1);
 });
 

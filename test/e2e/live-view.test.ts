@@ -51,6 +51,34 @@ test('pvlook demo draws a live table on the alternate screen and q restores the 
   }
 });
 
+test('pvlook demo --ascii: the live view, its help and its paged grid are ASCII to the last byte', async () => {
+  const tmux = TmuxSession.start(`${pvlook} demo --ascii -n 0.3${afterwards}`, { cwd: root, env: { HOME: '/nonexistent' }, width: 120, height: 40 });
+  const assertAscii = (screen: string, where: string) => {
+    const bytes = Buffer.from(screen, 'utf8');
+    const at = bytes.findIndex((byte) => byte >= 0x80);
+    assert.equal(at, -1, `${where}: byte 0x${bytes[at]?.toString(16)} in ${JSON.stringify(bytes.subarray(Math.max(0, at - 40), at + 20).toString('utf8'))}`);
+  };
+  try {
+    // The detailed table, once the rates (and the 5xx shares) are real.
+    const table = await tmux.waitFor((screen) => /^host +log +lines\/s/m.test(screen) && /^web01 .* \d+\.\d% /m.test(screen));
+    assert.match(table, /13 ok {2}0 stale {2}x 1 failed/);
+    assert.match(table, /^-- nginx - [\d.k]+\/s \| 6 logs -+ *$/m);
+    assertAscii(table, 'the detailed table');
+    tmux.keys('?');
+    assertAscii(await tmux.waitFor(/Reading the view/), 'the help');
+    tmux.keys('x');
+    await tmux.waitFor(/^host +log +lines\/s/m);
+    tmux.resize(50, 8);
+    const grid = await tmux.waitFor(/page 1\/\d/);
+    assertAscii(grid, 'the paged grid');
+    tmux.keys('q');
+    assertAscii(await tmux.waitFor(/EXITED:0/), 'the shell afterwards');
+    assert.equal(tmux.query('#{alternate_on}'), '0');
+  } finally {
+    tmux.kill();
+  }
+});
+
 test('pvlook --watch against real sshd: Ctrl-C quits cleanly and restores the terminal', async () => {
   const command = `${pvlook} -w -n 0.3 -F ${JSON.stringify(sshd.sshConfig)} -l ${JSON.stringify(log)} ${sshd.hosts.join(' ')}${afterwards}`;
   const tmux = TmuxSession.start(command, { cwd: sshd.dir, env: { HOME: sshd.dir } });

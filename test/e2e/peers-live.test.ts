@@ -31,7 +31,7 @@ test('live view: odd logs marked with ! and their ratio, counted in the header, 
   try {
     let screen = await tmux.waitFor((s) => /! 2 odd/.test(s) && /^h6 .*! 0\.[1-3]\d× low/m.test(s), 60, 'h6 odd and two odd in the header');
     assert.match(screen, /8 ok .* ! 2 odd/);
-    assert.match(screen, /^h2 .* !\d+\.\d%/m, 'the 5xx host: its share marked');
+    assert.match(screen, /^h2 .* ! \d+\.\d% high /m, 'the 5xx host: its share marked');
     assert.match(screen, /^h1 .* [01]\.\d\d× /m, 'an ordinary host shows its ratio, unmarked');
     assert.match(screen, /^h7 .* — /m, 'the pair: no ratio');
     assert.doesNotMatch(screen, /^h[13457] .*!/m);

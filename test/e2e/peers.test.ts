@@ -116,7 +116,7 @@ test('pvlook check --peers: WARNING naming the slow host and its ratio, exit 1, 
   const warning = await runCli(args, { env: { HOME: pool.sshd.dir }, cwd: pool.sshd.dir });
   assert.equal(warning.code, 1, warning.stdout + warning.stderr);
   assert.match(warning.stdout, /^PVLOOK WARNING - 8 logs, /);
-  assert.match(warning.stdout, /h6 \(pool\) WARNING: odd among peers: rate 0\.[1-3]\d*× its peers' median \([\d.]+\/s\)/);
+  assert.match(warning.stdout, /h6 \(pool\) WARNING: odd among peers: rate 0\.[1-3]\d*x its peers' median \([\d.]+\/s\)/);
   assert.match(warning.stdout, /h2 \(pool\) WARNING: odd among peers: errors \d+\.\d% of lines/);
   assert.doesNotMatch(warning.stdout, /h[13457] \(\w+\) WARNING/);
 

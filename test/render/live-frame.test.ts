@@ -170,16 +170,16 @@ test('sparklines: scaled to the series, newest at the right, gaps for failed sam
   assert.equal(sparkline([1, 2], 0, glyphs), '');
 });
 
-test('the detailed table shows the share of each named pattern', () => {
+test('the detailed table shows the rate and the share of each named pattern', () => {
   const rows = [
     row({ host: 'web01', rate: 100, history: [100], patterns: [{ name: 'errors', lines: 5, rate: 5, share: 0.05 }] }),
     row({ host: 'web02', rate: 50, history: [50], patterns: [{ name: 'errors', lines: 0, rate: 0, share: 0 }] }),
     row({ host: 'web03', status: 'refused', error: 'connection refused' }),
   ];
   const text = frame(rows, 140, 20).text;
-  assert.match(text, /lines\/s +errors % +trend/);
-  assert.match(text, /web01 .* 100 +5\.0% /);
-  assert.match(text, /web02 .* 50\.0 +0\.0% /);
+  assert.match(text, /lines\/s +errors\/s +errors % +trend/);
+  assert.match(text, /web01 .* 100 +5\.00 +5\.0% /);
+  assert.match(text, /web02 .* 50\.0 +0\.00 +0\.0% /);
 });
 
 test('the header and the group subtotals count carried rates, and say how many', () => {
@@ -207,4 +207,20 @@ test('the header starts from the first real total: no trend from an unknown one,
   assert.equal(cells(Array.from({ length: 19 }, () => 5)), 7);
   assert.equal(cells(Array.from({ length: 21 }, () => 5)), 7);
   assert.ok(cells(Array.from({ length: 60 }, () => 5)) >= 19);
+});
+
+test('the detailed table, short of width, gives up the sparkline, then pattern rates, then shares, never the host or the status', () => {
+  const rows = [
+    row({ host: 'frontend-web-01', rate: 100, history: [100], patterns: [{ name: 'errors', lines: 5, rate: 5, share: 0.05 }] }),
+    row({ host: 'frontend-web-02', status: 'refused', error: 'connection refused', age: 12 }),
+  ];
+  const head = (width: number) => frame(rows, width, 20).text.split('\n')[2]!;
+  assert.match(head(140), /^host +log +lines\/s +errors\/s +errors % +trend +last minute +status/);
+  assert.match(head(80), /^host +log +lines\/s +errors % +trend +status/);
+  assert.match(head(62), /^host +lines\/s +trend +status/);
+  for (const width of [140, 80, 62]) {
+    const text = frame(rows, width, 20).text;
+    assert.match(text, /^frontend-web-01 /m, `${width}: the whole host name`);
+    assert.match(text, /^frontend-web-02 .* ✗ refused 12s/m, `${width}: the whole status`);
+  }
 });

@@ -16,8 +16,8 @@ const snapshot: Snapshot = snapshotOf(rows, Date.UTC(2026, 10, 25, 8, 0, 0), 200
 test('the table reads without colour: words and symbols carry the meaning', () => {
   const text = renderTable(snapshot, makeStyle(false));
   assert.ok(!text.includes('\u001b'), 'no escape codes');
-  assert.match(text, /│ web01 │ nginx +│ \/var\/log\/a\.log +│ +123 │ ▲ up +│ ok /);
-  assert.match(text, /│ web02 .*│ +— │ — +│ ✗ hostkey/);
+  assert.match(text, /│ web01 │ nginx +│ \/var\/log\/a\.log +│ +123 │ ▲ up +│ +▇█ │ ok /);
+  assert.match(text, /│ web02 .*│ +— │ — +│ +│ ✗ hostkey/);
   assert.match(text, /│ web03 .*│ … stale/);
   assert.match(text, /│ total .*1 ok, 1 stale, 1 failed │ +123 │/);
   assert.match(text, /✗ web02 \(nginx\): HOST KEY CHANGED for web02/);
