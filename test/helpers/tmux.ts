@@ -2,30 +2,41 @@
  * Run a program in a real terminal (tmux), type into it and read the screen.
  */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 export class TmuxSession {
   private constructor(readonly name: string) {}
 
+  /**
+   * Every session has a tmux server of its own (its own socket): with one
+   * shared server, killing the last session ends the server in the
+   * background, and a session started at that moment dies with it.
+   */
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.name, ...args]).toString();
+  }
+
   static start(command: string, options: { width?: number; height?: number; cwd?: string; env?: Record<string, string> } = {}): TmuxSession {
     const name = `pvlook-test-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
     const envArgs = Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(options.width ?? 120), '-y', String(options.height ?? 40), ...(options.cwd ? ['-c', options.cwd] : []), ...envArgs, command]);
+    const session = new TmuxSession(name);
+    session.tmux('new-session', '-d', '-s', name, '-x', String(options.width ?? 120), '-y', String(options.height ?? 40), ...(options.cwd ? ['-c', options.cwd] : []), ...envArgs, command);
     // Keep the pane after the command ends so its last screen can be read.
-    execFileSync('tmux', ['set-option', '-t', name, 'remain-on-exit', 'on']);
-    return new TmuxSession(name);
+    session.tmux('set-option', '-t', name, 'remain-on-exit', 'on');
+    return session;
   }
 
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name]).toString();
+    return this.tmux('capture-pane', '-p', '-t', this.name);
   }
 
   /** tmux format variables, e.g. alternate_on, cursor_flag, pane_dead. */
   query(format: string): string {
-    return execFileSync('tmux', ['display-message', '-p', '-t', this.name, format]).toString().trim();
+    return this.tmux('display-message', '-p', '-t', this.name, format).trim();
   }
 
   resize(width: number, height: number): void {
-    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
+    this.tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
   }
 
   /** Process id of the program running in the pane (the shell that started pvlook). */
@@ -34,7 +45,7 @@ export class TmuxSession {
   }
 
   keys(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+    this.tmux('send-keys', '-t', this.name, ...keys);
   }
 
   /**
@@ -60,7 +71,10 @@ export class TmuxSession {
 
   kill(): void {
     try {
-      execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
+      const socket = this.query('#{socket_path}');
+      execFileSync('tmux', ['-L', this.name, 'kill-server'], { stdio: 'ignore' });
+      // tmux leaves its socket file behind.
+      rmSync(socket, { force: true });
     } catch {
       // already gone
     }
