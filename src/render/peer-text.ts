@@ -39,9 +39,3 @@ export function formatRatio(ratio: number | null, unknown = '—', times = '×')
   if (ratio >= 10) return `${ratio.toFixed(1)}${times}`;
   return `${ratio.toFixed(2)}${times}`;
 }
-
-/** `odd 0.20× low`, for a log or a share that is odd; what check and the table say. */
-export function oddText(peer: PeerVerdict): string {
-  const ratio = peer.ratio === null ? "peers' median 0" : formatRatio(peer.ratio);
-  return `odd ${ratio} ${peer.odd ?? ''}`.trimEnd();
-}
