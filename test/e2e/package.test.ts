@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,7 @@ test('npm pack, npm install -g of the tarball, and the installed pvlook runs', a
     const pvlook = path.join(prefix, 'bin', 'pvlook');
     const version = await run(pvlook, ['--version'], { cwd: dir });
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    assertLinksResolve(path.join(prefix, 'lib', 'node_modules', 'pvlook'));
     // Watch the demo until the fleet has a rate and shows its one host that is down on purpose.
     const demo = spawn(pvlook, ['demo', '--json', '-n', '0.3'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
@@ -37,6 +38,17 @@ test('npm pack, npm install -g of the tarball, and the installed pvlook runs', a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** The README and docs/ link to each other and to deploy/: every relative link leads to a file of the package. */
+function assertLinksResolve(installed: string): void {
+  const documents = ['README.md', ...readdirSync(path.join(installed, 'docs')).filter((name) => name.endsWith('.md')).map((name) => path.join('docs', name))];
+  for (const document of documents) {
+    const text = readFileSync(path.join(installed, document), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(((?!https?:|#|mailto:)[^)#\s]+)/g)) {
+      assert.ok(existsSync(path.join(installed, path.dirname(document), target!)), `${document} links to ${target}, which the package lacks`);
+    }
+  }
+}
 
 /** The web view's page and modules are in the package too (tsc alone would not copy them). */
 async function checkWebView(pvlook: string, dir: string): Promise<void> {
