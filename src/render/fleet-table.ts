@@ -129,9 +129,10 @@ export function fleetColumns(rows: readonly Row[], style: Style, options: Column
       total: bold(sum?.share === null || sum?.share === undefined ? glyphs.unknown : `${(sum.share * 100).toFixed(1)}%`),
     });
   });
-  columns.push(
-    { title: 'trend', align: 'left', cut: 'end', min: 6, max: 6, keep: 7, cell: (row) => ({ text: trendText(row.trend, glyphs), paint: trendPaint(row.trend, style) }), total: blank },
-    {
+  columns.push({ title: 'trend', align: 'left', cut: 'end', min: 6, max: 6, keep: 7, cell: (row) => ({ text: trendText(row.trend, glyphs), paint: trendPaint(row.trend, style) }), total: blank });
+  // A one-off snapshot has one rate per log: no line to draw yet.
+  if (rows.some((row) => row.history.filter((rate) => rate !== null).length > 1)) {
+    columns.push({
       title: 'last minute',
       align: 'left',
       cut: 'end',
@@ -141,7 +142,9 @@ export function fleetColumns(rows: readonly Row[], style: Style, options: Column
       stretch: true,
       cell: (row, width) => ({ text: sparkline(row.history, width, glyphs, history), paint: paint.cyan }),
       total: blank,
-    },
+    });
+  }
+  columns.push(
     { title: 'status', align: 'left', cut: 'end', min: 6, max: 24, keep: Infinity, cell: (row) => ({ text: statusText(row, glyphs), paint: statusPaint(row.status, style) }), total: blank },
   );
   return columns;

@@ -211,7 +211,7 @@ test('the header starts from the first real total: no trend from an unknown one,
 
 test('the detailed table, short of width, gives up the sparkline, then pattern rates, then shares, never the host or the status', () => {
   const rows = [
-    row({ host: 'frontend-web-01', rate: 100, history: [100], patterns: [{ name: 'errors', lines: 5, rate: 5, share: 0.05 }] }),
+    row({ host: 'frontend-web-01', rate: 100, history: [90, 100], patterns: [{ name: 'errors', lines: 5, rate: 5, share: 0.05 }] }),
     row({ host: 'frontend-web-02', status: 'refused', error: 'connection refused', age: 12 }),
   ];
   const head = (width: number) => frame(rows, width, 20).text.split('\n')[2]!;
