@@ -14,7 +14,7 @@
  * or fake a number.
  */
 import { randomBytes } from 'node:crypto';
-import { shQuote, shUnquote } from './shell-quote.js';
+import { shQuote, shUnquote } from '../core/shell-quote.js';
 import type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, RemoteClock } from '../core/probe-types.js';
 
 export type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, RemoteClock } from '../core/probe-types.js';
