@@ -16,16 +16,10 @@
 import { randomBytes } from 'node:crypto';
 import { shQuote, shUnquote } from '../core/shell-quote.js';
 import type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, RemoteClock } from '../core/probe-types.js';
+import { SHELL_COMMAND } from '../core/shell-command.js';
 
 export type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, RemoteClock } from '../core/probe-types.js';
-
-/** The one command pvlook runs on a host; the functions and requests arrive on stdin. */
-export const SHELL_COMMAND = '/bin/sh -s';
-/**
- * The same shell as root, for hosts with `sudo`. `-n`: sudo fails at once
- * ("a password is required") rather than prompt on a channel nobody types in.
- */
-export const SUDO_SHELL_COMMAND = `sudo -n ${SHELL_COMMAND}`;
+export { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../core/shell-command.js';
 const MARK = '@pvlook2';
 
 /**

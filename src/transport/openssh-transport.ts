@@ -21,7 +21,7 @@ import os from 'node:os';
 import { HostError } from '../errors.js';
 import { endGroup, endGroups } from './process-group.js';
 import type { HostSpec } from '../core/host-spec.js';
-import { SHELL_COMMAND } from '../probe/wire.js';
+import { SHELL_COMMAND } from '../core/shell-command.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
 import { exitText, saysConnectionLost, sshFailure, SSH_FAILED } from './openssh-failure.js';
 import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';

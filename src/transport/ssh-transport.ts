@@ -14,7 +14,7 @@ import pLimit from 'p-limit';
 import type { ClientChannel } from 'ssh2';
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
-import { SHELL_COMMAND } from '../probe/wire.js';
+import { SHELL_COMMAND } from '../core/shell-command.js';
 import type { ConnectObserver, OpenShellOptions, QueueHold, RecordedKey, RemoteShell, ShellListeners, Transport } from './transport.js';
 import { handshake, type HandshakeObserver } from './ssh-handshake.js';
 import { whenFree } from './queue-slot.js';
