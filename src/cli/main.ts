@@ -24,7 +24,7 @@ import type { Snapshot } from '../core/snapshot.js';
 import { makeStyle } from '../render/style.js';
 import { safeLines } from '../core/safe-text.js';
 import { WebServer, type MetricsRoute } from '../web/web-server.js';
-import { sharesAddress } from '../web/web-config.js';
+import { sharesAddress } from '../config/web-config.js';
 import { fleetTransport } from '../transport/fleet-transport.js';
 import type { RecordedKey } from '../transport/transport.js';
 
