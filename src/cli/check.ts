@@ -13,7 +13,7 @@ import type { Prober } from '../probe/prober.js';
 import { patienceMs } from './run.js';
 import type { Config } from '../config/config.js';
 import type { CliArgs } from './args.js';
-import type { MainIO } from './main.js';
+import type { MainIO } from './session.js';
 
 /** Three rates: the last is judged, the two before give the mean a drop is measured from. */
 const DEFAULT_SAMPLES = 4;

@@ -16,7 +16,7 @@ import { fleetAddresses, startFleetServer } from '../demo/fleet-server.js';
 import { generateKeyPair } from '../demo/key-pair.js';
 import { SshTransport } from '../transport/ssh-transport.js';
 import type { SshSettings } from '../transport/ssh-settings.js';
-import { runSession, shellProber, type MainIO } from './main.js';
+import { runSession, shellProber, type MainIO } from './session.js';
 
 /** Simulated hosts per loopback address: like a real fleet, hosts are mostly distinct destinations. */
 const HOSTS_PER_ADDRESS = 4;

@@ -11,7 +11,7 @@ import { diagnoseHost, doctorTransport } from '../doctor/diagnose-host.js';
 import { doctorJson, doctorText } from '../render/doctor-report.js';
 import { makeStyle } from '../render/style.js';
 import type { CliArgs } from './args.js';
-import type { MainIO } from './main.js';
+import type { MainIO } from './session.js';
 
 /** Hosts diagnosed at once: each is a handful of steps on its own connection, and the report waits for all. */
 const AT_ONCE = 16;
