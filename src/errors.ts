@@ -3,9 +3,7 @@
  * meant for the terminal; the underlying error, if any, rides along as `cause`.
  */
 
-export const EXIT_OK = 0;
-export const EXIT_HOST_FAILED = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_USAGE } from './core/exit-codes.js';
 
 /** A mistake on the command line or in the environment: exit 2. */
 export class UsageError extends Error {

@@ -3,7 +3,8 @@
  * thresholds, print one Nagios status line (or JSON), and exit with the
  * Nagios state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
  */
-import { judgeFleet, statusLine, STATE_CODE, type CheckResult } from '../core/check.js';
+import { judgeFleet, statusLine, type CheckResult } from '../core/check.js';
+import { STATE_CODE } from '../core/exit-codes.js';
 import { roundRate } from '../core/snapshot.js';
 import { judgesPeers } from '../core/peer-check.js';
 import { jsonPeer } from '../render/peer-text.js';

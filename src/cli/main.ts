@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.js';
 import { resolveConfig } from '../config/resolve.js';
-import { ConfigError, EXIT_USAGE, UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from '../core/exit-codes.js';
 import { fdLimitWarning, openFilesLimit } from '../transport/fd-limit.js';
 import { parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
@@ -17,9 +18,6 @@ import { safeLines } from '../core/safe-text.js';
 import { fleetTransport } from '../transport/fleet-transport.js';
 import type { RecordedKey } from '../transport/transport.js';
 
-/** Exit status for an error nobody expected (a bug): distinct from 1 and 2. */
-const EXIT_INTERNAL = 70;
-
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function main(argv: readonly string[], io: MainIO = processIO()): Promise<number> {
@@ -27,7 +25,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     const parsed = parseCommandLine(argv, VERSION);
     if (parsed.kind === 'answered') {
       io.stdout.write(parsed.text);
-      return 0;
+      return EXIT_OK;
     }
     const { args } = parsed;
     const context = { env: io.env, cwd: io.cwd, stdoutIsTTY: io.stdout.isTTY === true };

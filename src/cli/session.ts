@@ -10,15 +10,14 @@ import { Sampler } from '../sampler/sampler.js';
 import type { Transport } from '../transport/transport.js';
 import type { Prober } from '../probe/prober.js';
 import { ShellProber } from '../probe/shell-prober.js';
-import { exitCodeFor, runSnapshot, runWatch } from './run.js';
+import { runSnapshot, runWatch } from './run.js';
+import { EXIT_OK, exitCodeFor, signalExitCode } from '../core/exit-codes.js';
 import { LiveView } from './live-view.js';
 import { MetricsExporter } from '../export/exporter.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { makeStyle } from '../render/style.js';
 import { WebServer, type MetricsRoute } from '../web/web-server.js';
 import { sharesAddress } from '../config/web-config.js';
-
-const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export interface MainIO {
   stdout: OutputStream;
@@ -97,9 +96,9 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
     } else {
       last = await runSnapshot({ config, sampler, terminal, signal: controller.signal });
     }
-    if (stoppedBy !== null) return SIGNAL_EXIT[stoppedBy] ?? 1;
+    if (stoppedBy !== null) return signalExitCode(stoppedBy);
     // Quitting the live view on purpose, or a reader that went away, is a normal end.
-    if (controller.signal.aborted) return 0;
+    if (controller.signal.aborted) return EXIT_OK;
     return exitCodeFor(last);
   } finally {
     terminal.restore();

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseCommandLine } from '../../src/cli/args.js';
 import { main, VERSION } from '../../src/cli/main.js';
 import { runSession } from '../../src/cli/session.js';
-import { exitCodeFor } from '../../src/cli/run.js';
+import { exitCodeFor } from '../../src/core/exit-codes.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { FakeProber } from '../helpers/fake-prober.js';
 import { row, snapshotOf } from '../helpers/rows.js';
