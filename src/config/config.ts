@@ -7,7 +7,7 @@ import type { TrendOptions } from '../core/trend.js';
 import type { Thresholds } from '../core/check.js';
 import type { PeerOptionsFor } from '../core/peers.js';
 import type { ListenAddress } from './web-address.js';
-import type { SessionMode } from '../probe/prober.js';
+import type { SessionMode } from '../core/session-mode.js';
 import type { TransportMode } from '../core/transport-choice.js';
 import type { WebConfig } from './web-config.js';
 

@@ -21,10 +21,4 @@ export interface Prober {
 /** A sample's result, and when its request went out (ms, local clock), if the prober knows: after connecting, not before. */
 export type Sampled = ProbeResult & { sentAt?: number };
 
-/**
- * How a host runs pvlook's shell: `shell` keeps one long-lived shell per
- * host and sends it one request per sample; `exec` starts a new one for
- * every sample (a new channel, session and login shell on the server each
- * time), for servers where a long-lived channel is unwelcome.
- */
-export type SessionMode = 'shell' | 'exec';
+export type { SessionMode } from '../core/session-mode.js';

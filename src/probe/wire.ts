@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { shQuote, shUnquote } from '../core/shell-quote.js';
 import type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, RemoteClock } from '../core/probe-types.js';
 import { SHELL_COMMAND } from '../core/shell-command.js';
+import { hasControlCharacters } from '../core/control-characters.js';
 
 export type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, RemoteClock } from '../core/probe-types.js';
 export { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../core/shell-command.js';
@@ -81,10 +82,6 @@ export function isGlob(path: string): boolean {
   return /[*?[]/.test(path);
 }
 
-/** Patterns travel as one line-free value, split on \x1f: control characters (tab aside) cannot be in one. */
-export function hasControlCharacters(text: string): boolean {
-  return [...text].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t');
-}
 
 // ---------------------------------------------------------------- requests
 
