@@ -82,7 +82,6 @@ export function isGlob(path: string): boolean {
   return /[*?[]/.test(path);
 }
 
-
 // ---------------------------------------------------------------- requests
 
 /**
