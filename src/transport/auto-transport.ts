@@ -10,7 +10,7 @@ import { chooseTransport, namedChoice, type TransportChoice, type TransportMode 
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
 import { transportFacts } from './transport-facts.js';
-import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
+import { isOutOfFiles, tooManyOpenFiles } from './out-of-files.js';
 
 export interface AutoTransportOptions {
   builtin: Transport;

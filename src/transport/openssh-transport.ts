@@ -24,7 +24,7 @@ import type { HostSpec } from '../core/host-spec.js';
 import { SHELL_COMMAND } from '../core/shell-command.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
 import { exitText, saysConnectionLost, sshFailure, SSH_FAILED } from './openssh-failure.js';
-import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
+import { isOutOfFiles, tooManyOpenFiles } from './out-of-files.js';
 import pLimit from 'p-limit';
 import { JumpMasters } from './openssh-jump-master.js';
 import { whenFree } from './queue-slot.js';

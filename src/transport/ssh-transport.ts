@@ -18,7 +18,7 @@ import { SHELL_COMMAND } from '../core/shell-command.js';
 import type { ConnectObserver, OpenShellOptions, QueueHold, RecordedKey, RemoteShell, ShellListeners, Transport } from './transport.js';
 import { handshake, type HandshakeObserver } from './ssh-handshake.js';
 import { whenFree } from './queue-slot.js';
-import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
+import { isOutOfFiles, tooManyOpenFiles } from './out-of-files.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
 
 export interface SshTransportOptions {
