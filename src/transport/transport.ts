@@ -49,18 +49,7 @@ export interface ConnectObserver {
   loggedIn?(ms: number, hop: string | null): void;
 }
 
-/** A host key --accept-new recorded, for telling the user which key went into which file. */
-export interface RecordedKey {
-  /** the host as the user named it */
-  host: string;
-  /** the name it was recorded under (HostKeyAlias, or [host]:port) */
-  name: string;
-  keyType: string;
-  /** SHA256 fingerprint, when the client says it (OpenSSH does not) */
-  fingerprint: string | null;
-  /** the known_hosts file, when the client says it (OpenSSH records in the first UserKnownHostsFile) */
-  file: string | null;
-}
+export type { RecordedKey } from './host-key-check.js';
 
 /** How to start the shell, when not the default. */
 export interface OpenShellOptions {
