@@ -20,12 +20,6 @@ export interface AutoTransportOptions {
   resolveSettings: SettingsResolver;
   /** SSH_AUTH_SOCK, if any: with an agent the built-in client has a key to offer */
   agentSocket: string | undefined;
-  /**
-   * Called with the settings just resolved for a host that goes to the
-   * built-in client, around its openShell, so that it need not run `ssh -G`
-   * for that host a second time (see settingsHandoff).
-   */
-  handOff?: <T>(spec: HostSpec, settings: SshSettings, use: () => T) => T;
 }
 
 /** A host's client, and the settings that decided it until the built-in client has used them. */
@@ -43,12 +37,10 @@ export class AutoTransport implements Transport {
     const decision = await this.decide(host);
     signal.throwIfAborted();
     if (decision.choice.transport === 'openssh') return this.options.openssh.openShell(host, listeners, signal, options);
-    const { handOff } = this.options;
     const { settings } = decision;
-    // Only the first connection after the choice uses its settings; a reconnect asks ssh -G again, like the built-in client alone.
+    // Only the first connection after the choice uses its settings (no second ssh -G); a reconnect asks ssh -G again, like the built-in client alone.
     decision.settings = null;
-    if (settings !== null && handOff) return handOff(host, settings, () => this.options.builtin.openShell(host, listeners, signal, options));
-    return this.options.builtin.openShell(host, listeners, signal, options);
+    return this.options.builtin.openShell(host, listeners, signal, settings !== null ? { ...options, settings } : options);
   }
 
   /** The client a host goes through and why; resolves its settings if that is what decides. */

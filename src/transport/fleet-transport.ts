@@ -9,7 +9,6 @@ import type { TransportMode } from '../core/transport-choice.js';
 import { AutoTransport } from './auto-transport.js';
 import { connectionBudget, openFilesLimit } from './fd-limit.js';
 import { OpenSshTransport } from './openssh-transport.js';
-import { settingsHandoff } from './settings-handoff.js';
 import { openSshResolver } from './ssh-settings.js';
 import { SshTransport } from './ssh-transport.js';
 import type { RecordedKey } from './transport.js';
@@ -34,11 +33,10 @@ const PIPES_PER_PROCESS = 3;
 /** Used by a run and by pvlook doctor alike: doctor diagnoses the path a sample takes. */
 export function fleetTransport(options: FleetTransportOptions): AutoTransport {
   const resolveSettings = openSshResolver(options.sshConfigFile, options.home);
-  const handoff = settingsHandoff(resolveSettings);
   const budget = connectionBudget(openFilesLimit());
   return new AutoTransport({
     builtin: new SshTransport({
-      resolveSettings: handoff.resolve,
+      resolveSettings,
       agentSocket: options.agentSocket,
       acceptNewHostKeys: options.acceptNewHostKeys,
       maxConnections: budget,
@@ -55,6 +53,5 @@ export function fleetTransport(options: FleetTransportOptions): AutoTransport {
     modeFor: options.modeFor,
     resolveSettings,
     agentSocket: options.agentSocket,
-    handOff: handoff.offer,
   });
 }

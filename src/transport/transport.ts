@@ -57,6 +57,12 @@ export interface OpenShellOptions {
   command?: string;
   hold?: QueueHold;
   observer?: ConnectObserver;
+  /**
+   * The host's ssh settings, when the caller has just resolved them (the auto
+   * transport does, to choose a client): a client that needs them uses these
+   * for this connection instead of running `ssh -G` again.
+   */
+  settings?: SshSettings;
 }
 
 export interface Transport {
