@@ -58,7 +58,7 @@ export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO
     });
     const config = { ...options, hosts: fleet.plans, thresholdsFor: () => ({}), peersFor: () => DEFAULT_PEER_OPTIONS };
     const transport = new SshTransport({ resolveSettings: async (spec) => settingsFor(spec.label), agentSocket: undefined });
-    return await runSession(config, shellProber(config, transport), io, 'demo fleet (simulated, loopback SSH)');
+    return await runSession(config, shellProber(transport), io, 'demo fleet (simulated, loopback SSH)');
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

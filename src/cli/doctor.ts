@@ -27,7 +27,7 @@ export async function runDoctor(args: CliArgs, context: ResolveContext, io: Main
     timeoutMs: config.timeoutMs,
     home: io.env.HOME ?? os.homedir(),
   };
-  const transport = doctorTransport(doctorContext, config.hosts);
+  const transport = doctorTransport(doctorContext);
   let hosts;
   try {
     hosts = await Promise.all(config.hosts.map((plan) => limit(() => diagnoseHost(plan, doctorContext, transport))));

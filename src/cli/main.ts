@@ -33,15 +33,13 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     // Keys --accept-new records are told once the run is over and the terminal is the user's again.
     const recorded: RecordedKey[] = [];
     const sshProber = (config: Config) => {
-      const modes = new Map(config.hosts.map((host) => [host.spec.label, host.transport]));
       const transport = fleetTransport({
         sshConfigFile: config.sshConfigFile,
         acceptNewHostKeys: config.acceptNewHostKeys,
         agentSocket: io.env.SSH_AUTH_SOCK,
-        modeFor: (host) => modes.get(host.label),
         onKeyRecorded: (key) => recorded.push(key),
       });
-      return shellProber(config, transport);
+      return shellProber(transport);
     };
     if (args.command === 'doctor') return await runDoctor(args, context, io);
     try {

@@ -27,11 +27,9 @@ export interface MainIO {
   cwd: string;
 }
 
-/** The prober for a config: each host's shell kept for good, or started for every sample (`session: exec`). */
-export function shellProber(config: Config, transport: Transport): Prober {
-  const modes = new Map(config.hosts.map((host) => [host.spec.label, host.session]));
-  const sudo = new Set(config.hosts.filter((host) => host.sudo === true).map((host) => host.spec.label));
-  return new ShellProber(transport, (host) => modes.get(host.label) ?? 'shell', (host) => sudo.has(host.label));
+/** The prober for a config: each host's shell kept for good, or started for every sample (`session: exec`), as its plan says. */
+export function shellProber(transport: Transport): Prober {
+  return new ShellProber(transport);
 }
 
 /** Run the sampler with the config through the prober, owning the terminal and signals meanwhile. */

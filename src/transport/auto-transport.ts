@@ -7,6 +7,7 @@
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
 import { chooseTransport, namedChoice, type TransportChoice, type TransportMode } from '../core/transport-choice.js';
+import type { HostTarget } from '../core/host-target.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
 import { transportFacts } from './transport-facts.js';
@@ -15,8 +16,8 @@ import { isOutOfFiles, tooManyOpenFiles } from './out-of-files.js';
 export interface AutoTransportOptions {
   builtin: Transport;
   openssh: Transport;
-  /** what each host asked for (absent: auto) */
-  modeFor: (host: HostSpec) => TransportMode | undefined;
+  /** what each host asked for (absent: auto); by default what its target says */
+  modeFor?: (host: HostTarget) => TransportMode | undefined;
   resolveSettings: SettingsResolver;
   /** SSH_AUTH_SOCK, if any: with an agent the built-in client has a key to offer */
   agentSocket: string | undefined;
@@ -33,7 +34,7 @@ export class AutoTransport implements Transport {
 
   constructor(private readonly options: AutoTransportOptions) {}
 
-  async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
+  async openShell(host: HostTarget, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
     const decision = await this.decide(host);
     signal.throwIfAborted();
     if (decision.choice.transport === 'openssh') return this.options.openssh.openShell(host, listeners, signal, options);
@@ -44,7 +45,7 @@ export class AutoTransport implements Transport {
   }
 
   /** The client a host goes through and why; resolves its settings if that is what decides. */
-  async choice(host: HostSpec): Promise<TransportChoice> {
+  async choice(host: HostTarget): Promise<TransportChoice> {
     return (await this.decide(host)).choice;
   }
 
@@ -52,7 +53,7 @@ export class AutoTransport implements Transport {
     await Promise.all([this.options.builtin.close(), this.options.openssh.close()]);
   }
 
-  private decide(host: HostSpec): Promise<Decision> {
+  private decide(host: HostTarget): Promise<Decision> {
     let decided = this.choices.get(host.label);
     if (!decided) {
       decided = this.choose(host);
@@ -63,8 +64,8 @@ export class AutoTransport implements Transport {
     return decided;
   }
 
-  private async choose(host: HostSpec): Promise<Decision> {
-    const mode = this.options.modeFor(host) ?? 'auto';
+  private async choose(host: HostTarget): Promise<Decision> {
+    const mode = (this.options.modeFor ? this.options.modeFor(host) : host.transport) ?? 'auto';
     if (mode !== 'auto') return { choice: namedChoice(mode), settings: null };
     try {
       const settings = await this.options.resolveSettings(host);

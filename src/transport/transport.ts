@@ -5,7 +5,7 @@
  * demo can pass anything with this shape.
  */
 import type { HostError } from '../errors.js';
-import type { HostSpec } from '../core/host-spec.js';
+import type { HostTarget } from '../core/host-target.js';
 import type { HostKeyCheck } from './host-key-check.js';
 import type { AuthMethod } from './ssh-auth.js';
 import type { SshSettings } from './ssh-settings.js';
@@ -67,10 +67,11 @@ export interface OpenShellOptions {
 
 export interface Transport {
   /**
-   * Start the shell on the host, connecting first if need be. Rejects with a
+   * Start the shell on the host, connecting first if need be, through what
+   * its target says (a plain HostSpec takes the defaults). Rejects with a
    * HostError whose status says what went wrong; gives up when `signal` aborts.
    */
-  openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell>;
+  openShell(host: HostTarget, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell>;
   /** Close every connection. */
   close(): Promise<void>;
 }
