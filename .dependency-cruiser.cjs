@@ -1,11 +1,8 @@
 /**
  * Which folder of src/ may import which (docs/architecture.md, "Layers").
  * `npm run lint` runs this after eslint; a violation names the rule, the
- * importing file and the imported one. Imports point down:
- *
- *   cli ─► web, export, doctor, demo, sampler ─► probe ─► transport ─► files
- *            │                            │         │          │
- *            └──► render, config ─────────┴─────────┴──► core ◄┘
+ * importing file, the imported one and why the rule exists. Imports point
+ * down, as the table in docs/architecture.md ("Layers") shows.
  *
  * bench/, tools/ and test/ may import anything and are not checked here.
  */
