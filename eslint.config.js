@@ -32,6 +32,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dependency-cruiser config: a CommonJS file, as depcruise loads it.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },

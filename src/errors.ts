@@ -3,9 +3,8 @@
  * meant for the terminal; the underlying error, if any, rides along as `cause`.
  */
 
-export const EXIT_OK = 0;
-export const EXIT_HOST_FAILED = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_USAGE } from './core/exit-codes.js';
+import type { FailureStatus } from './core/failure-status.js';
 
 /** A mistake on the command line or in the environment: exit 2. */
 export class UsageError extends Error {
@@ -26,21 +25,7 @@ export class ConfigError extends Error {
   }
 }
 
-/**
- * Why one host could not be sampled. `status` is a single word shown in the
- * table and in JSON; the message is one short line, never a stack trace.
- */
-export type FailureStatus =
-  | 'unreachable'
-  | 'refused'
-  | 'dns'
-  | 'auth'
-  | 'hostkey'
-  | 'timeout'
-  | 'nolog'
-  | 'noperm'
-  | 'badoutput'
-  | 'error';
+export type { FailureStatus } from './core/failure-status.js';
 
 export class HostError extends Error {
   override name = 'HostError';

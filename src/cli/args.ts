@@ -5,50 +5,13 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.js';
+import type { ConfigInputs } from '../config/inputs.js';
 
-export interface CliArgs {
+/** Everything the command line can say: what the config step reads, and what only the cli acts on. */
+export interface CliArgs extends ConfigInputs {
   command: 'sample' | 'demo' | 'check' | 'doctor';
-  hosts: string[];
-  log?: string;
-  config?: string;
-  hostsFile?: string;
-  sshConfig?: string;
-  acceptNew?: boolean;
-  group?: string[];
-  shard?: string;
-  shardOrdinal?: string;
-  shardCount?: string;
-  pattern?: string[];
-  split?: boolean;
-  session?: string;
-  sudo?: boolean;
-  transport?: string;
-  watch?: boolean;
-  interval?: string;
-  count?: string;
-  json?: boolean;
-  parallel?: string;
-  timeout?: string;
-  /** false only when --no-color was given */
-  color?: boolean;
-  ascii?: boolean;
-  listen?: string;
-  textfile?: string;
-  /** serve the live web view at [host:]port */
-  web?: string;
-  webToken?: string;
   /** demo only: simulate this many hosts */
   fleet?: string;
-  /** check only: thresholds and how many samples to take */
-  minRate?: string;
-  maxRate?: string;
-  maxDrop?: string;
-  peers?: boolean;
-  peersCriticalBelow?: string;
-  peersCriticalAbove?: string;
-  samples?: string;
-  /** check only: --max-share name=percent, repeatable */
-  maxShare?: string[];
 }
 
 /** What parsing produced: arguments to run with, or text already answered (help, version). */

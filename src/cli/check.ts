@@ -3,7 +3,8 @@
  * thresholds, print one Nagios status line (or JSON), and exit with the
  * Nagios state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
  */
-import { judgeFleet, statusLine, STATE_CODE, type CheckResult } from '../core/check.js';
+import { judgeFleet, statusLine, type CheckResult } from '../core/check.js';
+import { STATE_CODE } from '../core/exit-codes.js';
 import { asciiText } from '../core/safe-text.js';
 import { roundRate } from '../core/snapshot.js';
 import { judgesPeers } from '../core/peer-check.js';
@@ -14,7 +15,7 @@ import type { Prober } from '../probe/prober.js';
 import { patienceMs } from './run.js';
 import type { Config } from '../config/config.js';
 import type { CliArgs } from './args.js';
-import type { MainIO } from './main.js';
+import type { MainIO } from './session.js';
 
 /** Three rates: the last is judged, the two before give the mean a drop is measured from. */
 const DEFAULT_SAMPLES = 4;

@@ -16,7 +16,7 @@ import { fleetAddresses, startFleetServer } from '../demo/fleet-server.js';
 import { generateKeyPair } from '../demo/key-pair.js';
 import { SshTransport } from '../transport/ssh-transport.js';
 import type { SshSettings } from '../transport/ssh-settings.js';
-import { runSession, shellProber, type MainIO } from './main.js';
+import { runSession, shellProber, type MainIO } from './session.js';
 
 /** Simulated hosts per loopback address: like a real fleet, hosts are mostly distinct destinations. */
 const HOSTS_PER_ADDRESS = 4;
@@ -58,7 +58,7 @@ export async function runDemo(args: CliArgs, context: ResolveContext, io: MainIO
     });
     const config = { ...options, hosts: fleet.plans, thresholdsFor: () => ({}), peersFor: () => DEFAULT_PEER_OPTIONS };
     const transport = new SshTransport({ resolveSettings: async (spec) => settingsFor(spec.label), agentSocket: undefined });
-    return await runSession(config, shellProber(config, transport), io, 'demo fleet (simulated, loopback SSH)');
+    return await runSession(config, shellProber(transport), io, 'demo fleet (simulated, loopback SSH)');
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

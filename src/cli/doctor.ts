@@ -11,7 +11,8 @@ import { diagnoseHost, doctorTransport } from '../doctor/diagnose-host.js';
 import { doctorJson, doctorText } from '../render/doctor-report.js';
 import { makeStyle } from '../render/style.js';
 import type { CliArgs } from './args.js';
-import type { MainIO } from './main.js';
+import type { MainIO } from './session.js';
+import { EXIT_HOST_FAILED, EXIT_OK } from '../core/exit-codes.js';
 
 /** Hosts diagnosed at once: each is a handful of steps on its own connection, and the report waits for all. */
 const AT_ONCE = 16;
@@ -26,7 +27,7 @@ export async function runDoctor(args: CliArgs, context: ResolveContext, io: Main
     timeoutMs: config.timeoutMs,
     home: io.env.HOME ?? os.homedir(),
   };
-  const transport = doctorTransport(doctorContext, config.hosts);
+  const transport = doctorTransport(doctorContext);
   let hosts;
   try {
     hosts = await Promise.all(config.hosts.map((plan) => limit(() => diagnoseHost(plan, doctorContext, transport))));
@@ -34,5 +35,5 @@ export async function runDoctor(args: CliArgs, context: ResolveContext, io: Main
     await transport.close();
   }
   io.stdout.write(config.json ? doctorJson(hosts) + '\n' : doctorText(hosts, makeStyle(config.color, config.ascii)));
-  return hosts.every((host) => host.ok) ? 0 : 1;
+  return hosts.every((host) => host.ok) ? EXIT_OK : EXIT_HOST_FAILED;
 }

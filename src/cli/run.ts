@@ -10,7 +10,6 @@ import { renderTable } from '../render/table.js';
 import type { Terminal } from '../render/terminal.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { LiveView } from './live-view.js';
-import { EXIT_HOST_FAILED, EXIT_OK } from '../errors.js';
 
 export interface RunContext {
   config: Config;
@@ -22,12 +21,6 @@ export interface RunContext {
   live?: LiveView;
   /** called with every snapshot, e.g. to export metrics */
   onSnapshot?: (snapshot: Snapshot) => Promise<void>;
-}
-
-/** Exit status for a finished run: 1 if the last snapshot has any host not ok. */
-export function exitCodeFor(snapshot: Snapshot | null): number {
-  if (snapshot === null) return EXIT_OK;
-  return snapshot.total.failed + snapshot.total.stale > 0 ? EXIT_HOST_FAILED : EXIT_OK;
 }
 
 /** How long a run's final answer may wait beyond the samples it needs: a connect and a command may each time out on their own. */

@@ -6,10 +6,10 @@ import type { HostSpec } from '../core/host-spec.js';
 import type { TrendOptions } from '../core/trend.js';
 import type { Thresholds } from '../core/check.js';
 import type { PeerOptionsFor } from '../core/peers.js';
-import type { ListenAddress } from '../web/web-address.js';
-import type { SessionMode } from '../probe/prober.js';
+import type { ListenAddress } from './web-address.js';
+import type { SessionMode } from '../core/session-mode.js';
 import type { TransportMode } from '../core/transport-choice.js';
-import type { WebConfig } from '../web/web-config.js';
+import type { WebConfig } from './web-config.js';
 
 /** One log watched on one host, labelled with the group it came from. */
 export interface Watch {

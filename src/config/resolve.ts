@@ -3,19 +3,19 @@
  * checked Config. Every bad value is reported with where it came from.
  */
 import path from 'node:path';
-import type { CliArgs } from '../cli/args.js';
+import type { ConfigInputs } from './inputs.js';
 import { ConfigError, UsageError, quote } from '../errors.js';
 import { expandHostPattern, HostRangeError } from '../core/host-range.js';
 import { parseHostSpec, HostSpecError } from '../core/host-spec.js';
 import { DEFAULT_TREND } from '../core/trend.js';
 import { inShard, parseShard, shardFromOrdinal, type Shard } from '../core/shard.js';
-import { hasControlCharacters } from '../probe/wire.js';
+import { hasControlCharacters } from '../core/control-characters.js';
 import type { Thresholds } from '../core/check.js';
-import { requireTokenBeyondLoopback, resolveHttpToken, resolveWeb } from '../web/web-config.js';
-import { addressProblem, parseWebAddress } from '../web/web-address.js';
+import { requireTokenBeyondLoopback, resolveHttpToken, resolveWeb } from './web-config.js';
+import { addressProblem, parseWebAddress } from './web-address.js';
 import { DEFAULTS, type Config, type HostPlan, type Pattern, type Watch } from './config.js';
 import type { FileConfig } from './schema.js';
-import type { SessionMode } from '../probe/prober.js';
+import type { SessionMode } from '../core/session-mode.js';
 import { TRANSPORT_MODES, type TransportMode } from '../core/transport-choice.js';
 import { readHostsFile } from './hosts-file.js';
 import { loadConfigFile } from './load-file.js';
@@ -35,7 +35,7 @@ interface Sourced<T> {
   source: string;
 }
 
-export async function resolveConfig(args: CliArgs, context: ResolveContext): Promise<Config> {
+export async function resolveConfig(args: ConfigInputs, context: ResolveContext): Promise<Config> {
   const explicit = args.config ?? context.env.PVLOOK_CONFIG ?? null;
   const loaded = await loadConfigFile(explicit, context.cwd, context.env.HOME);
   const file = loaded?.config ?? {};
@@ -50,7 +50,7 @@ export async function resolveConfig(args: CliArgs, context: ResolveContext): Pro
 }
 
 /** Everything but the host list: shared by normal runs and the demo. */
-export function resolveOptions(args: CliArgs, context: ResolveContext, file: FileConfig, configFile: string | null): Omit<Config, 'hosts' | 'thresholdsFor' | 'peersFor'> {
+export function resolveOptions(args: ConfigInputs, context: ResolveContext, file: FileConfig, configFile: string | null): Omit<Config, 'hosts' | 'thresholdsFor' | 'peersFor'> {
   const { env } = context;
   const fileSource = configFile ?? 'config';
   const interval = pick<number>(
@@ -135,14 +135,14 @@ function parseCount(text: string): number | null {
 }
 
 /** Colour: --no-color, then NO_COLOR / FORCE_COLOR (no-color.org, force-color.org), then the file, then "is it a terminal". */
-function resolveColor(args: CliArgs, env: Env, file: FileConfig, isTTY: boolean): boolean {
+function resolveColor(args: ConfigInputs, env: Env, file: FileConfig, isTTY: boolean): boolean {
   if (args.color === false) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   return file.color ?? isTTY;
 }
 
-async function resolveHosts(args: CliArgs, context: ResolveContext, file: FileConfig, fileName: string): Promise<HostPlan[]> {
+async function resolveHosts(args: ConfigInputs, context: ResolveContext, file: FileConfig, fileName: string): Promise<HostPlan[]> {
   const { env } = context;
   const logFlag = args.log ?? env.PVLOOK_LOG;
   checkLogPath(logFlag, args.log !== undefined ? '--log' : 'PVLOOK_LOG');
@@ -240,7 +240,7 @@ function parsePatternFlag(text: string): Pattern {
 }
 
 /** Flags beat a group's own thresholds, which beat the file's top-level ones. */
-function thresholdsResolver(args: CliArgs, file: FileConfig): (group: string) => Thresholds {
+function thresholdsResolver(args: ConfigInputs, file: FileConfig): (group: string) => Thresholds {
   const flags: Thresholds = {};
   const number = (text: string | undefined, source: string, max = Infinity): number | undefined => {
     if (text === undefined) return undefined;
@@ -278,7 +278,7 @@ function thresholdsResolver(args: CliArgs, file: FileConfig): (group: string) =>
  * Each value is a flag or else its environment variable; the two forms
  * together are an error rather than one silently beating the other.
  */
-function shardOption(args: CliArgs, env: Env): Shard | null {
+function shardOption(args: ConfigInputs, env: Env): Shard | null {
   const text = sourced(args.shard, '--shard', env.PVLOOK_SHARD, 'PVLOOK_SHARD');
   const ordinal = sourced(args.shardOrdinal, '--shard-ordinal', env.PVLOOK_SHARD_ORDINAL, 'PVLOOK_SHARD_ORDINAL');
   const count = sourced(args.shardCount, '--shard-count', env.PVLOOK_SHARD_COUNT, 'PVLOOK_SHARD_COUNT');

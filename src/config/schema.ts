@@ -4,7 +4,7 @@
  * schema is published as JSON Schema (schema/pvlookrc.schema.json) for editors.
  */
 import { z } from 'zod';
-import { hasControlCharacters } from '../probe/wire.js';
+import { hasControlCharacters } from '../core/control-characters.js';
 
 const logPath = z
   .string()

@@ -10,7 +10,13 @@
  *
  * A carried rate is never shown as the log's own: its row still reads unknown.
  */
-import type { Row } from './snapshot.js';
+/** What of a snapshot row decides its carried rate (a Row has these; carry does not import the snapshot). */
+interface CarryFacts {
+  rate: number | null;
+  history: readonly (number | null)[];
+  status: string;
+  age: number | null;
+}
 
 /** At most this many samples in a row without a rate: one rotation or hour turn is one, a reconnect two. */
 export const CARRY_SAMPLES = 3;
@@ -21,7 +27,7 @@ export const CARRY_SECONDS = 5;
  * The last known rate a row without a rate carries into totals, or null when
  * it has none recent enough (or has a rate of its own).
  */
-export function carriedRate(row: Pick<Row, 'rate' | 'history' | 'status' | 'age'>): number | null {
+export function carriedRate(row: CarryFacts): number | null {
   if (row.rate !== null) return null;
   if (row.age === null || row.age > CARRY_SECONDS) return null;
   // The sample a stale host is still working on is unknown too, though not yet in its history.
@@ -36,7 +42,7 @@ export function carriedRate(row: Pick<Row, 'rate' | 'history' | 'status' | 'age'
 }
 
 /** What a row counts for in a total: its own rate, else a carried one, else nothing. */
-export function rateForTotal(row: Pick<Row, 'rate' | 'history' | 'status' | 'age'>): { rate: number; carried: boolean } | null {
+export function rateForTotal(row: CarryFacts): { rate: number; carried: boolean } | null {
   if (row.rate !== null) return { rate: row.rate, carried: false };
   const carried = carriedRate(row);
   return carried === null ? null : { rate: carried, carried: true };

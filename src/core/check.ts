@@ -7,6 +7,7 @@ import { safeRow } from './safe-text.js';
 import { roundRate, totalOf, type Row } from './snapshot.js';
 import { meanOfKnown } from './trend.js';
 import { peerFindings, type PeerThresholds } from './peer-check.js';
+import type { CheckState } from './exit-codes.js';
 
 export interface Thresholds extends PeerThresholds {
   /** CRITICAL below this many lines/s */
@@ -19,10 +20,8 @@ export interface Thresholds extends PeerThresholds {
   maxShare?: Record<string, number>;
 }
 
-export type CheckState = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
-
-/** Nagios plugin exit codes. */
-export const STATE_CODE: Record<CheckState, number> = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 };
+export type { CheckState } from './exit-codes.js';
+export { STATE_CODE } from './exit-codes.js';
 const SEVERITY: CheckState[] = ['OK', 'WARNING', 'UNKNOWN', 'CRITICAL'];
 
 export interface RowVerdict {

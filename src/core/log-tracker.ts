@@ -2,7 +2,7 @@
  * What pvlook remembers about one log on one host between samples, and how a
  * new probe result turns into a rate. Pure: time comes in as arguments.
  */
-import type { BaselineReason, HostTime, LogProbe, ProbeRequest } from '../probe/wire.js';
+import type { BaselineReason, HostTime, LogProbe, ProbeRequest } from './probe-types.js';
 import { secondsBetween, type ReadingTime } from './reading-time.js';
 
 export interface Reading {

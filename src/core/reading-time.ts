@@ -4,7 +4,7 @@
  * leaves SSH latency out of the interval. The local send and receive times bound when the reading happened,
  * which lets a remote clock that jumped (an NTP step, a VM resumed) be caught.
  */
-import type { RemoteClock } from '../probe/wire.js';
+import type { RemoteClock } from './probe-types.js';
 
 export interface ReadingTime {
   /** seconds on the host's clock, or null if the host has no clock pvlook can read finely enough */

@@ -2,7 +2,7 @@
  * A snapshot is everything a renderer needs for one tick: one row per log per
  * host, and the fleet total. It is plain data, the same for table and JSON.
  */
-import type { FailureStatus } from '../errors.js';
+import type { FailureStatus } from './failure-status.js';
 import { rateForTotal } from './carry.js';
 import type { PeerVerdict } from './peer-compare.js';
 import type { Trend } from './trend.js';

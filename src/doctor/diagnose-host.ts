@@ -6,6 +6,7 @@
  * the transport is closed at the end.
  */
 import type { HostPlan } from '../config/config.js';
+import { hostTarget } from '../core/host-target.js';
 import { HostError } from '../errors.js';
 import type { HostKeyCheck } from '../transport/host-key-check.js';
 import type { AuthMethod } from '../transport/ssh-auth.js';
@@ -55,7 +56,7 @@ export async function diagnoseHost(plan: HostPlan, context: DoctorContext, trans
   {
     let choice;
     try {
-      choice = await transport.choice(plan.spec);
+      choice = await transport.choice(hostTarget(plan));
     } catch (error) {
       done(failed('transport', (error as Error).message, 'fix the OpenSSH client config of the host or its jump hosts (ssh -G shows the same)'));
       return finish();
@@ -64,7 +65,7 @@ export async function diagnoseHost(plan: HostPlan, context: DoctorContext, trans
     const viaOpenSsh = choice.transport === 'openssh';
     const seen: Seen = { connectedMs: null, check: null, started: [], handshakeMs: null };
     const needsAwk = plan.watches.some((watch) => watch.patterns.length > 0);
-    const shell = await shellStep(observed(transport, targetObserver(seen)), plan.spec, needsAwk, context.timeoutMs);
+    const shell = await shellStep(observed(transport, targetObserver(seen)), hostTarget(plan), needsAwk, context.timeoutMs);
     if (!done(...(viaOpenSsh ? openSshSteps(shell) : await connectSteps(shell, seen, resolution, context)))) return finish();
     // With --sudo the logs step's shell ran through sudo: its success is sudo's, its failure says why.
     if (done(...(await logsStep(observed(transport, {}), plan, resolution.settings.user, context.timeoutMs))) && plan.sudo === true) {
@@ -75,9 +76,8 @@ export async function diagnoseHost(plan: HostPlan, context: DoctorContext, trans
 }
 
 /** The run's transport for doctor's whole run, each host through the client it asked for. */
-export function doctorTransport(context: DoctorContext, plans: readonly HostPlan[]): AutoTransport {
-  const modes = new Map(plans.map((plan) => [plan.spec.label, plan.transport]));
-  return fleetTransport({ ...context, modeFor: (host) => modes.get(host.label) });
+export function doctorTransport(context: DoctorContext): AutoTransport {
+  return fleetTransport(context);
 }
 
 /** OpenSSH connects, checks the host key with the user's own policy and logs in by itself: those steps pass once its shell answers. */

@@ -6,6 +6,7 @@
  */
 import type { HostPlan } from '../config/config.js';
 import { HostError } from '../errors.js';
+import { hostTarget } from '../core/host-target.js';
 import { ShellProber } from '../probe/shell-prober.js';
 import type { LogProbe } from '../probe/wire.js';
 import type { Transport } from '../transport/transport.js';
@@ -16,10 +17,10 @@ import { failed, passed, type StepResult } from './step.js';
  * is the sudo step's failure (with its fix), and the logs were not reached.
  */
 export async function logsStep(transport: Transport, plan: HostPlan, user: string, timeoutMs: number): Promise<StepResult[]> {
-  const prober = new ShellProber(transport, () => plan.session, () => plan.sudo === true);
+  const prober = new ShellProber(transport);
   const requests = plan.watches.map((watch) => ({ path: watch.log, previous: null, patterns: watch.patterns.map((pattern) => pattern.regex) }));
   try {
-    const result = await prober.sample(plan.spec, requests, AbortSignal.timeout(timeoutMs));
+    const result = await prober.sample(hostTarget(plan), requests, AbortSignal.timeout(timeoutMs));
     const found = plan.watches.map((watch, index) => judge(watch.log, result.logs[index] ?? { kind: 'missing' }, user, plan.sudo === true));
     const problems = found.filter((log) => log.fix !== null);
     const detail = found.map((log) => log.detail).join('; ');

@@ -5,7 +5,7 @@
  * precise (/proc/uptime, /dev/fd, date %N, a birth time) is just shown.
  */
 import { HostError } from '../errors.js';
-import type { HostSpec } from '../core/host-spec.js';
+import type { HostTarget } from '../core/host-target.js';
 import { HostShell } from '../probe/host-shell.js';
 import { decodeFlavourAnswer, encodeFlavourRequest, type HostFlavour } from '../probe/host-flavour.js';
 import { newTag } from '../probe/wire.js';
@@ -13,7 +13,7 @@ import type { Transport } from '../transport/transport.js';
 import { failed, passed, type StepResult } from './step.js';
 
 /** The step, and the error the shell failed with, if it did (connecting is part of starting it). */
-export async function shellStep(transport: Transport, spec: HostSpec, needsAwk: boolean, timeoutMs: number): Promise<{ step: StepResult; error?: HostError }> {
+export async function shellStep(transport: Transport, spec: HostTarget, needsAwk: boolean, timeoutMs: number): Promise<{ step: StepResult; error?: HostError }> {
   const shell = new HostShell(transport, spec);
   const tag = newTag();
   let flavour: HostFlavour;

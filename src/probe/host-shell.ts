@@ -5,7 +5,7 @@
  * that belongs to no request (login banners, rc-file chatter) is dropped.
  */
 import { HostError } from '../errors.js';
-import type { HostSpec } from '../core/host-spec.js';
+import type { HostTarget } from '../core/host-target.js';
 import type { QueueHold, RemoteShell, Transport } from '../transport/transport.js';
 import { SHELL_PRELUDE } from './shell-prelude.js';
 import { answerEnd, encodeLauncher, newTag, readyEnd, SHELL_COMMAND } from './wire.js';
@@ -39,7 +39,7 @@ export class HostShell {
 
   constructor(
     private readonly transport: Transport,
-    private readonly host: HostSpec,
+    private readonly host: HostTarget,
     /** the remote command: SHELL_COMMAND, or SUDO_SHELL_COMMAND */
     private readonly command: string = SHELL_COMMAND,
   ) {}

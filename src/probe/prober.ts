@@ -3,17 +3,18 @@
  * requests and results. The shell prober speaks the wire format over a
  * transport; tests pass their own.
  */
-import type { HostSpec } from '../core/host-spec.js';
+import type { HostTarget } from '../core/host-target.js';
 import type { ProbeRequest, ProbeResult } from './wire.js';
 import type { QueueHold } from '../transport/transport.js';
 
 export interface Prober {
   /**
-   * Sample every log in `requests` on `host`. Rejects with a HostError; gives
+   * Sample every log in `requests` on `host`, reached as its settings say
+   * (a plain HostSpec takes the defaults). Rejects with a HostError; gives
    * up as soon as `signal` aborts (its reason says why: a deadline or a shutdown).
    * `hold` is called while the host waits in pvlook's own queues (see QueueHold).
    */
-  sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<Sampled>;
+  sample(host: HostTarget, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<Sampled>;
   /** Close every session. */
   close(): Promise<void>;
 }
@@ -21,10 +22,4 @@ export interface Prober {
 /** A sample's result, and when its request went out (ms, local clock), if the prober knows: after connecting, not before. */
 export type Sampled = ProbeResult & { sentAt?: number };
 
-/**
- * How a host runs pvlook's shell: `shell` keeps one long-lived shell per
- * host and sends it one request per sample; `exec` starts a new one for
- * every sample (a new channel, session and login shell on the server each
- * time), for servers where a long-lived channel is unwelcome.
- */
-export type SessionMode = 'shell' | 'exec';
+export type { SessionMode } from '../core/session-mode.js';

@@ -5,7 +5,7 @@
  * one framed answer; in `exec` mode every sample starts a new shell.
  */
 import { HostError } from '../errors.js';
-import type { HostSpec } from '../core/host-spec.js';
+import type { HostTarget } from '../core/host-target.js';
 import type { QueueHold, Transport } from '../transport/transport.js';
 import { HostShell } from './host-shell.js';
 import type { Prober, Sampled, SessionMode } from './prober.js';
@@ -16,12 +16,13 @@ export class ShellProber implements Prober {
 
   constructor(
     private readonly transport: Transport,
-    private readonly mode: (host: HostSpec) => SessionMode = () => 'shell',
+    /** how a host runs its shell: as its target says, unless a caller decides */
+    private readonly mode: (host: HostTarget) => SessionMode = (host) => host.session ?? 'shell',
     /** whether a host's shell runs through sudo */
-    private readonly sudo: (host: HostSpec) => boolean = () => false,
+    private readonly sudo: (host: HostTarget) => boolean = (host) => host.sudo === true,
   ) {}
 
-  async sample(host: HostSpec, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<Sampled> {
+  async sample(host: HostTarget, requests: readonly ProbeRequest[], signal: AbortSignal, hold?: QueueHold): Promise<Sampled> {
     const tag = newTag();
     const line = encodeRequest(tag, requests);
     const once = this.mode(host) === 'exec';

@@ -14,15 +14,13 @@
  * or fake a number.
  */
 import { randomBytes } from 'node:crypto';
-import { shQuote, shUnquote } from './shell-quote.js';
+import { shQuote, shUnquote } from '../core/shell-quote.js';
+import type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, RemoteClock } from '../core/probe-types.js';
+import { SHELL_COMMAND } from '../core/shell-command.js';
+import { hasControlCharacters } from '../core/control-characters.js';
 
-/** The one command pvlook runs on a host; the functions and requests arrive on stdin. */
-export const SHELL_COMMAND = '/bin/sh -s';
-/**
- * The same shell as root, for hosts with `sudo`. `-n`: sudo fails at once
- * ("a password is required") rather than prompt on a channel nobody types in.
- */
-export const SUDO_SHELL_COMMAND = `sudo -n ${SHELL_COMMAND}`;
+export type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, RemoteClock } from '../core/probe-types.js';
+export { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../core/shell-command.js';
 const MARK = '@pvlook2';
 
 /**
@@ -61,72 +59,6 @@ export function readyEnd(text: string, tag: string): number {
 /** Logs that keep an open descriptor in a long-lived shell: fds 3..8 (single digits, all any sh can redirect; 9 is for opening). */
 export const HELD_SLOTS = 6;
 
-/** One log to probe, with where pvlook's last reading of it ended (if anywhere). */
-export interface ProbeRequest {
-  path: string;
-  /** file identity and offset of the previous reading; null on the first sample or after a failure */
-  previous: { fileId: string; offset: number } | null;
-  /**
-   * When the previous reading was taken, on the host's own clock: a file that
-   * came into being after it is new, and counted from its first line.
-   */
-  since?: HostTime;
-  /** for a glob: where the previous reading of each file it matched ended, by path */
-  files?: readonly { path: string; fileId: string; offset: number }[];
-  /** POSIX extended regular expressions to count matching lines of, among the new ones */
-  patterns?: readonly string[];
-}
-
-/** A time as the host told it: which clock, and its seconds. */
-export interface HostTime {
-  clock: RemoteClock;
-  seconds: number;
-}
-
-/** Why a reading has no count: nothing to compare with yet, or the count could not be trusted. */
-export type BaselineReason = 'first' | 'rotated' | 'truncated' | 'partial';
-
-export type LogProbe =
-  /**
-   * The file (identity "inode:birth-time", or the inode where the host cannot
-   * tell the birth time) and where the next count starts. `newLines` counts
-   * the lines appended since the previous reading, or is null with a reason.
-   * With patterns, `matches` holds one count per pattern (whole lines only).
-   */
-  | {
-      kind: 'ok';
-      fileId: string;
-      offset: number;
-      newLines: number;
-      matches?: number[];
-      /**
-       * The count spans a switch of files since the previous reading (the
-       * file held then was read to its end, and the one now at the path,
-       * provably newer than that reading, from its first line): exact,
-       * though the identity changed.
-       */
-      switched?: true;
-    }
-  | { kind: 'ok'; fileId: string; offset: number; newLines: null; reason: BaselineReason }
-  | { kind: 'missing' }
-  | { kind: 'unreadable' }
-  /** the host's tools refused (e.g. awk rejected a pattern): their own words */
-  | { kind: 'error'; message: string }
-  /** a glob: every file it matched, each probed on its own */
-  | { kind: 'files'; files: { path: string; probe: LogProbe }[] };
-
-/** Which clock the host read: its uptime (monotonic), its wall clock, or none (pvlook times the sample). */
-export type RemoteClock = 'up' | 'wall';
-
-export interface ProbeResult {
-  /** seconds on the host's clock, or null when it has neither /proc/uptime nor a sub-second `date` */
-  remoteTime: number | null;
-  clock: RemoteClock | null;
-  /** the step of that clock in seconds, from the digits it printed (0.01 for uptime) */
-  resolution?: number;
-  logs: LogProbe[];
-}
-
 export class ProbeOutputError extends Error {
   override name = 'ProbeOutputError';
 }
@@ -148,11 +80,6 @@ export function newTag(): string {
 /** A log path with * ? or [ names several files. */
 export function isGlob(path: string): boolean {
   return /[*?[]/.test(path);
-}
-
-/** Patterns travel as one line-free value, split on \x1f: control characters (tab aside) cannot be in one. */
-export function hasControlCharacters(text: string): boolean {
-  return [...text].some((char) => char.charCodeAt(0) < 0x20 && char !== '\t');
 }
 
 // ---------------------------------------------------------------- requests

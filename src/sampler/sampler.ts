@@ -14,6 +14,7 @@ import pLimit from 'p-limit';
 import type { HostPlan } from '../config/config.js';
 import { HostError } from '../errors.js';
 import { probeRequestFor } from '../core/log-tracker.js';
+import { hostTarget } from '../core/host-target.js';
 import { totalOf, type Row, type Snapshot } from '../core/snapshot.js';
 import type { TrendOptions } from '../core/trend.js';
 import { DEFAULT_PEER_OPTIONS } from '../core/peer-compare.js';
@@ -248,7 +249,7 @@ export class Sampler {
     try {
       const requests = state.plan.watches.map((watch, index) => probeRequestFor(watch.log, state.memories[index]!, watch.patterns.map((pattern) => pattern.regex)));
       const startedAt = this.now();
-      const result = await this.prober.sample(state.plan.spec, requests, deadline.signal, deadline.hold);
+      const result = await this.prober.sample(hostTarget(state.plan), requests, deadline.signal, deadline.hold);
       // The reading happened between the request going out and its answer: a connect before it is no part of it.
       const sentAt = result.sentAt ?? startedAt;
       applyProbe(state, result, { sentAt: sentAt / 1000, receivedAt: this.now() / 1000 }, this.historyLength);

@@ -7,25 +7,20 @@
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
 import { chooseTransport, namedChoice, type TransportChoice, type TransportMode } from '../core/transport-choice.js';
+import type { HostTarget } from '../core/host-target.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
 import { transportFacts } from './transport-facts.js';
-import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
+import { isOutOfFiles, tooManyOpenFiles } from './out-of-files.js';
 
 export interface AutoTransportOptions {
   builtin: Transport;
   openssh: Transport;
-  /** what each host asked for (absent: auto) */
-  modeFor: (host: HostSpec) => TransportMode | undefined;
+  /** what each host asked for (absent: auto); by default what its target says */
+  modeFor?: (host: HostTarget) => TransportMode | undefined;
   resolveSettings: SettingsResolver;
   /** SSH_AUTH_SOCK, if any: with an agent the built-in client has a key to offer */
   agentSocket: string | undefined;
-  /**
-   * Called with the settings just resolved for a host that goes to the
-   * built-in client, around its openShell, so that it need not run `ssh -G`
-   * for that host a second time (see settingsHandoff).
-   */
-  handOff?: <T>(spec: HostSpec, settings: SshSettings, use: () => T) => T;
 }
 
 /** A host's client, and the settings that decided it until the built-in client has used them. */
@@ -39,20 +34,18 @@ export class AutoTransport implements Transport {
 
   constructor(private readonly options: AutoTransportOptions) {}
 
-  async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
+  async openShell(host: HostTarget, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
     const decision = await this.decide(host);
     signal.throwIfAborted();
     if (decision.choice.transport === 'openssh') return this.options.openssh.openShell(host, listeners, signal, options);
-    const { handOff } = this.options;
     const { settings } = decision;
-    // Only the first connection after the choice uses its settings; a reconnect asks ssh -G again, like the built-in client alone.
+    // Only the first connection after the choice uses its settings (no second ssh -G); a reconnect asks ssh -G again, like the built-in client alone.
     decision.settings = null;
-    if (settings !== null && handOff) return handOff(host, settings, () => this.options.builtin.openShell(host, listeners, signal, options));
-    return this.options.builtin.openShell(host, listeners, signal, options);
+    return this.options.builtin.openShell(host, listeners, signal, settings !== null ? { ...options, settings } : options);
   }
 
   /** The client a host goes through and why; resolves its settings if that is what decides. */
-  async choice(host: HostSpec): Promise<TransportChoice> {
+  async choice(host: HostTarget): Promise<TransportChoice> {
     return (await this.decide(host)).choice;
   }
 
@@ -60,7 +53,7 @@ export class AutoTransport implements Transport {
     await Promise.all([this.options.builtin.close(), this.options.openssh.close()]);
   }
 
-  private decide(host: HostSpec): Promise<Decision> {
+  private decide(host: HostTarget): Promise<Decision> {
     let decided = this.choices.get(host.label);
     if (!decided) {
       decided = this.choose(host);
@@ -71,8 +64,8 @@ export class AutoTransport implements Transport {
     return decided;
   }
 
-  private async choose(host: HostSpec): Promise<Decision> {
-    const mode = this.options.modeFor(host) ?? 'auto';
+  private async choose(host: HostTarget): Promise<Decision> {
+    const mode = (this.options.modeFor ? this.options.modeFor(host) : host.transport) ?? 'auto';
     if (mode !== 'auto') return { choice: namedChoice(mode), settings: null };
     try {
       const settings = await this.options.resolveSettings(host);

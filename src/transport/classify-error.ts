@@ -6,6 +6,7 @@ import { HostError } from '../errors.js';
 import type { HostKeyCheck } from './host-key-check.js';
 import { addKeyCommand, removeKeyCommand } from './host-key-fix.js';
 import type { SshSettings } from './ssh-settings.js';
+import { isOutOfFiles, tooManyOpenFiles } from './out-of-files.js';
 
 export function classifyConnectError(error: unknown, settings: ErrorSettings, keys: HostKeyCheck): HostError {
   const err = error as Error & { level?: string; code?: string };
@@ -45,15 +46,6 @@ export function classifyConnectError(error: unknown, settings: ErrorSettings, ke
   return new HostError('error', `${where}: ${err.message}`, options);
 }
 
-/** Out of file descriptors: the same clear advice wherever it happens (socket, ssh -G, a key file). */
-export function tooManyOpenFiles(cause: unknown): HostError {
-  return new HostError('error', 'too many open files for one more connection: raise the limit (ulimit -n) and restart pvlook', { cause });
-}
-
-export function isOutOfFiles(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  return code === 'EMFILE' || code === 'ENFILE';
-}
 
 type ErrorSettings = Pick<SshSettings, 'hostname' | 'port' | 'user' | 'hostKeyAlias' | 'knownHostsFiles' | 'userKnownHostsFiles'>;
 

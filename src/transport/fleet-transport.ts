@@ -4,12 +4,11 @@
  * settings decide. Both clients read the same ssh config (-F) and honour
  * --accept-new; the open-files limit is shared between them.
  */
-import type { HostSpec } from '../core/host-spec.js';
+import type { HostTarget } from '../core/host-target.js';
 import type { TransportMode } from '../core/transport-choice.js';
 import { AutoTransport } from './auto-transport.js';
 import { connectionBudget, openFilesLimit } from './fd-limit.js';
 import { OpenSshTransport } from './openssh-transport.js';
-import { settingsHandoff } from './settings-handoff.js';
 import { openSshResolver } from './ssh-settings.js';
 import { SshTransport } from './ssh-transport.js';
 import type { RecordedKey } from './transport.js';
@@ -20,8 +19,8 @@ export interface FleetTransportOptions {
   acceptNewHostKeys: boolean;
   /** SSH_AUTH_SOCK */
   agentSocket: string | undefined;
-  /** the client each host asked for (absent: auto) */
-  modeFor: (host: HostSpec) => TransportMode | undefined;
+  /** the client each host asked for (absent: auto); by default what its target says */
+  modeFor?: (host: HostTarget) => TransportMode | undefined;
   /** where `~` in ssh -G's output points (default: this user's home) */
   home?: string;
   /** told of every key --accept-new records, through either client */
@@ -34,11 +33,10 @@ const PIPES_PER_PROCESS = 3;
 /** Used by a run and by pvlook doctor alike: doctor diagnoses the path a sample takes. */
 export function fleetTransport(options: FleetTransportOptions): AutoTransport {
   const resolveSettings = openSshResolver(options.sshConfigFile, options.home);
-  const handoff = settingsHandoff(resolveSettings);
   const budget = connectionBudget(openFilesLimit());
   return new AutoTransport({
     builtin: new SshTransport({
-      resolveSettings: handoff.resolve,
+      resolveSettings,
       agentSocket: options.agentSocket,
       acceptNewHostKeys: options.acceptNewHostKeys,
       maxConnections: budget,
@@ -52,9 +50,8 @@ export function fleetTransport(options: FleetTransportOptions): AutoTransport {
       // Settings let hosts behind one bastion share one login to it, and limit logins per destination.
       resolveSettings,
     }),
-    modeFor: options.modeFor,
+    ...(options.modeFor ? { modeFor: options.modeFor } : {}),
     resolveSettings,
     agentSocket: options.agentSocket,
-    handOff: handoff.offer,
   });
 }

@@ -8,7 +8,19 @@ import { createHash } from 'node:crypto';
 import { hostKeyAlgorithmsFor, judgeHostKey, keysForHost, knownHostsName, verdictOrigin, type KeyVerdict, type LineOrigin } from '../core/known-hosts.js';
 import { readKnownHosts, recordHostKey } from './known-hosts-store.js';
 import type { SshSettings } from './ssh-settings.js';
-import type { RecordedKey } from './transport.js';
+
+/** A host key --accept-new recorded, for telling the user which key went into which file. */
+export interface RecordedKey {
+  /** the host as the user named it */
+  host: string;
+  /** the name it was recorded under (HostKeyAlias, or [host]:port) */
+  name: string;
+  keyType: string;
+  /** SHA256 fingerprint, when the client says it (OpenSSH does not) */
+  fingerprint: string | null;
+  /** the known_hosts file, when the client says it (OpenSSH records in the first UserKnownHostsFile) */
+  file: string | null;
+}
 
 export interface HostKeyCheck {
   /** the name looked up in known_hosts */

@@ -4,7 +4,7 @@
  * that builds them, for a row's error, for JSON and for pvlook doctor.
  */
 import type { LineOrigin } from '../core/known-hosts.js';
-import { shQuote } from '../probe/shell-quote.js';
+import { shQuote } from '../core/shell-quote.js';
 import type { SshSettings } from './ssh-settings.js';
 
 type KeySettings = Pick<SshSettings, 'hostname' | 'port' | 'hostKeyAlias' | 'knownHostsFiles' | 'userKnownHostsFiles'>;

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { AgentAuthMethod, IdentityCallback, ParsedKey, PublicKeyAuthMethod } from 'ssh2';
-import { isOutOfFiles } from './classify-error.js';
+import { isOutOfFiles } from './out-of-files.js';
 import type { SshSettings } from './ssh-settings.js';
 
 export type AuthMethod = AgentAuthMethod | PublicKeyAuthMethod;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pLimit from 'p-limit';
 import type { HostSpec } from '../core/host-spec.js';
-import { isOutOfFiles } from './classify-error.js';
+import { isOutOfFiles } from './out-of-files.js';
 
 const run = promisify(execFile);
 

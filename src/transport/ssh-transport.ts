@@ -14,11 +14,11 @@ import pLimit from 'p-limit';
 import type { ClientChannel } from 'ssh2';
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
-import { SHELL_COMMAND } from '../probe/wire.js';
+import { SHELL_COMMAND } from '../core/shell-command.js';
 import type { ConnectObserver, OpenShellOptions, QueueHold, RecordedKey, RemoteShell, ShellListeners, Transport } from './transport.js';
 import { handshake, type HandshakeObserver } from './ssh-handshake.js';
 import { whenFree } from './queue-slot.js';
-import { isOutOfFiles, tooManyOpenFiles } from './classify-error.js';
+import { isOutOfFiles, tooManyOpenFiles } from './out-of-files.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
 
 export interface SshTransportOptions {
@@ -90,7 +90,7 @@ export class SshTransport implements Transport {
 
   async openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell> {
     const key = host.label;
-    const connection = await this.connection(key, () => this.openTarget(host, signal, options?.hold, options?.observer));
+    const connection = await this.connection(key, () => this.openTarget(host, signal, options?.hold, options?.observer, options?.settings));
     let channel: ClientChannel;
     try {
       channel = await execShell(connection.ssh, options?.command ?? SHELL_COMMAND);
@@ -180,11 +180,11 @@ export class SshTransport implements Transport {
   }
 
   /** Settings, jump hosts and the handshake: all within the sample's deadline (`signal`). */
-  private async openTarget(host: HostSpec, signal: AbortSignal, hold: QueueHold | undefined, observer: ConnectObserver | undefined): Promise<NodeSSH> {
+  private async openTarget(host: HostSpec, signal: AbortSignal, hold: QueueHold | undefined, observer: ConnectObserver | undefined, resolved: SshSettings | undefined): Promise<NodeSSH> {
     const budget = this.options.maxConnections;
     // Connections being opened count too: a fleet starts all at once, before any socket exists.
     if (budget !== undefined && budget !== null && this.connections.size >= budget) throw tooManyOpenFiles(null);
-    const settings = await this.settingsFor(host);
+    const settings = await this.settingsFor(host, resolved);
     observer?.resolved?.(settings, null);
     signal.throwIfAborted();
     const watch = observer ? { observer, hop: null } : undefined;
@@ -244,10 +244,11 @@ export class SshTransport implements Transport {
     }
   }
 
-  private async settingsFor(spec: HostSpec): Promise<SshSettings> {
+  /** The host's settings (resolved now, unless the caller brought them), checked for what this client cannot honour. */
+  private async settingsFor(spec: HostSpec, resolved?: SshSettings): Promise<SshSettings> {
     let settings: SshSettings;
     try {
-      settings = await this.options.resolveSettings(spec);
+      settings = resolved ?? (await this.options.resolveSettings(spec));
     } catch (error) {
       if (isOutOfFiles(error)) throw tooManyOpenFiles(error);
       throw new HostError('error', (error as Error).message, { cause: error });

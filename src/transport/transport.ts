@@ -5,7 +5,7 @@
  * demo can pass anything with this shape.
  */
 import type { HostError } from '../errors.js';
-import type { HostSpec } from '../core/host-spec.js';
+import type { HostTarget } from '../core/host-target.js';
 import type { HostKeyCheck } from './host-key-check.js';
 import type { AuthMethod } from './ssh-auth.js';
 import type { SshSettings } from './ssh-settings.js';
@@ -49,18 +49,7 @@ export interface ConnectObserver {
   loggedIn?(ms: number, hop: string | null): void;
 }
 
-/** A host key --accept-new recorded, for telling the user which key went into which file. */
-export interface RecordedKey {
-  /** the host as the user named it */
-  host: string;
-  /** the name it was recorded under (HostKeyAlias, or [host]:port) */
-  name: string;
-  keyType: string;
-  /** SHA256 fingerprint, when the client says it (OpenSSH does not) */
-  fingerprint: string | null;
-  /** the known_hosts file, when the client says it (OpenSSH records in the first UserKnownHostsFile) */
-  file: string | null;
-}
+export type { RecordedKey } from './host-key-check.js';
 
 /** How to start the shell, when not the default. */
 export interface OpenShellOptions {
@@ -68,14 +57,21 @@ export interface OpenShellOptions {
   command?: string;
   hold?: QueueHold;
   observer?: ConnectObserver;
+  /**
+   * The host's ssh settings, when the caller has just resolved them (the auto
+   * transport does, to choose a client): a client that needs them uses these
+   * for this connection instead of running `ssh -G` again.
+   */
+  settings?: SshSettings;
 }
 
 export interface Transport {
   /**
-   * Start the shell on the host, connecting first if need be. Rejects with a
+   * Start the shell on the host, connecting first if need be, through what
+   * its target says (a plain HostSpec takes the defaults). Rejects with a
    * HostError whose status says what went wrong; gives up when `signal` aborts.
    */
-  openShell(host: HostSpec, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell>;
+  openShell(host: HostTarget, listeners: ShellListeners, signal: AbortSignal, options?: OpenShellOptions): Promise<RemoteShell>;
   /** Close every connection. */
   close(): Promise<void>;
 }

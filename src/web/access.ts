@@ -15,9 +15,6 @@ export type Access =
   | { kind: 'remember'; location: string; cookie: string }
   | { kind: 'denied'; reason: string };
 
-/** Long enough not to be guessed over HTTP, and only characters that are safe in a cookie and a header. */
-export const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
-
 /** A year and a bit: browsers cap cookies at 400 days; a wall screen should not ask again every morning. */
 const COOKIE_MAX_AGE_S = 400 * 24 * 3600;
 

@@ -8,13 +8,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Snapshot } from '../core/snapshot.js';
-import type { ListenAddress } from '../web/web-address.js';
+import type { ListenAddress } from '../config/web-address.js';
 import { UsageError } from '../errors.js';
 import { renderJsonLine } from '../render/json.js';
 import { checkAccess } from './access.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { loadPageAssets, PAGE_FILES, type Asset } from './page-assets.js';
-import { formatAddress } from './web-address.js';
+import { formatAddress } from '../config/web-address.js';
 
 export interface WebOptions {
   address: ListenAddress;

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { parseHostSpec, type HostSpec } from '../../src/core/host-spec.js';
 import type { TransportMode } from '../../src/core/transport-choice.js';
 import { AutoTransport } from '../../src/transport/auto-transport.js';
-import { settingsHandoff } from '../../src/transport/settings-handoff.js';
 import { fallbackSettings, type SettingsResolver, type SshSettings } from '../../src/transport/ssh-settings.js';
 import type { RemoteShell, Transport } from '../../src/transport/transport.js';
 
@@ -44,14 +43,13 @@ function fakes(modes: Record<string, TransportMode> = {}) {
     lookups.push(spec.label);
     return { ...fallbackSettings(spec, dir), identityFiles: [], knownHostsFiles: [knownHosts], ...settingsOf[spec.host] };
   };
-  const handoff = settingsHandoff(resolve);
   const builtin = client('builtin');
   const t = new AutoTransport({
-    // The built-in client looks its host up at once on every connection, as SshTransport does.
+    // The built-in client looks its host up at once on every connection it is not handed settings for, as SshTransport does.
     builtin: {
       ...builtin,
-      openShell: (host, shellListeners, signal) => {
-        void handoff.resolve(host);
+      openShell: (host, shellListeners, signal, options) => {
+        if (options?.settings === undefined) void resolve(host);
         return builtin.openShell(host, shellListeners, signal);
       },
     },
@@ -59,7 +57,6 @@ function fakes(modes: Record<string, TransportMode> = {}) {
     modeFor: (host) => modes[host.label],
     resolveSettings: resolve,
     agentSocket: '/run/agent',
-    handOff: handoff.offer,
   });
   return { t, used, lookups };
 }

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkAccess, cookieName, readCookie, sameToken } from '../../src/web/access.js';
-import { isLoopback, parseWebAddress } from '../../src/web/web-address.js';
-import { resolveWeb, sharesAddress } from '../../src/web/web-config.js';
+import { isLoopback, parseWebAddress } from '../../src/config/web-address.js';
+import { resolveWeb, sharesAddress } from '../../src/config/web-config.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const TOKEN = '0123456789abcdef0123';

@@ -4,8 +4,10 @@
  * than loopback without a token is refused: the page shows the whole fleet.
  */
 import { UsageError, quote } from '../errors.js';
-import { TOKEN_PATTERN } from './access.js';
 import { addressProblem, formatAddress, isLoopback, parseWebAddress, type ListenAddress } from './web-address.js';
+
+/** Long enough not to be guessed over HTTP, and only characters that are safe in a cookie and a header. */
+const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 
 export interface WebConfig {
   address: ListenAddress;
