@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The test files a run takes, by one rule that keeps working as files are added:
+// every test/<folder>/*.test.ts is a test, and those named *.integration.test.ts
+// start something beyond this process (sshd, tmux, Chromium, Prometheus, the
+// pvlook command) or need root. `unit` leaves those out: the quick loop.
+// node 20's --test takes paths, not globs, so the files are listed here.
+//
+//   node tools/run-tests.mjs unit|all [folder or file ...] [-- node --test options]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import console from 'node:console';
+
+const root = path.join(import.meta.dirname, '..');
+const INTEGRATION = '.integration.test.ts';
+
+/** Every test file (relative to the repository), integration ones included or not. */
+export function testFiles(kind) {
+  const test = path.join(root, 'test');
+  const files = readdirSync(test)
+    .filter((folder) => statSync(path.join(test, folder)).isDirectory())
+    .flatMap((folder) => readdirSync(path.join(test, folder)).map((name) => `test/${folder}/${name}`))
+    .filter((file) => file.endsWith('.test.ts'))
+    .sort();
+  return kind === 'unit' ? files.filter((file) => !file.endsWith(INTEGRATION)) : files;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [kind, ...rest] = process.argv.slice(2);
+  if (kind !== 'unit' && kind !== 'all') {
+    console.error('usage: node tools/run-tests.mjs unit|all [folder or file ...] [-- node --test options]');
+    process.exit(2);
+  }
+  const split = rest.indexOf('--');
+  const only = (split === -1 ? rest : rest.slice(0, split)).map((wanted) => path.relative(root, path.resolve(wanted)));
+  const options = split === -1 ? [] : rest.slice(split + 1);
+  const files = testFiles(kind).filter((file) => only.length === 0 || only.some((wanted) => file === wanted || file.startsWith(`${wanted}/`)));
+  if (files.length === 0) {
+    console.error(`no ${kind} test files match ${only.join(' ')}`);
+    process.exit(2);
+  }
+  // Two at a time: the integration tests start real servers, and each file pays tsx's start-up once.
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...options, ...files], { cwd: root, stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+}
