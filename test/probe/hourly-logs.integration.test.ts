@@ -44,7 +44,7 @@ before(async () => {
   before_ = makeLog(sshd, 'access.2029123123');
   after_ = makeLog(sshd, 'access.2030010100');
   // The last hour's file grows slowly, the new hour's fast: the rates tell which one was read. Both exist
-  // from the start, so at the turn the new hour's file is not provably new: one baseline (hourly-turn.test.ts
+  // from the start, so at the turn the new hour's file is not provably new: one baseline (hourly-turn.integration.test.ts
   // has the usual case, the new hour's file created at the turn, counted through).
   writer = setInterval(() => {
     appendFileSync(before_, 'x\n');
