@@ -13,6 +13,11 @@
  * step(): every host takes exactly one more sample and stops, a `--count`
  * run of one more sample each (start(n) again): a change made between steps
  * lands between the same two samples on every host.
+ *
+ * Both count as runs do, in answers in a row: each wait is for every host's
+ * next answer while all keep answering (or for its next failure while it
+ * keeps failing); a host that answers again after failing first answers as
+ * many in a row as the count says.
  */
 import type { Snapshot } from '../../src/core/snapshot.js';
 import type { Sampler } from '../../src/sampler/sampler.js';
@@ -25,7 +30,7 @@ export class Schedule {
 
   constructor(readonly sampler: Sampler) {}
 
-  /** Put every host on its schedule for good (as a watch does); next() then waits for each sample. */
+  /** Put every host on its schedule for good (as a watch does), also after steps; next() then waits for each sample. */
   run(): this {
     this.sampler.start();
     return this;
