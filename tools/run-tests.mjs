@@ -5,6 +5,11 @@
 // pvlook command) or need root. `unit` leaves those out: the quick loop.
 // node 20's --test takes paths, not globs, so the files are listed here.
 //
+// `all` runs each file in a process of its own, two at a time (node --test):
+// integration tests start servers and must not share a process. `unit` runs
+// every file in one process: they start nothing, and a process per file (node,
+// tsx, the module graph, again and again) was four fifths of a unit run.
+//
 //   node tools/run-tests.mjs unit|all [folder or file ...] [-- node --test options]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -40,7 +45,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`no ${kind} test files match ${only.join(' ')}`);
     process.exit(2);
   }
-  // Two at a time: the integration tests start real servers, and each file pays tsx's start-up once.
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...options, ...files], { cwd: root, stdio: 'inherit' });
+  const runner = kind === 'unit' ? [path.join(import.meta.dirname, 'import-tests.mjs')] : ['--test', '--test-concurrency=2'];
+  const run = spawnSync(process.execPath, ['--import', 'tsx', ...options, ...runner, ...files], { cwd: root, stdio: 'inherit' });
   process.exit(run.status ?? 1);
 }

@@ -2,7 +2,9 @@
  * The rule that splits the suite: a test that starts sshd, tmux, Chromium,
  * Prometheus or the pvlook command, or runs a system tool the README's
  * install line brings, is named *.integration.test.ts; every other test is a
- * unit test, run by `npm run test:unit` with nothing but node and /bin/sh.
+ * unit test, run by `npm run test:unit` with nothing but node and /bin/sh,
+ * all in one process (so a unit test puts back any global it changes, as the
+ * mocked timers' t.after(reset) does).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
