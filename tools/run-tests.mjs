@@ -10,7 +10,7 @@
 // every file in one process: they start nothing, and a process per file (node,
 // tsx, the module graph, again and again) was four fifths of a unit run.
 //
-//   node tools/run-tests.mjs unit|all [folder or file ...] [-- node --test options]
+//   node tools/run-tests.mjs unit|all [folder or file ...] [node test options, e.g. --test-name-pattern=rate]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -34,12 +34,12 @@ export function testFiles(kind) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [kind, ...rest] = process.argv.slice(2);
   if (kind !== 'unit' && kind !== 'all') {
-    console.error('usage: node tools/run-tests.mjs unit|all [folder or file ...] [-- node --test options]');
+    console.error('usage: node tools/run-tests.mjs unit|all [folder or file ...] [node test options]');
     process.exit(2);
   }
-  const split = rest.indexOf('--');
-  const only = (split === -1 ? rest : rest.slice(0, split)).map((wanted) => path.relative(root, path.resolve(wanted)));
-  const options = split === -1 ? [] : rest.slice(split + 1);
+  // What starts with a dash is for node's test runner (npm passes `npm test -- --test-name-pattern=x` on); the rest narrows the files.
+  const options = rest.filter((arg) => arg.startsWith('-') && arg !== '--');
+  const only = rest.filter((arg) => !arg.startsWith('-')).map((wanted) => path.relative(root, path.resolve(wanted)));
   const files = testFiles(kind).filter((file) => only.length === 0 || only.some((wanted) => file === wanted || file.startsWith(`${wanted}/`)));
   if (files.length === 0) {
     console.error(`no ${kind} test files match ${only.join(' ')}`);
