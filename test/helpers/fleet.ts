@@ -47,5 +47,3 @@ export function appendLines(file: string, count: number): void {
   appendFileSync(file, 'GET /x 200 "Mozilla/5.0"\n'.repeat(count));
 }
 
-/** Far enough in the future that every sample answers first. */
-export const patient = () => Date.now() + 20_000;
