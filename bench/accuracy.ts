@@ -35,7 +35,7 @@ try {
   const lines: number[] = rates.map(() => 0);
   const start = Date.now();
   for (let tick = 0; tick <= ticks; tick++) {
-    const snapshot = await s.tick(start + (tick + 1) * intervalMs);
+    const snapshot = await s.sampleByHand(start + (tick + 1) * intervalMs);
     snapshot.rows.forEach((row, i) => {
       if (row.rate !== null) {
         measured[i]!.push(row.rate);

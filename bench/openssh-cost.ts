@@ -116,7 +116,7 @@ async function measure(sshd: Sshd, which: 'builtin' | 'openssh') {
   const beforeConnect = selfCpuMs();
   const s = sampler(hosts.map((host) => plan(host, log)), prober, 30_000);
   // One tick connects every host and takes its baseline; then one tick per interval.
-  const connected = await s.tick(Date.now() + 60_000);
+  const connected = await s.sampleByHand(Date.now() + 60_000);
   const failed = connected.rows.filter((row) => row.status !== 'ok');
   if (failed.length > 0) throw new Error(`${which}: ${failed.length} hosts failed: ${failed[0]?.error}`);
   const afterConnect = selfCpuMs();
@@ -129,7 +129,7 @@ async function measure(sshd: Sshd, which: 'builtin' | 'openssh') {
   const started = Date.now();
   for (let tick = 1; tick * intervalMs <= seconds * 1000; tick++) {
     await sleep(started + tick * intervalMs - Date.now());
-    const rows = (await s.tick(Date.now() + 30_000)).rows;
+    const rows = (await s.sampleByHand(Date.now() + 30_000)).rows;
     const bad = rows.find((row) => row.status !== 'ok');
     if (bad) throw new Error(`${which}: ${bad.host} ${bad.status} ${bad.error}`);
   }

@@ -79,14 +79,14 @@ async function round_(peers: boolean): Promise<{ cpuPerSample: number; odd: numb
   // Warm up: baselines and a full history window, outside the measurement.
   for (let t = 0; t < 5; t++) {
     simulated.advance();
-    await sampler.tick(simulated.clock() + 60_000);
+    await sampler.sampleByHand(simulated.clock() + 60_000);
   }
   const before = cpuMs();
   const answeredBefore = simulated.answered();
   let odd = 0;
   for (let t = 0; t < ticks; t++) {
     simulated.advance();
-    odd = (await sampler.tick(simulated.clock() + 60_000)).total.odd;
+    odd = (await sampler.sampleByHand(simulated.clock() + 60_000)).total.odd;
   }
   const cpu = cpuMs() - before;
   await sampler.stop();
@@ -111,7 +111,7 @@ const simulated = fleet();
 const sampler = new Sampler(plans(), simulated.prober, { parallel: 10_000, timeoutMs: 10_000, intervalMs: 1000, trend: DEFAULT_TREND, peers: () => null, now: simulated.clock });
 for (let t = 0; t < 5; t++) {
   simulated.advance();
-  await sampler.tick(simulated.clock() + 60_000);
+  await sampler.sampleByHand(simulated.clock() + 60_000);
 }
 const rows = sampler.snapshot(0).rows;
 for (let i = 0; i < 20; i++) peerVerdicts(rows, () => DEFAULT_PEER_OPTIONS);

@@ -56,7 +56,7 @@ let running = true;
 const start = Date.now();
 const sampling = (async () => {
   for (let tick = 1; running; tick++) {
-    const snapshot = await s.tick(start + tick * 1000);
+    const snapshot = await s.sampleByHand(start + tick * 1000);
     metrics.update(snapshot);
     if (tick > 1) {
       samples++;

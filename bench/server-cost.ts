@@ -183,7 +183,7 @@ async function measure(sshd: Sshd, c: Case, sshConfig: string, rcHome: string, s
   const sample = async (s: Sampler, check: boolean) => {
     stop.throwIfAborted();
     appendLines(logFile, LINES_PER_SAMPLE);
-    const row = (await s.tick(Date.now() + 20_000, stop)).rows[0];
+    const row = (await s.sampleByHand(Date.now() + 20_000, stop)).rows[0];
     stop.throwIfAborted();
     if (row?.status !== 'ok') throw new Error(`${caseName(c)}: sample failed: ${row?.status} ${row?.error ?? ''}`);
     if (check && row.lines !== LINES_PER_SAMPLE) throw new Error(`${caseName(c)}: counted ${row.lines} new lines, not ${LINES_PER_SAMPLE}`);

@@ -109,11 +109,12 @@ export class Sampler {
 
   /**
    * Sample every idle host once (unless it is backing off after a failure),
-   * now, outside any schedule, and resolve with a
-   * snapshot when all have answered or at `deadlineMs` (hosts still busy then
-   * are stale). For driving the sampler by hand: tests, benchmarks, tools.
+   * now, outside any schedule, and resolve with a snapshot when all have
+   * answered or at `deadlineMs` (hosts still busy then are stale). Never how
+   * pvlook runs (its runs call start()): for benchmarks that pace samples
+   * themselves, and the sampler's own unit tests with a fake prober.
    */
-  async tick(deadlineMs: number, signal?: AbortSignal): Promise<Snapshot> {
+  async sampleByHand(deadlineMs: number, signal?: AbortSignal): Promise<Snapshot> {
     const now = this.now();
     const idle = this.states.filter((state) => state.busySince === null && state.retryAt <= now);
     const wanted = idle.map((state) => [state, state.samples + 1] as const);
@@ -209,7 +210,7 @@ export class Sampler {
   }
 
   private launch(state: HostState, scheduled = true): void {
-    // One sample at a time per host, whoever asks (its schedule, or tick()).
+    // One sample at a time per host, whoever asks (its schedule, or sampleByHand()).
     if (state.busySince !== null) return;
     state.busySince = this.now();
     let began = state.busySince;

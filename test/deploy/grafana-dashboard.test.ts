@@ -2,7 +2,7 @@
  * deploy/grafana: the dashboard imports into any Grafana with a Prometheus
  * data source (every query goes through the datasource variable), its panels
  * lay out without overlap, and it shows what an operator looks for. Its
- * queries run against a real Prometheus in scale-out.test.ts.
+ * queries run against a real Prometheus in scale-out.integration.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

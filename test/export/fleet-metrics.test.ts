@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,6 @@ import { MetricsExporter } from '../../src/export/exporter.js';
 import { WebServer } from '../../src/web/web-server.js';
 import { FleetMetrics } from '../../src/export/fleet-metrics.js';
 import { row, snapshotOf } from '../helpers/rows.js';
-import { unsafeCharacters } from '../helpers/unsafe.js';
 
 const errors = [{ name: 'errors', lines: 2, rate: 1, share: 0.1 }];
 /** What the sampler keeps for a log so far: its lines and matches since watching began. */
@@ -72,18 +70,6 @@ test('series of a file, a log or a pattern that is gone are removed', async () =
   assert.equal(one.filter((line) => line.includes('log="/l/x.log"')).length, 4);
   const gone = await exported(metrics, [row({ host: 'b', rate: 1, lines: 1, history: [1], ...counted(1) })]);
   assert.deepEqual(ofHost(gone, 'a'), [], 'a host no longer watched leaves nothing behind');
-});
-
-test('label values from a host are escaped; promtool accepts the result', async () => {
-  const metrics = new FleetMetrics();
-  const lines = await exported(metrics, [row({ host: 'web01', log: '/l/\u001b]0;t\u0007\u202e"x\\.log', rate: 1, lines: 1, history: [1] })]);
-  const text = lines.join('\n');
-  assert.deepEqual(unsafeCharacters(text), []);
-  // The host's backslash is doubled by pvlook's escaping, then again by the exposition format.
-  assert.ok(text.includes('log="/l/\\\\x1b]0;t\\\\x07\\\\u202e\\"x\\\\\\\\.log"'), text);
-  const checked = spawnSync('promtool', ['check', 'metrics'], { input: await metrics.text() });
-  if (checked.error) throw new Error(`promtool is needed for this test (Debian: apt-get install prometheus): ${checked.error.message}`);
-  assert.equal(checked.status, 0, `${checked.stdout}${checked.stderr}`);
 });
 
 test('a --textfile that cannot be written is reported once, counted, and does not stop updates; recovery is reported', async () => {

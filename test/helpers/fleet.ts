@@ -27,10 +27,13 @@ export function plan(host: string, ...logs: string[]): HostPlan {
 }
 
 /** The real sampler; given a transport, through pvlook's shell prober (long-lived shells). */
-export function sampler(hosts: HostPlan[], through: Prober | SshTransport, timeoutMs = 5000): Sampler {
+export function sampler(hosts: HostPlan[], through: Prober | SshTransport, timeoutMs = 5000, intervalMs = 1000): Sampler {
   const prober = through instanceof SshTransport ? new ShellProber(through) : through;
-  return new Sampler(hosts, prober, { parallel: 10, timeoutMs, intervalMs: 1000, trend: DEFAULT_TREND, random: () => 0 });
+  return new Sampler(hosts, prober, { parallel: 10, timeoutMs, intervalMs, trend: DEFAULT_TREND, random: () => 0 });
 }
+
+/** A short interval for tests that count samples on the running schedule: they wait for samples, never for time. */
+export const QUICK_INTERVAL_MS = 200;
 
 /** A log file the test user can read, in the sshd fixture's log folder. */
 export function makeLog(sshd: Sshd, name: string, lines = 0): string {
@@ -44,5 +47,3 @@ export function appendLines(file: string, count: number): void {
   appendFileSync(file, 'GET /x 200 "Mozilla/5.0"\n'.repeat(count));
 }
 
-/** Far enough in the future that every sample answers first. */
-export const patient = () => Date.now() + 20_000;

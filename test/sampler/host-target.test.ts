@@ -15,7 +15,12 @@ import type { RemoteShell, Transport } from '../../src/transport/transport.js';
 import { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../../src/probe/wire.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
 import { LocalShellTransport } from '../helpers/local-shell.js';
-import { plan, sampler } from '../helpers/fleet.js';
+import type { HostPlan } from '../../src/config/config.js';
+import { parseHostSpec } from '../../src/core/host-spec.js';
+import { DEFAULT_TREND } from '../../src/core/trend.js';
+import { Sampler } from '../../src/sampler/sampler.js';
+
+const plan = (host: string, ...logs: string[]): HostPlan => ({ spec: parseHostSpec(host), session: 'shell', watches: logs.map((log) => ({ group: 'default', log, patterns: [] })) });
 
 test('the shell prober runs each host as its plan says: sudo, and a new shell per sample for exec', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pvlook-target-'));
@@ -23,9 +28,9 @@ test('the shell prober runs each host as its plan says: sudo, and a new shell pe
   const transport = new LocalShellTransport(dir);
   const hosts = [{ ...plan('root-host', 'a.log'), sudo: true }, { ...plan('exec-host', 'a.log'), session: 'exec' as const }];
   // The prober as a run builds it: no session or sudo functions, only what each host brings.
-  const s = sampler(hosts, new ShellProber(transport));
+  const s = new Sampler(hosts, new ShellProber(transport), { parallel: 10, timeoutMs: 5000, intervalMs: 1000, trend: DEFAULT_TREND, random: () => 0 });
   try {
-    for (let i = 0; i < 3; i++) await s.tick(Date.now() + 5000);
+    for (let i = 0; i < 3; i++) await s.sampleByHand(Date.now() + 5000);
     // The long-lived sudo shell once, then the exec host's plain shell at every sample.
     assert.deepEqual([...transport.commands].sort(), [SHELL_COMMAND, SHELL_COMMAND, SHELL_COMMAND, SUDO_SHELL_COMMAND].sort());
     assert.equal(transport.opened, 4);

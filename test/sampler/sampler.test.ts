@@ -27,19 +27,19 @@ test('rates come from the remote clock, and trend follows the history', async ()
   let now = 50_000;
   const a: FakeHost = { lines: 0, clock: 100 };
   const { sampler } = setup({ a }, { now: () => now });
-  await sampler.tick(now + 1000);
+  await sampler.sampleByHand(now + 1000);
   const rates: (number | null)[] = [];
   for (const [lines, clock] of [[10, 101], [20, 102], [30, 103], [90, 104]] as const) {
     a.lines = lines;
     a.clock = clock;
     now = (clock - 50) * 1000;
-    rates.push((await sampler.tick(now + 1000)).rows[0]!.rate);
+    rates.push((await sampler.sampleByHand(now + 1000)).rows[0]!.rate);
   }
   assert.deepEqual(rates, [10, 10, 10, 60]);
   a.lines = 95;
   a.clock = 105;
   now = 55_000;
-  const row = (await sampler.tick(now + 1000)).rows[0]!;
+  const row = (await sampler.sampleByHand(now + 1000)).rows[0]!;
   assert.equal(row.rate, 5);
   assert.equal(row.trend, 'down');
 });
@@ -50,17 +50,17 @@ test('a host that hangs is shown stale at the deadline, is not queued again, and
   const slow: FakeHost = { lines: 0, clock: 1000 };
   const fast: FakeHost = { lines: 0, clock: 1000 };
   const { sampler, transport } = setup({ slow, fast }, { now: () => now });
-  await sampler.tick(now + 1000);
+  await sampler.sampleByHand(now + 1000);
   slow.hold = new Promise((resolve) => (release = resolve));
   now += 1000;
   fast.lines = 5;
   fast.clock = 1001;
-  const stuck = await sampler.tick(now + 50);
+  const stuck = await sampler.sampleByHand(now + 50);
   assert.deepEqual(stuck.rows.map((row) => [row.host, row.status, row.rate]), [['slow', 'stale', null], ['fast', 'ok', 5]]);
   now += 1000;
   fast.lines = 10;
   fast.clock = 1002;
-  const still = await sampler.tick(now + 50);
+  const still = await sampler.sampleByHand(now + 50);
   assert.deepEqual(still.rows.map((row) => row.status), ['stale', 'ok']);
   assert.equal(still.rows[1]?.rate, 5);
   assert.match(still.rows[0]?.error ?? '', /waiting for an answer \(1\.0s\)/);
@@ -76,17 +76,17 @@ test('a failure is shown on its row, counted, retried after backoff, and leaves 
   const bad: FakeHost = { lines: 0, clock: 1, fail: new HostError('refused', 'connection refused by x:22') };
   const good: FakeHost = { lines: 0, clock: 1 };
   const { sampler, transport } = setup({ bad, good }, { now: () => now });
-  const first = await sampler.tick(now + 1000);
+  const first = await sampler.sampleByHand(now + 1000);
   assert.deepEqual(first.rows.map((row) => [row.status, row.error]), [['refused', 'connection refused by x:22'], ['ok', null]]);
   // A first answer has no rate yet and the other host failed: the total is unknown, not 0.
   assert.deepEqual(first.total, { rate: null, ok: 1, stale: 0, failed: 1, carried: 0, odd: 0 });
   // Within the backoff (0.5 s at the first failure with this random) the host is not tried again.
   now += 100;
-  await sampler.tick(now + 1000);
+  await sampler.sampleByHand(now + 1000);
   assert.equal(transport.calls.filter((host) => host === 'bad').length, 1);
   now += 1000;
   bad.fail = undefined;
-  const recovered = await sampler.tick(now + 1000);
+  const recovered = await sampler.sampleByHand(now + 1000);
   assert.deepEqual([recovered.rows[0]?.status, recovered.rows[0]?.rate], ['ok', null]);
   assert.equal(transport.calls.filter((host) => host === 'bad').length, 2);
 });
@@ -95,7 +95,7 @@ test('an error from one host fails that host only, with its message', async () =
   const { sampler, transport } = setup({ a: { lines: 0 }, b: { lines: 0 } });
   const original = transport.sample.bind(transport);
   transport.sample = async (host, requests, signal) => (host.label === 'a' ? Promise.reject(new Error('boom')) : original(host, requests, signal));
-  const rows = (await sampler.tick(soon())).rows;
+  const rows = (await sampler.sampleByHand(soon())).rows;
   assert.deepEqual(rows.map((row) => [row.status, row.error]), [['error', 'boom'], ['ok', null]]);
 });
 
@@ -116,7 +116,7 @@ test('never more than `parallel` probes in flight across the fleet', async () =>
       active--;
     }
   };
-  const snapshot = await sampler.tick(soon());
+  const snapshot = await sampler.sampleByHand(soon());
   assert.equal(snapshot.total.ok, 20);
   assert.equal(peak, 3);
 });

@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureUser, removeUser, startSshd, type Sshd } from '../helpers/sshd.js';
-import { appendLines, patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { appendLines, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { Schedule } from '../helpers/schedule.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
 import type { HostPlan } from '../../src/config/config.js';
 
@@ -69,24 +70,24 @@ test('exact counts, rotation and a rate by pvlook\'s own clock, on the stateless
   const log = chrootLog('access.log', 50);
   const transport = sshTransport(sshd);
   try {
-    const s = sampler([busyboxHost(log.remote)], transport);
-    const first = (await s.tick(patient())).rows[0]!;
+    const s = new Schedule(sampler([busyboxHost(log.remote)], transport));
+    const first = (await s.step()).rows[0]!;
     assert.deepEqual([first.status, first.error, first.rate], ['ok', null, null]);
     for (const lines of [10, 0, 250]) {
       appendLines(log.local, lines);
-      const row = (await s.tick(patient())).rows[0]!;
+      const row = (await s.step()).rows[0]!;
       assert.deepEqual([row.status, row.lines], ['ok', lines], row.error ?? '');
     }
     // The rate: with neither /proc/uptime nor a sub-second date, the interval is
     // pvlook's own, between the midpoints of the two requests; it lies within
     // what the local send and receive times allow (never outside: never wrong).
     const t0 = Date.now() / 1000;
-    await s.tick(patient());
+    await s.step();
     const t1 = Date.now() / 1000;
     appendLines(log.local, 300);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const t2 = Date.now() / 1000;
-    const row = (await s.tick(patient())).rows[0]!;
+    const row = (await s.step()).rows[0]!;
     const t3 = Date.now() / 1000;
     assert.equal(row.lines, 300);
     assert.ok(row.rate !== null && row.rate >= 300 / (t3 - t0) && row.rate <= 300 / (t2 - t1), `rate ${row.rate} outside [${300 / (t3 - t0)}, ${300 / (t2 - t1)}]`);
@@ -95,10 +96,10 @@ test('exact counts, rotation and a rate by pvlook\'s own clock, on the stateless
     renameSync(log.local, `${log.local}.1`);
     writeFileSync(log.local, 'new\n', { mode: 0o644 });
     appendLines(`${log.local}.1`, 5);
-    const rotated = (await s.tick(patient())).rows[0]!;
+    const rotated = (await s.step()).rows[0]!;
     assert.deepEqual([rotated.status, rotated.lines, rotated.rate], ['ok', null, null]);
     appendLines(log.local, 4);
-    assert.equal((await s.tick(patient())).rows[0]?.lines, 4);
+    assert.equal((await s.step()).rows[0]?.lines, 4);
   } finally {
     await transport.close();
   }
@@ -108,10 +109,10 @@ test('rotation on BusyBox (no birth time): never a wrong number, one unknown sam
   const log = chrootLog('rotating.log', 20);
   const transport = sshTransport(sshd);
   try {
-    const s = sampler([busyboxHost(log.remote)], transport);
+    const s = new Schedule(sampler([busyboxHost(log.remote)], transport));
     const rows: (number | null)[] = [];
     const sample = async () => {
-      const row = (await s.tick(patient())).rows[0]!;
+      const row = (await s.step()).rows[0]!;
       assert.equal(row.status, 'ok', row.error ?? '');
       rows.push(row.lines);
       return row.lines;
@@ -144,13 +145,13 @@ test('pattern counts with BusyBox awk, whole lines only', async () => {
   const transport = sshTransport(sshd);
   try {
     const host: HostPlan = { ...busyboxHost(), watches: [{ group: 'default', log: log.remote, patterns: [{ name: 'errors', regex: ' 5[0-9][0-9]$' }] }] };
-    const s = sampler([host], new ShellProber(transport));
-    await s.tick(patient());
+    const s = new Schedule(sampler([host], new ShellProber(transport)));
+    await s.step();
     writeFileSync(log.local, 'GET / 200\nGET /x 500\nGET /y 503\nGET /z 404\nhalf 500', { flag: 'a' });
-    const row = (await s.tick(patient())).rows[0]!;
+    const row = (await s.step()).rows[0]!;
     assert.deepEqual([row.status, row.lines, row.patterns?.map((p) => [p.name, p.lines])], ['ok', 4, [['errors', 2]]], row.error ?? '');
     writeFileSync(log.local, '\n', { flag: 'a' });
-    assert.deepEqual((await s.tick(patient())).rows[0]?.patterns?.map((p) => p.lines), [1]);
+    assert.deepEqual((await s.step()).rows[0]?.patterns?.map((p) => p.lines), [1]);
   } finally {
     await transport.close();
   }

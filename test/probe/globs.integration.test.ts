@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, chmodSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
-import { appendLines, makeLog, patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { appendLines, makeLog, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { Schedule } from '../helpers/schedule.js';
 import { runCli } from '../helpers/run-cli.js';
 
 let sshd: Sshd;
@@ -64,27 +65,27 @@ test('a file born after the last reading is counted from its first line; one mov
   const early = makeLog(sshd, 'vhosts/grow/early.txt');
   const transport = sshTransport(sshd);
   try {
-    const s = sampler([plan('h1', path.join(dir, '*.log'))], transport);
-    await s.tick(patient());
+    const s = new Schedule(sampler([plan('h1', path.join(dir, '*.log'))], transport));
+    await s.step();
     appendLines(first, 5);
-    assert.equal((await s.tick(patient())).rows[0]?.lines, 5);
+    assert.equal((await s.step()).rows[0]?.lines, 5);
     // Clearly after that reading (the host's clock has 10 ms steps), whatever the machine's load.
     await new Promise((resolve) => setTimeout(resolve, 100));
     const second = makeLog(sshd, 'vhosts/grow/two.log');
     appendLines(first, 5);
     appendLines(second, 3);
-    const appeared = (await s.tick(patient())).rows[0]!;
+    const appeared = (await s.step()).rows[0]!;
     assert.deepEqual([appeared.status, appeared.lines], ['ok', 8]);
     appendLines(first, 2);
     appendLines(second, 7);
-    assert.equal((await s.tick(patient())).rows[0]?.lines, 9);
+    assert.equal((await s.step()).rows[0]?.lines, 9);
     // A file made before the last reading, then moved into the glob: its lines may be older than the interval.
     appendLines(early, 4);
     renameSync(early, path.join(dir, 'early.log'));
-    const moved = (await s.tick(patient())).rows[0]!;
+    const moved = (await s.step()).rows[0]!;
     assert.deepEqual([moved.status, moved.rate], ['ok', null]);
     appendLines(path.join(dir, 'early.log'), 1);
-    assert.equal((await s.tick(patient())).rows[0]?.lines, 1);
+    assert.equal((await s.step()).rows[0]?.lines, 1);
   } finally {
     await transport.close();
   }

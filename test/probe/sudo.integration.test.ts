@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeUser, startSshd, type Sshd } from '../helpers/sshd.js';
-import { appendLines, patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { appendLines, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { firstSample, Schedule } from '../helpers/schedule.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
 import type { HostPlan } from '../../src/config/config.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -50,7 +51,7 @@ const proberFor = (sudo: boolean) => new ShellProber(sshTransport(sshd), () => '
 test('a root-only log without --sudo: not readable, and pvlook says to try --sudo', async () => {
   const prober = proberFor(false);
   try {
-    const row = (await sampler([withSudo(`${ALLOWED}@h1`, false)], prober).tick(patient())).rows[0]!;
+    const row = (await firstSample(sampler([withSudo(`${ALLOWED}@h1`, false)], prober))).rows[0]!;
     assert.deepEqual([row.status, row.error], ['noperm', 'log file not readable; try --sudo']);
   } finally {
     await prober.close();
@@ -62,12 +63,12 @@ test('with --sudo and a NOPASSWD rule for /bin/sh -s: counted exactly, in one lo
   try {
     const logins = () => sshd.log().split('\n').filter((line) => line.includes(`Accepted publickey for ${ALLOWED}`)).length;
     const before = logins();
-    const s = sampler([withSudo(`${ALLOWED}@h1`, true)], prober);
-    const first = (await s.tick(patient())).rows[0]!;
+    const s = new Schedule(sampler([withSudo(`${ALLOWED}@h1`, true)], prober));
+    const first = (await s.step()).rows[0]!;
     assert.deepEqual([first.status, first.error], ['ok', null]);
     for (const lines of [7, 0, 123]) {
       appendLines(log, lines);
-      const row = (await s.tick(patient())).rows[0]!;
+      const row = (await s.step()).rows[0]!;
       assert.deepEqual([row.status, row.lines], ['ok', lines], row.error ?? '');
     }
     assert.equal(logins() - before, 1);
@@ -80,8 +81,8 @@ test('sudo that wants a password fails the row at once with what to do, not by t
   const prober = proberFor(true);
   try {
     // A timeout would read "timeout"; sudo -n answers by itself, long before.
-    const s = sampler([withSudo(`${ASKED}@h1`, true)], prober, 15_000);
-    const row = (await s.tick(patient())).rows[0]!;
+    const s = new Schedule(sampler([withSudo(`${ASKED}@h1`, true)], prober, 15_000));
+    const row = (await s.step()).rows[0]!;
     assert.deepEqual([row.status, row.error], ['auth', 'sudo needs a password on this host: allow NOPASSWD for /bin/sh -s, or drop --sudo']);
   } finally {
     await prober.close();

@@ -10,7 +10,7 @@
  *
  * Only the intervals are changed from deploy/: scrapes and evaluations every
  * second, and the alerts' `for` durations shortened (their real values are
- * tested by promtool in prometheus-rules.test.ts).
+ * tested by promtool in prometheus-rules.integration.test.ts).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

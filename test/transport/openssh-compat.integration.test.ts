@@ -8,7 +8,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { startSshd, closedPort, type Sshd } from '../helpers/sshd.js';
-import { appendLines, makeLog, patient, plan, sampler } from '../helpers/fleet.js';
+import { appendLines, makeLog, plan, sampler } from '../helpers/fleet.js';
+import { firstSample, Schedule } from '../helpers/schedule.js';
 import { SshTransport, type SshTransportOptions } from '../../src/transport/ssh-transport.js';
 import { openSshResolver } from '../../src/transport/ssh-settings.js';
 
@@ -82,10 +83,10 @@ test('ProxyJump: hosts behind a bastion go through one shared bastion connection
   const t = transport(config('jump', 'Host h2 h3\n  ProxyJump h1'));
   const before = logins(sshd.addresses[0]!);
   try {
-    const s = sampler([plan('h2', log), plan('h3', log)], t);
-    await s.tick(patient());
+    const s = new Schedule(sampler([plan('h2', log), plan('h3', log)], t));
+    await s.step();
     appendLines(log, 4);
-    const rows = (await s.tick(patient())).rows;
+    const rows = (await s.step()).rows;
     assert.deepEqual(rows.map((row) => [row.status, row.lines]), [['ok', 4], ['ok', 4]]);
     // Two targets, one bastion login: the bastion connection is shared.
     assert.equal(logins(sshd.addresses[0]!) - before, 1);
@@ -100,7 +101,7 @@ test('ProxyJump chains hop by hop, and a jump host that is down fails only the h
   const log = makeLog(sshd, 'chain.log');
   const t = transport(config('chain', `Host h3\n  ProxyJump h1,h2\nHost h4\n  ProxyJump down\nHost down\n  HostName 127.0.0.1\n  Port ${deadPort}`));
   try {
-    const rows = (await sampler([plan('h3', log), plan('h4', log), plan('h1', log)], t).tick(patient())).rows;
+    const rows = (await firstSample(sampler([plan('h3', log), plan('h4', log), plan('h1', log)], t))).rows;
     assert.deepEqual(rows.map((row) => row.status), ['ok', 'refused', 'ok']);
     assert.match(rows[1]?.error ?? '', /^jump host down: connection refused/);
   } finally {
@@ -115,7 +116,7 @@ test('host keys are checked on every hop: an unknown jump host is refused', asyn
   writeFileSync(empty, readFileSync(sshd.knownHosts, 'utf8').split('\n').filter((line) => line.startsWith(`[${sshd.addresses[1]}]`)).join('\n') + '\n');
   const t = transport(config('hop', `Host *\n  UserKnownHostsFile ${empty}\nHost h2\n  ProxyJump h1`));
   try {
-    const row = (await sampler([plan('h2', log)], t).tick(patient())).rows[0]!;
+    const row = (await firstSample(sampler([plan('h2', log)], t))).rows[0]!;
     assert.equal(row.status, 'hostkey');
     assert.match(row.error ?? '', /^jump host h1: host key for \[127\.0\.0\.\d+\]:\d+ is not known/);
   } finally {
@@ -130,7 +131,7 @@ test('--accept-new records an unknown key (hashed), trusts it next time, and sti
   const cfg = config('accept', `Host *\n  UserKnownHostsFile ${file}\n  HashKnownHosts yes`);
   const recorder = transport(cfg, { acceptNewHostKeys: true });
   try {
-    assert.equal((await sampler([plan('h1', log)], recorder).tick(patient())).rows[0]?.status, 'ok');
+    assert.equal((await firstSample(sampler([plan('h1', log)], recorder))).rows[0]?.status, 'ok');
   } finally {
     await recorder.close();
   }
@@ -139,7 +140,7 @@ test('--accept-new records an unknown key (hashed), trusts it next time, and sti
   assert.ok(written.includes(sshd.hostKeyPublic.split(' ')[1]!));
   const strict = transport(cfg);
   try {
-    assert.equal((await sampler([plan('h1', log)], strict).tick(patient())).rows[0]?.status, 'ok');
+    assert.equal((await firstSample(sampler([plan('h1', log)], strict))).rows[0]?.status, 'ok');
   } finally {
     await strict.close();
   }
@@ -148,7 +149,7 @@ test('--accept-new records an unknown key (hashed), trusts it next time, and sti
   writeFileSync(file, `${name} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n`);
   const changed = transport(cfg, { acceptNewHostKeys: true });
   try {
-    const row = (await sampler([plan('h2', log)], changed).tick(patient())).rows[0]!;
+    const row = (await firstSample(sampler([plan('h2', log)], changed))).rows[0]!;
     assert.equal(row.status, 'hostkey');
     assert.match(row.error ?? '', /HOST KEY CHANGED/);
     assert.equal(readFileSync(file, 'utf8').split('\n').filter(Boolean).length, 1);
@@ -161,7 +162,7 @@ test('a ProxyCommand host is refused rather than reached directly', async () => 
   const log = makeLog(sshd, 'pc.log');
   const t = transport(config('pc', 'Host h1\n  ProxyCommand nc %h %p'));
   try {
-    const row = (await sampler([plan('h1', log)], t).tick(patient())).rows[0]!;
+    const row = (await firstSample(sampler([plan('h1', log)], t))).rows[0]!;
     assert.equal(row.status, 'error');
     assert.match(row.error ?? '', /ProxyCommand is not supported/);
   } finally {
@@ -174,7 +175,7 @@ test('handshakes are capped, so a burst of hosts never trips MaxStartups', async
   const aliases = Array.from({ length: 12 }, (_, i) => `burst${i}`);
   const t = transport(config('burst', `Host burst*\n  HostName ${sshd.addresses[2]}`), { maxHandshakes: 2 });
   try {
-    const rows = (await sampler(aliases.map((alias) => plan(alias, log)), t).tick(patient())).rows;
+    const rows = (await firstSample(sampler(aliases.map((alias) => plan(alias, log)), t))).rows;
     assert.deepEqual(rows.map((row) => row.status), aliases.map(() => 'ok'));
   } finally {
     await t.close();
@@ -185,10 +186,10 @@ test('text printed by the login shell around the command is ignored; garbage is 
   const log = makeLog(sshd, 'chatty.log');
   const t = transport(sshd.sshConfig);
   try {
-    const s = sampler([plan('h4', log), plan('h5', log)], t);
-    await s.tick(patient());
+    const s = new Schedule(sampler([plan('h4', log), plan('h5', log)], t));
+    await s.step();
     appendLines(log, 6);
-    const rows = (await s.tick(patient())).rows;
+    const rows = (await s.step()).rows;
     assert.deepEqual([rows[0]?.status, rows[0]?.lines], ['ok', 6]);
     assert.equal(rows[1]?.status, 'badoutput');
     assert.equal(rows[1]?.rate, null);
@@ -201,7 +202,7 @@ test('a host that prints nothing, stops half way or floods is an error on its ro
   const log = makeLog(sshd, 'short.log');
   const t = transport(sshd.sshConfig);
   try {
-    const rows = (await sampler([plan('h6', log), plan('h7', log), plan('h10', log), plan('h1', log)], t).tick(patient())).rows;
+    const rows = (await firstSample(sampler([plan('h6', log), plan('h7', log), plan('h10', log), plan('h1', log)], t))).rows;
     // h7's output is cut after 40 bytes: its shell dies when it next writes (badoutput), or, if it had
     // nothing more to write, waits for the next request while its answer never ends (timeout).
     const h7 = rows[1]!;
@@ -219,13 +220,13 @@ test('a host whose wall clock is an hour off or jumps on every read still gives 
   const log = makeLog(sshd, 'clock.log');
   const t = transport(sshd.sshConfig);
   try {
-    const s = sampler([plan('h8', log), plan('h9', log)], t);
+    const s = new Schedule(sampler([plan('h8', log), plan('h9', log)], t));
     let before = Date.now() / 1000;
-    await s.tick(patient());
+    await s.step();
     for (let round = 0; round < 3; round++) {
       appendLines(log, 50);
       const started = Date.now() / 1000;
-      const rows = (await s.tick(patient())).rows;
+      const rows = (await s.step()).rows;
       // Each reading happened within its tick: the interval is at most from the start of one to the end of the next.
       const longest = Date.now() / 1000 - before;
       for (const row of rows) {

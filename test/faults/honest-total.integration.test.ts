@@ -41,15 +41,15 @@ after(async () => {
 
 function setup() {
   const transport = new SshTransport({ resolveSettings: openSshResolver(sshConfig, healthy.dir), agentSocket: undefined, keepaliveMs: 500 });
-  const s = sampler([plan('good1', logs[0]!), plan('good2', logs[1]!), plan('victim', logs[2]!)], transport, 2000);
-  return { transport, ticker: new Ticker(s, INTERVAL_MS) };
+  const s = sampler([plan('good1', logs[0]!), plan('good2', logs[1]!), plan('victim', logs[2]!)], transport, 2000, INTERVAL_MS);
+  return { ticker: new Ticker(s, INTERVAL_MS) };
 }
 
 const row = (snapshot: Snapshot, host: string) => snapshot.rows.find((r) => r.host === host)!;
 const allRated = (snapshot: Snapshot) => snapshot.rows.every((r) => r.status === 'ok' && r.rate !== null);
 
 test('a log rotated where the new file cannot be proven new reads unknown on its row, and the total carries its last rate instead of dipping', async () => {
-  const { transport, ticker } = setup();
+  const { ticker } = setup();
   try {
     // The file that will take the log's name exists before the next readings: nothing proves its lines are new.
     const replacement = makeLog(healthy, 'rotating.next');
@@ -64,12 +64,12 @@ test('a log rotated where the new file cannot be proven new reads unknown on its
     assert.ok(rotated.total.rate !== null && Math.abs(rotated.total.rate - (own + lastRate)) < 1e-6, `the rotated log counts with its last rate: ${rotated.total.rate} vs ${own} + ${lastRate}`);
     await ticker.until((s) => allRated(s) && s.total.carried === 0, 20);
   } finally {
-    await transport.close();
+    await ticker.stop();
   }
 });
 
 test('a killed host: carried only briefly, then counted as failed and left out; its metrics keep only up 0 and age', async () => {
-  const { transport, ticker } = setup();
+  const { ticker } = setup();
   const metrics = new FleetMetrics();
   try {
     await ticker.until(allRated, 20, (s) => metrics.update(s));
@@ -90,6 +90,6 @@ test('a killed host: carried only briefly, then counted as failed and left out; 
     assert.match(series[0]!, / 0$/);
   } finally {
     await victim.restart();
-    await transport.close();
+    await ticker.stop();
   }
 });

@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, makeLog, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { Schedule } from '../helpers/schedule.js';
 
 const TICKS = Number(process.env.PVLOOK_SOAK_TICKS ?? 3000);
 
@@ -33,12 +34,12 @@ test(`${TICKS} ticks back to back: fds, connections, channels and memory stay fl
   const log = makeLog(sshd, 'soak.log');
   const transport = sshTransport(sshd);
   try {
-    const s = sampler([plan('h1', log), plan('h2', log)], transport);
+    const s = new Schedule(sampler([plan('h1', log), plan('h2', log)], transport));
     let warm = measure();
     let rated = 0;
     for (let tick = 1; tick <= TICKS; tick++) {
       appendLines(log, 3);
-      const snapshot = await s.tick(Date.now() + 10_000);
+      const snapshot = await s.step();
       assert.deepEqual(snapshot.rows.map((row) => row.status), ['ok', 'ok'], `tick ${tick}: ${snapshot.rows.map((row) => row.error).join(', ')}`);
       if (tick > 1) {
         assert.deepEqual(snapshot.rows.map((row) => row.lines), [3, 3]);

@@ -13,7 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeUser, startSshd, type Sshd } from '../helpers/sshd.js';
-import { appendLines, patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { appendLines, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { Schedule } from '../helpers/schedule.js';
 import { until } from '../helpers/until.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
 import { OpenSshTransport } from '../../src/transport/openssh-transport.js';
@@ -92,11 +93,11 @@ for (const [client, makeTransport] of Object.entries(clients)) {
       test('a FIFO, a link to /dev/zero and a FIFO matched by a glob are errors naming them; the other logs are counted', async () => {
         const prober = new ShellProber(makeTransport(), () => 'shell', () => sudo);
         try {
-          const s = sampler([host(WRITER, good, path.join(sshd.logDir, 'fifo.log'), path.join(sshd.logDir, 'zero.log'), path.join(app, '*.log'))], prober);
-          await s.tick(patient());
+          const s = new Schedule(sampler([host(WRITER, good, path.join(sshd.logDir, 'fifo.log'), path.join(sshd.logDir, 'zero.log'), path.join(app, '*.log'))], prober));
+          await s.step();
           for (const lines of [5, 12]) {
             appendLines(good, lines);
-            const [goodRow, fifo, zero, glob] = (await s.tick(patient())).rows;
+            const [goodRow, fifo, zero, glob] = (await s.step()).rows;
             assert.deepEqual([goodRow?.status, goodRow?.lines], ['ok', lines], goodRow?.error ?? '');
             assert.deepEqual([fifo?.status, fifo?.lines], ['error', null]);
             assert.match(fifo?.error ?? '', /^not a regular file \(a FIFO; pvlook reads only regular files\)$/);
@@ -110,13 +111,13 @@ for (const [client, makeTransport] of Object.entries(clients)) {
 
       test('a host whose tools never return: each sample times out, and nothing it started outlives it, through timeouts and reconnects', async () => {
         const prober = new ShellProber(makeTransport(), () => 'shell', () => sudo);
-        const s = sampler([host(STUCK, good)], prober, 1500);
+        const s = new Schedule(sampler([host(STUCK, good)], prober, 1500));
         appendLines(good, 1);
         let most = 0;
         try {
           let timeouts = 0;
           for (let round = 0; round < 15 && timeouts < 5; round++) {
-            const row = (await s.tick(Date.now() + 4000)).rows[0]!;
+            const row = (await s.step()).rows[0]!;
             if (row.status === 'timeout') timeouts++;
             most = Math.max(most, stuckProcesses().length);
           }

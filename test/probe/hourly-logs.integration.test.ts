@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { makeLog, plan, sampler, sshTransport } from '../helpers/fleet.js';
-import { Ticker } from '../helpers/ticker.js';
+import { Schedule } from '../helpers/schedule.js';
+import type { Snapshot } from '../../src/core/snapshot.js';
 
 // The host's clock reaches 2030-01-01T00:00:00Z three seconds after pvlook first reads it,
 // however long sshd and the connection took to start.
@@ -44,7 +45,7 @@ before(async () => {
   before_ = makeLog(sshd, 'access.2029123123');
   after_ = makeLog(sshd, 'access.2030010100');
   // The last hour's file grows slowly, the new hour's fast: the rates tell which one was read. Both exist
-  // from the start, so at the turn the new hour's file is not provably new: one baseline (hourly-turn.test.ts
+  // from the start, so at the turn the new hour's file is not provably new: one baseline (hourly-turn.integration.test.ts
   // has the usual case, the new hour's file created at the turn, counted through).
   writer = setInterval(() => {
     appendFileSync(before_, 'x\n');
@@ -58,13 +59,14 @@ after(async () => {
 });
 
 test('a template follows the hour on the host\'s clock: the old file, one baseline at the turn, then the new file', async () => {
-  const transport = sshTransport(sshd);
+  // Every half second on the host's own schedule; each wait is for its next sample, so each snapshot is one sample.
+  const schedule = new Schedule(sampler([plan('h1', path.join(sshd.logDir, 'access.%Y%m%d%H'))], sshTransport(sshd), 5000, 500)).run();
+  const snapshots: Snapshot[] = [];
   try {
-    const ticker = new Ticker(sampler([plan('h1', path.join(sshd.logDir, 'access.%Y%m%d%H'))], transport), 500);
-    for (let tick = 0; tick < 16; tick++) await ticker.tick();
+    for (let sample = 0; sample < 16; sample++) snapshots.push(await schedule.next());
     // Every rate, in order: the old hour's file (~100 lines/s), then the new one's (~2000 lines/s), nothing in between.
     // Samples without a rate (the first, the turn) are gaps in the history.
-    const history = ticker.snapshots.at(-1)!.rows[0]!.history;
+    const history = snapshots.at(-1)!.rows[0]!.history;
     const rates = history.filter((rate): rate is number => rate !== null);
     const shown = `history: ${history.map((r) => r?.toFixed(0) ?? '-').join(' ')}`;
     const turn = rates.findIndex((rate) => rate > 800);
@@ -76,11 +78,11 @@ test('a template follows the hour on the host\'s clock: the old file, one baseli
     assert.ok(history.slice(lastOldAt + 1, firstNewAt).includes(null), `the turn is a gap, not a rate: ${shown}`);
     // The rows answered in time: unknown only for the first sample and at the turn (a sample that answers
     // late on a loaded machine shows as stale instead, and its successor carries on from it).
-    const answered = ticker.snapshots.map((snapshot) => snapshot.rows[0]!).filter((row) => row.status === 'ok').map((row) => row.rate);
+    const answered = snapshots.map((snapshot) => snapshot.rows[0]!).filter((row) => row.status === 'ok').map((row) => row.rate);
     const firstNew = answered.findIndex((rate) => rate !== null && rate > 800);
     const lastOld = answered.findLastIndex((rate) => rate !== null && rate < 400);
     assert.ok(answered.every((rate, i) => rate !== null || i === 0 || (i > lastOld && i < firstNew)), `answered: ${answered.map((r) => r?.toFixed(0) ?? '-').join(' ')}`);
   } finally {
-    await transport.close();
+    await schedule.stop();
   }
 });

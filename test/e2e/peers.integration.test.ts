@@ -1,8 +1,8 @@
 /**
  * The odd one out against real sshd: five hosts of a pool at 100 lines/s and
  * one at 20, one of them answering 10 % 5xx among peers at 0.1 %, and a group
- * of two. Counted in samples where a run is driven sample by sample (the
- * sampler's own ticks, and `pvlook check`, which takes four), waited for as a
+ * of two. Counted in samples where a run counts samples (the sampler on its
+ * own schedule, and `pvlook check`, which takes four), waited for as a
  * condition where pvlook runs on its own schedule (--watch --json, /metrics).
  */
 import { after, before, test } from 'node:test';
@@ -15,6 +15,7 @@ import { FleetMetrics } from '../../src/export/fleet-metrics.js';
 import { toJson, type JsonSnapshot } from '../../src/render/json.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import { sshProber } from '../helpers/fleet.js';
+import { Schedule } from '../helpers/schedule.js';
 import { jsonLinesUntil } from '../helpers/json-lines.js';
 import { startPeerPool, type PeerPool } from '../helpers/peer-pool.js';
 import { spawnPvlook } from '../helpers/pvlook-command.js';
@@ -47,13 +48,11 @@ async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One sample of every host per tick, whatever the machine's load: samples are counted, not seconds. */
-async function tickUntil(sampler: Sampler, done: (json: JsonSnapshot) => boolean, limit: number): Promise<{ taken: number; snapshot: Snapshot }> {
+/** The next samples of every host on the running schedule until `done`, whatever the machine's load: samples are counted, not seconds. */
+async function samplesUntil(schedule: Schedule, done: (json: JsonSnapshot) => boolean, limit: number): Promise<{ taken: number; snapshot: Snapshot }> {
   for (let taken = 1; taken <= limit + 4; taken++) {
-    await pause(400);
-    const snapshot = await sampler.tick(Date.now() + 30_000);
+    const snapshot = await schedule.next();
     assert.equal(snapshot.total.ok, 8, `every host answers: ${JSON.stringify(snapshot.rows.map((row) => [row.host, row.status, row.error]))}`);
     if (done(toJson(snapshot))) return { taken, snapshot };
   }
@@ -62,10 +61,11 @@ async function tickUntil(sampler: Sampler, done: (json: JsonSnapshot) => boolean
 
 test('the slow host is odd within 4 samples in JSON and /metrics, the 5xx host odd by share, the pair never; back to 100 it stops within 4', async () => {
   oddTraffic();
-  const sampler = new Sampler(pool.plans(), sshProber(pool.sshd), { parallel: 10, timeoutMs: 10_000, intervalMs: 400, trend: DEFAULT_TREND, peers: () => DEFAULT_PEER_OPTIONS, random: () => 0 });
+  // Every host on its own 400 ms schedule, as a watch runs it; between waits the test does nothing that lets a sample go unseen.
+  const schedule = new Schedule(new Sampler(pool.plans(), sshProber(pool.sshd), { parallel: 10, timeoutMs: 10_000, intervalMs: 400, trend: DEFAULT_TREND, peers: () => DEFAULT_PEER_OPTIONS, random: () => 0 })).run();
   const metrics = new FleetMetrics();
   try {
-    const odd = await tickUntil(sampler, (json) => host(json, 'h6').peer?.odd === true, 4);
+    const odd = await samplesUntil(schedule, (json) => host(json, 'h6').peer?.odd === true, 4);
     assert.ok(odd.taken <= 4, `odd after ${odd.taken} samples`);
     const json = toJson(odd.snapshot);
     const slow = host(json, 'h6').peer!;
@@ -101,12 +101,12 @@ test('the slow host is odd within 4 samples in JSON and /metrics, the 5xx host o
     assert.match(text, /^pvlook_log_peer_odd\{host="h7",group="pair",log="access.log"\} 0$/m);
 
     pool.set('h6', 100);
-    const back = await tickUntil(sampler, (snapshot) => host(snapshot, 'h6').peer?.odd === false, 4);
+    const back = await samplesUntil(schedule, (snapshot) => host(snapshot, 'h6').peer?.odd === false, 4);
     assert.ok(back.taken <= 4, `still odd ${back.taken} samples after it came back`);
     metrics.update(back.snapshot);
     assert.match(await metrics.text(), /^pvlook_log_peer_odd\{host="h6",group="pool",log="access.log"\} 0$/m);
   } finally {
-    await sampler.stop();
+    await schedule.stop();
   }
 });
 

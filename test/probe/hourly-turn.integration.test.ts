@@ -11,7 +11,8 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFile
 import os from 'node:os';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
-import { patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { Schedule } from '../helpers/schedule.js';
 import type { Snapshot } from '../../src/core/snapshot.js';
 import { until } from '../helpers/until.js';
 
@@ -53,21 +54,20 @@ after(async () => {
 test('at an hourly template\'s turn the last hour\'s file is read to its end and the new one from its first line: exact, no unknown sample', async () => {
   const name = (hour: string) => path.join(sshd.logDir, `turn.${hour}`);
   writeFileSync(name('2029123123'), '', { mode: 0o644 });
-  const transport = sshTransport(sshd);
+  // Every half second on the host's own schedule; each wait is for its next sample, so every sample is in exactly one snapshot.
+  const schedule = new Schedule(sampler([plan('h1', path.join(sshd.logDir, 'turn.%Y%m%d%H'))], sshTransport(sshd), 5000, 500));
   let writer: NodeJS.Timeout | undefined;
   try {
-    const s = sampler([plan('h1', path.join(sshd.logDir, 'turn.%Y%m%d%H'))], transport);
-    // Every half second, each tick waiting for its sample, so that every sample is in exactly one snapshot.
     const snapshots: Snapshot[] = [];
-    let next = Date.now();
     const tick = async () => {
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
-      next = Math.max(next + 500, Date.now());
-      const snapshot = await s.tick(patient());
+      const snapshot = await schedule.next();
       snapshots.push(snapshot);
       return snapshot;
     };
-    assert.equal((await tick()).rows[0]?.status, 'ok');
+    // The first sample alone, so that nothing is sampled unseen while the test reads the host's clock offset.
+    const first = await schedule.step();
+    snapshots.push(first);
+    assert.equal(first.rows[0]?.status, 'ok');
     await until(() => existsSync(offsetFile) && readFileSync(offsetFile, 'utf8').length > 0);
     const offset = Number(readFileSync(offsetFile, 'utf8'));
     // The application writes to the hour's file by the host's (fake) clock, creating it at the turn.
@@ -77,6 +77,7 @@ test('at an hourly template\'s turn the last hour\'s file is read to its end and
       appendFileSync(file, 'GET /a 200\nGET /b 200\n', { mode: 0o644 });
       written += 2;
     }, 10);
+    schedule.run();
     for (let round = 0; round < 14; round++) await tick();
     clearInterval(writer);
     writer = undefined;
@@ -91,6 +92,6 @@ test('at an hourly template\'s turn the last hour\'s file is read to its end and
     assert.deepEqual(unknown.length, 0, shown);
   } finally {
     if (writer) clearInterval(writer);
-    await transport.close();
+    await schedule.stop();
   }
 });

@@ -18,7 +18,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, linkSync, mkdirSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
-import { patient, plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { plan, sampler, sshTransport } from '../helpers/fleet.js';
+import { Schedule } from '../helpers/schedule.js';
 import { until } from '../helpers/until.js';
 import { FleetMetrics } from '../../src/export/fleet-metrics.js';
 import type { Snapshot } from '../../src/core/snapshot.js';
@@ -92,13 +93,14 @@ type Writer = Awaited<ReturnType<typeof startWriter>>;
 function watch(paths: string[]) {
   const transport = sshTransport(sshd);
   const metrics = new FleetMetrics();
-  const s = sampler([plan('h1', ...paths)], transport);
+  // A step at a time on the production schedule: the host samples only when a tick asks, at the test's own pace.
+  const s = new Schedule(sampler([plan('h1', ...paths)], transport));
   const snapshots: Snapshot[] = [];
   let next = 0;
   const tick = async (): Promise<Snapshot> => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
     next = Math.max(next + INTERVAL_MS, Date.now());
-    const snapshot = await s.tick(patient());
+    const snapshot = await s.step();
     metrics.update(snapshot);
     snapshots.push(snapshot);
     return snapshot;

@@ -11,7 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
-import { appendLines, makeLog, patient, plan, sampler } from '../helpers/fleet.js';
+import { appendLines, makeLog, plan, sampler } from '../helpers/fleet.js';
+import { firstSample, Schedule } from '../helpers/schedule.js';
 import { runCli } from '../helpers/run-cli.js';
 import { parseHostSpec } from '../../src/core/host-spec.js';
 import type { TransportMode } from '../../src/core/transport-choice.js';
@@ -71,10 +72,10 @@ function transport(configFile: string, modes: Record<string, TransportMode> = {}
 
 /** Two ticks: a baseline, then `lines` appended; the rows of the second. */
 async function sampleTwice(t: AutoTransport, hosts: string[], log: string, lines = 5) {
-  const s = sampler(hosts.map((host) => plan(host, log)), new ShellProber(t));
-  await s.tick(patient());
+  const s = new Schedule(sampler(hosts.map((host) => plan(host, log)), new ShellProber(t)));
+  await s.step();
   appendLines(log, lines);
-  return (await s.tick(patient())).rows;
+  return (await s.step()).rows;
 }
 
 /** Host aliases for the CA fixtures, whose known_hosts holds only a @cert-authority line for every loopback address. */
@@ -117,7 +118,7 @@ test('the built-in client cannot check a host certificate: transport builtin ref
   const log = makeLog(signed, 'ca-builtin.log');
   const t = transport(caConfig('ca-builtin'), { signed: 'builtin' });
   try {
-    const row = (await sampler([plan('signed', log)], new ShellProber(t)).tick(patient())).rows[0]!;
+    const row = (await firstSample(sampler([plan('signed', log)], new ShellProber(t)))).rows[0]!;
     assert.equal(row.status, 'hostkey');
   } finally {
     await t.close();
@@ -149,7 +150,7 @@ test('a user certificate trusted through TrustedUserCAKeys logs in through OpenS
   // The same host through the built-in client: the bare key is not authorized.
   const builtin = transport(cfg, { certified: 'builtin' });
   try {
-    assert.equal((await sampler([plan('certified', log)], new ShellProber(builtin)).tick(patient())).rows[0]?.status, 'auth');
+    assert.equal((await firstSample(sampler([plan('certified', log)], new ShellProber(builtin)))).rows[0]?.status, 'auth');
   } finally {
     await builtin.close();
   }
@@ -190,7 +191,7 @@ test('a ProxyCommand host goes through OpenSSH, and its host key is still checke
   assert.notEqual(readFileSync(wrong, 'utf8'), readFileSync(plain.knownHosts, 'utf8'));
   const refused = transport(proxyConfig('proxy-wrong', wrong));
   try {
-    const row = (await sampler([plan('h2', log)], new ShellProber(refused)).tick(patient())).rows[0]!;
+    const row = (await firstSample(sampler([plan('h2', log)], new ShellProber(refused)))).rows[0]!;
     assert.equal(row.status, 'hostkey');
     assert.match(row.error ?? '', /REMOTE HOST IDENTIFICATION HAS CHANGED/);
   } finally {
@@ -219,19 +220,19 @@ test('one long-lived ssh process per host: samples reuse it, a timeout ends it, 
   const openssh = new OpenSshTransport({ configFile: plain.sshConfig });
   const t = new AutoTransport({ builtin: new SshTransport({ resolveSettings: openSshResolver(plain.sshConfig), agentSocket: undefined }), openssh, modeFor: () => 'openssh', resolveSettings: openSshResolver(plain.sshConfig), agentSocket: undefined });
   try {
-    const s = sampler([plan('h1', log), plan('h2', log)], new ShellProber(t), 1000);
-    await s.tick(patient());
+    const s = new Schedule(sampler([plan('h1', log), plan('h2', log)], new ShellProber(t), 1000));
+    await s.step();
     const first = openssh.stats().pids;
     assert.equal(first.length, 2);
     for (let round = 0; round < 3; round++) {
       appendLines(log, 2);
-      assert.deepEqual((await s.tick(patient())).rows.map((row) => [row.status, row.lines]), [['ok', 2], ['ok', 2]]);
+      assert.deepEqual((await s.step()).rows.map((row) => [row.status, row.lines]), [['ok', 2], ['ok', 2]]);
     }
     assert.deepEqual(openssh.stats().pids.sort(), first.sort());
     // A frozen server: the sample's deadline passes, and the host's ssh process is ended, not left behind.
     plain.signal('SIGSTOP');
     try {
-      assert.deepEqual((await s.tick(patient())).rows.map((row) => row.status), ['timeout', 'timeout']);
+      assert.deepEqual((await s.step()).rows.map((row) => row.status), ['timeout', 'timeout']);
       await until(() => openssh.stats().processes === 0);
       await until(() => first.every((pid) => !alive(pid)));
     } finally {
