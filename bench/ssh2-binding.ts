@@ -1,6 +1,6 @@
 /**
  * What ssh2's optional native crypto binding (built by its install script,
- * which package.json's allowScripts denies) would save pvlook per SSH packet:
+ * which package.json's allowScripts approves) saves pvlook per SSH packet:
  * ssh2's own packet cipher for aes128-gcm@openssh.com (the cipher pvlook's
  * client negotiates first), encrypting and decrypting packets of a sample's
  * size, through ssh2's JavaScript path (a new OpenSSL cipher per packet) and,

@@ -5,7 +5,7 @@
  */
 import { judgeFleet, statusLine, type CheckResult } from '../core/check.js';
 import { STATE_CODE } from '../core/exit-codes.js';
-import { asciiText } from '../core/safe-text.js';
+import { safeLines } from '../core/safe-text.js';
 import { roundRate } from '../core/snapshot.js';
 import { judgesPeers } from '../core/peer-check.js';
 import { jsonPeer } from '../render/peer-text.js';
@@ -34,8 +34,8 @@ export async function runCheck(args: CliArgs, context: ResolveContext, io: MainI
     sampler.start(samples);
     await sampler.waitForSamplesPatiently(samples, Date.now() + (samples - 1) * config.intervalMs + patienceMs(config), patienceMs(config));
     const result = judgeFleet(sampler.snapshot(0).rows, config.thresholdsFor);
-    // The line's own text is ASCII; with ascii set (PVLOOK_ASCII, the config file) host text beyond ASCII is escaped too.
-    io.stdout.write((config.json ? JSON.stringify(toJson(result)) : config.ascii ? asciiText(statusLine(result)) : statusLine(result)) + '\n');
+    // The line's own words are ASCII; host names stay as they are (made safe), so perfdata labels never change with a display setting.
+    io.stdout.write((config.json ? JSON.stringify(toJson(result)) : statusLine(result)) + '\n');
     return STATE_CODE[result.state];
   } finally {
     await sampler.stop();
@@ -55,7 +55,8 @@ function samplesFor(config: Config): number {
 
 /** A check that could not run says so in the plugin's own format, with exit 3. */
 export function unknown(io: MainIO, json: boolean, message: string): number {
-  const oneLine = message.replace(/\s*\n\s*/g, '; ');
+  // A config value quoted in the message may hold C1 or bidi characters: shown, never obeyed.
+  const oneLine = safeLines(message).replace(/\s*\n\s*/g, '; ');
   io.stdout.write(json ? JSON.stringify({ state: 'UNKNOWN', code: 3, summary: oneLine, hosts: [] }) + '\n' : `PVLOOK UNKNOWN - ${oneLine}\n`);
   return STATE_CODE.UNKNOWN;
 }

@@ -91,7 +91,7 @@ export function fleetColumns(rows: readonly Row[], style: Style, options: Column
   );
   if (rows.some((row) => row.peer !== undefined)) {
     // Wide enough for an odd verdict, so a log turning odd does not shift the columns after it.
-    columns.push({ title: 'peers', align: 'left', cut: 'end', min: 11, max: 13, keep: 5, cell: (row) => ({ text: peerText(row.peer, glyphs), paint: peerPaint(row.peer, style) }), total: blank });
+    columns.push({ title: 'peers', align: 'left', cut: 'end', min: 13, max: 13, keep: 5, cell: (row) => ({ text: peerText(row.peer, glyphs), paint: peerPaint(row.peer, style) }), total: blank });
   }
   patterns.forEach((name, i) => {
     const sum = patternTotals.get(name) ?? null;
@@ -100,8 +100,9 @@ export function fleetColumns(rows: readonly Row[], style: Style, options: Column
       title: `${name}/s`,
       align: 'right',
       cut: 'end',
-      min: 6,
-      max: 8,
+      // A cut number is a wrong number, and a cut title may read as another pattern's: the column goes whole or not at all.
+      min: Math.max(6, displayWidth(`${name}/s`)),
+      max: Math.max(8, displayWidth(`${name}/s`)),
       keep: 2 - i / (patterns.length + 1),
       cell: (row) => {
         const count = row.patterns?.find((p) => p.name === name);
@@ -117,8 +118,8 @@ export function fleetColumns(rows: readonly Row[], style: Style, options: Column
       align: 'right',
       cut: 'end',
       // An odd share is marked where it is shown, as an odd rate is in the peers column.
-      min: Math.max(6, displayWidth(`${name} %`)),
-      max: 13,
+      min: Math.max(13, displayWidth(`${name} %`)),
+      max: Math.max(13, displayWidth(`${name} %`)),
       keep: 3 - i / (patterns.length + 1),
       cell: (row) => {
         const count = row.patterns?.find((p) => p.name === name);
@@ -152,7 +153,14 @@ export function fleetColumns(rows: readonly Row[], style: Style, options: Column
 
 /** `3 ok, 1 stale, 1 failed, 2 carried, ! 1 odd`: what the total row says about the logs it adds up. */
 function countsText(total: Total, style: Style): string {
-  return [`${total.ok} ok`, total.stale > 0 ? `${total.stale} stale` : '', total.failed > 0 ? `${total.failed} failed` : '', total.carried > 0 ? `${total.carried} carried` : '', total.odd > 0 ? `${style.glyphs.odd} ${total.odd} odd` : '']
+  const { paint, glyphs } = style;
+  return [
+    `${total.ok} ok`,
+    total.stale > 0 ? `${total.stale} stale` : '',
+    total.failed > 0 ? paint.red(`${total.failed} failed`) : '',
+    total.carried > 0 ? paint.dim(`${total.carried} carried`) : '',
+    total.odd > 0 ? paint.magenta.bold(`${glyphs.odd} ${total.odd} odd`) : '',
+  ]
     .filter(Boolean)
     .join(', ');
 }

@@ -24,7 +24,19 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   if (width <= 0) return '';
   const current = displayWidth(text);
   const mark = displayWidth(ellipsis) <= Math.max(1, width - 1) ? ellipsis : '';
-  const cut = current > width ? cliTruncate(text, width, { position, truncationCharacter: mark }) : text;
+  const cut = current <= width ? text : mark.length > 1 && position === 'middle' && /^[\u0020-\u007e]*$/.test(text) ? middleCut(text, width, mark) : cliTruncate(text, width, { position, truncationCharacter: mark });
   const pad = ' '.repeat(Math.max(0, width - (cut === text ? current : displayWidth(cut))));
   return align === 'left' ? cut + pad : pad + cut;
+}
+
+/**
+ * A middle cut of ASCII text with a mark wider than one cell (`...`), which
+ * cli-truncate miscounts: the head and the tail both kept where the width
+ * allows, so names that share a prefix still read apart.
+ */
+function middleCut(text: string, width: number, mark: string): string {
+  const room = width - mark.length;
+  if (room < 2) return text.slice(0, width);
+  const tail = Math.floor(room / 2);
+  return text.slice(0, room - tail) + mark + text.slice(text.length - tail);
 }

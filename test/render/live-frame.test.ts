@@ -224,3 +224,27 @@ test('the detailed table, short of width, gives up the sparkline, then pattern r
     assert.match(text, /^frontend-web-02 .* ✗ refused 12s/m, `${width}: the whole status`);
   }
 });
+
+test('a narrow detailed table drops a value column whole rather than cut a number or an odd verdict', () => {
+  const odd = { ratio: 12.5, median: 10, odd: 'high' as const, peers: 5, reason: 'odd' };
+  const rows = Array.from({ length: 5 }, (_, i) =>
+    row({
+      host: `web0${i}`,
+      rate: 100 + i,
+      history: [100, 100 + i],
+      log: '/var/log/nginx/access.log',
+      ...(i === 0 ? { peer: odd } : {}),
+      patterns: [{ name: 'errors', lines: 25, rate: 24.8, share: 0.248, ...(i === 0 ? { peer: odd } : {}) }],
+    }),
+  );
+  for (const style of [plain, makeStyle(false, true)]) {
+    for (let width = 50; width <= 140; width += 3) {
+      const text = frame(rows, width, 20, {}, style).text;
+      const first = text.split('\n').find((line) => line.startsWith('web00'))!;
+      // Each value is there whole, or its column is gone: never a cut one.
+      if (/errors %/.test(text)) assert.match(first, /! 24\.8% high/, `${width}: the odd share whole`);
+      if (/ peers /.test(text)) assert.match(first, /! 12\.5(×|x) high/, `${width}: the odd ratio whole`);
+      assert.doesNotMatch(first, /(\d|%)(…|\.\.\.)/, `${width}: no number cut`);
+    }
+  }
+});
