@@ -18,7 +18,7 @@ import { peerVerdicts } from '../src/core/peers.js';
 import { DEFAULT_TREND } from '../src/core/trend.js';
 import { SimulatedLog } from '../src/demo/simulated-log.js';
 import type { Prober } from '../src/probe/prober.js';
-import type { ProbeResult } from '../src/probe/wire.js';
+import type { ProbeResult } from '../src/core/probe-types.js';
 import { Sampler } from '../src/sampler/sampler.js';
 import { median, round } from './stats.js';
 

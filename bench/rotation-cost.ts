@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHostSpec } from '../src/core/host-spec.js';
-import type { ProbeRequest, ProbeResult } from '../src/probe/wire.js';
+import type { ProbeRequest, ProbeResult } from '../src/core/probe-types.js';
 import { localProber } from '../test/helpers/local-shell.js';
 
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '200' } } });

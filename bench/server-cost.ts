@@ -35,7 +35,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SessionMode } from '../src/probe/prober.js';
+import type { SessionMode } from '../src/core/session-mode.js';
 import { appendLines, makeLog, plan, sampler, sshProber } from '../test/helpers/fleet.js';
 import { startSshd, type Sshd } from '../test/helpers/sshd.js';
 import type { Sampler } from '../src/sampler/sampler.js';

@@ -16,7 +16,8 @@
 import cluster from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fleetAddresses, startFleetServer, type SimulatedHost } from '../src/demo/fleet-server.js';
+import { fleetAddresses, startFleetServer } from '../src/demo/fleet-server.js';
+import { type SimulatedHost } from '../src/demo/simulated-shell.js';
 import { generateKeyPair } from '../src/demo/key-pair.js';
 import { SimulatedLog } from '../src/demo/simulated-log.js';
 import { startLatencyProxy } from '../test/helpers/latency-proxy.js';

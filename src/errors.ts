@@ -25,7 +25,6 @@ export class ConfigError extends Error {
   }
 }
 
-export type { FailureStatus } from './core/failure-status.js';
 
 export class HostError extends Error {
   override name = 'HostError';

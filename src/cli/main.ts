@@ -16,7 +16,7 @@ import { runDoctor } from './doctor.js';
 import { runSession, shellProber, type MainIO } from './session.js';
 import { safeLines } from '../core/safe-text.js';
 import { fleetTransport } from '../transport/fleet-transport.js';
-import type { RecordedKey } from '../transport/transport.js';
+import type { RecordedKey } from '../transport/host-key-check.js';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -20,8 +20,6 @@ export interface Thresholds extends PeerThresholds {
   maxShare?: Record<string, number>;
 }
 
-export type { CheckState } from './exit-codes.js';
-export { STATE_CODE } from './exit-codes.js';
 const SEVERITY: CheckState[] = ['OK', 'WARNING', 'UNKNOWN', 'CRITICAL'];
 
 export interface RowVerdict {

@@ -9,10 +9,9 @@ import ssh2 from 'ssh2';
 import type { Connection, ParsedKey } from 'ssh2';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { SHELL_COMMAND } from '../probe/wire.js';
+import { SHELL_COMMAND } from '../core/shell-command.js';
 import { SimulatedShell, type SimulatedHost } from './simulated-shell.js';
 
-export type { SimulatedHost } from './simulated-shell.js';
 
 export interface FleetServer {
   port: number;

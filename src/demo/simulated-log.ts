@@ -4,7 +4,7 @@
  * way a host's shell would, so the demo and the benchmark exercise the same
  * sampler, wire format and SSH path as a real fleet.
  */
-import type { LogProbe, ProbeRequest } from '../probe/wire.js';
+import type { LogProbe, ProbeRequest } from '../core/probe-types.js';
 
 export interface LogBehaviour {
   /** lines per second at time t (seconds since the simulation began) */

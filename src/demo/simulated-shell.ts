@@ -4,7 +4,7 @@
  * (there is nothing to define), and each request line is answered from the
  * host's simulated logs, in the wire format's own words.
  */
-import type { LogProbe } from '../probe/wire.js';
+import type { LogProbe } from '../core/probe-types.js';
 import { decodeLauncher, decodeRequest, encodeAnswer, encodeReady } from '../probe/wire.js';
 import type { SimulatedLog } from './simulated-log.js';
 

@@ -8,7 +8,7 @@ import type { HostPlan } from '../config/config.js';
 import { HostError } from '../errors.js';
 import { hostTarget } from '../core/host-target.js';
 import { ShellProber } from '../probe/shell-prober.js';
-import type { LogProbe } from '../probe/wire.js';
+import type { LogProbe } from '../core/probe-types.js';
 import type { Transport } from '../transport/transport.js';
 import { failed, passed, type StepResult } from './step.js';
 

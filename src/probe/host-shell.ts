@@ -8,7 +8,8 @@ import { HostError } from '../errors.js';
 import type { HostTarget } from '../core/host-target.js';
 import type { QueueHold, RemoteShell, Transport } from '../transport/transport.js';
 import { SHELL_PRELUDE } from './shell-prelude.js';
-import { answerEnd, encodeLauncher, newTag, readyEnd, SHELL_COMMAND } from './wire.js';
+import { answerEnd, encodeLauncher, newTag, readyEnd } from './wire.js';
+import { SHELL_COMMAND } from '../core/shell-command.js';
 
 /** An answer is a line or two per log; a host sending more than this is broken or hostile. */
 export const MAX_ANSWER_BYTES = 1 << 20;

@@ -4,7 +4,7 @@
  * transport; tests pass their own.
  */
 import type { HostTarget } from '../core/host-target.js';
-import type { ProbeRequest, ProbeResult } from './wire.js';
+import type { ProbeRequest, ProbeResult } from '../core/probe-types.js';
 import type { QueueHold } from '../transport/transport.js';
 
 export interface Prober {
@@ -22,4 +22,3 @@ export interface Prober {
 /** A sample's result, and when its request went out (ms, local clock), if the prober knows: after connecting, not before. */
 export type Sampled = ProbeResult & { sentAt?: number };
 
-export type { SessionMode } from '../core/session-mode.js';

@@ -8,8 +8,11 @@ import { HostError } from '../errors.js';
 import type { HostTarget } from '../core/host-target.js';
 import type { QueueHold, Transport } from '../transport/transport.js';
 import { HostShell } from './host-shell.js';
-import type { Prober, Sampled, SessionMode } from './prober.js';
-import { decodeAnswer, encodeRequest, newTag, ProbeOutputError, SHELL_COMMAND, SUDO_SHELL_COMMAND, type ProbeRequest } from './wire.js';
+import type { Prober, Sampled } from './prober.js';
+import type { SessionMode } from '../core/session-mode.js';
+import { decodeAnswer, encodeRequest, newTag, ProbeOutputError } from './wire.js';
+import { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../core/shell-command.js';
+import { type ProbeRequest } from '../core/probe-types.js';
 
 export class ShellProber implements Prober {
   private readonly shells = new Map<string, HostShell>();

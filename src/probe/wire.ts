@@ -19,8 +19,6 @@ import type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, Rem
 import { SHELL_COMMAND } from '../core/shell-command.js';
 import { hasControlCharacters } from '../core/control-characters.js';
 
-export type { BaselineReason, HostTime, LogProbe, ProbeRequest, ProbeResult, RemoteClock } from '../core/probe-types.js';
-export { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../core/shell-command.js';
 const MARK = '@pvlook2';
 
 /**

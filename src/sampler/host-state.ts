@@ -6,7 +6,8 @@ import type { HostPlan, Pattern } from '../config/config.js';
 import type { HostError } from '../errors.js';
 import { retryDelayMs } from '../core/backoff.js';
 import { advance, EMPTY_MEMORY, forget, type LogMemory, type LogOutcome } from '../core/log-tracker.js';
-import { MISSING_TOOLS, NOT_REGULAR, type ProbeResult } from '../probe/wire.js';
+import { MISSING_TOOLS, NOT_REGULAR } from '../probe/wire.js';
+import { type ProbeResult } from '../core/probe-types.js';
 import { meanOfKnown, trendOf, type TrendOptions } from '../core/trend.js';
 import type { Counted, PatternCount, Row } from '../core/snapshot.js';
 

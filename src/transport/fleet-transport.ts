@@ -4,14 +4,12 @@
  * settings decide. Both clients read the same ssh config (-F) and honour
  * --accept-new; the open-files limit is shared between them.
  */
-import type { HostTarget } from '../core/host-target.js';
-import type { TransportMode } from '../core/transport-choice.js';
 import { AutoTransport } from './auto-transport.js';
 import { connectionBudget, openFilesLimit } from './fd-limit.js';
 import { OpenSshTransport } from './openssh-transport.js';
 import { openSshResolver } from './ssh-settings.js';
 import { SshTransport } from './ssh-transport.js';
-import type { RecordedKey } from './transport.js';
+import type { RecordedKey } from './host-key-check.js';
 
 export interface FleetTransportOptions {
   /** -F: an OpenSSH client config, or null for ~/.ssh/config */
@@ -19,8 +17,6 @@ export interface FleetTransportOptions {
   acceptNewHostKeys: boolean;
   /** SSH_AUTH_SOCK */
   agentSocket: string | undefined;
-  /** the client each host asked for (absent: auto); by default what its target says */
-  modeFor?: (host: HostTarget) => TransportMode | undefined;
   /** where `~` in ssh -G's output points (default: this user's home) */
   home?: string;
   /** told of every key --accept-new records, through either client */
@@ -50,7 +46,6 @@ export function fleetTransport(options: FleetTransportOptions): AutoTransport {
       // Settings let hosts behind one bastion share one login to it, and limit logins per destination.
       resolveSettings,
     }),
-    ...(options.modeFor ? { modeFor: options.modeFor } : {}),
     resolveSettings,
     agentSocket: options.agentSocket,
   });

@@ -4,7 +4,8 @@
  * on stderr; any other status is the remote command's own. The text is the
  * host's and the network's (a banner, a DNS name): shown, never obeyed.
  */
-import { HostError, type FailureStatus } from '../errors.js';
+import { HostError } from '../errors.js';
+import { type FailureStatus } from '../core/failure-status.js';
 
 /** ssh's exit status for its own failures (connection, authentication, host key). */
 export const SSH_FAILED = 255;

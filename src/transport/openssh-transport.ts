@@ -29,7 +29,8 @@ import pLimit from 'p-limit';
 import { JumpMasters } from './openssh-jump-master.js';
 import { whenFree } from './queue-slot.js';
 import type { SettingsResolver } from './ssh-settings.js';
-import type { QueueHold, RecordedKey } from './transport.js';
+import type { QueueHold } from './transport.js';
+import type { RecordedKey } from './host-key-check.js';
 
 export interface OpenSshTransportOptions {
   /** like `ssh -F`; null uses ~/.ssh/config and the system config */

@@ -12,7 +12,7 @@ import { buildHostKeyCheck, type HostKeyCheck } from './host-key-check.js';
 import { classifyConnectError } from './classify-error.js';
 import { authMethodsFor, type AuthMethod } from './ssh-auth.js';
 import type { SshSettings } from './ssh-settings.js';
-import type { RecordedKey } from './transport.js';
+import type { RecordedKey } from './host-key-check.js';
 
 export interface HandshakeOptions {
   agentSocket: string | undefined;

@@ -49,7 +49,6 @@ export interface ConnectObserver {
   loggedIn?(ms: number, hop: string | null): void;
 }
 
-export type { RecordedKey } from './host-key-check.js';
 
 /** How to start the shell, when not the default. */
 export interface OpenShellOptions {

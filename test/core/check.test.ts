@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeFleet, judgeRow, statusLine, STATE_CODE } from '../../src/core/check.js';
+import { judgeFleet, judgeRow, statusLine } from '../../src/core/check.js';
+import { STATE_CODE } from '../../src/core/exit-codes.js';
 import { row } from '../helpers/rows.js';
 import { parsePluginOutput } from '../helpers/nagios.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { advance, EMPTY_MEMORY, forget, probeRequestFor } from '../../src/core/log-tracker.js';
 
-import type { BaselineReason, LogProbe } from '../../src/probe/wire.js';
+import type { BaselineReason, LogProbe } from '../../src/core/probe-types.js';
 
 /** What the host's shell answers: where the next count starts, and the new lines or why there is no count. */
 const ok = (fileId: string, offset: number, newLines: number | null, reason: BaselineReason = 'first'): LogProbe =>

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeAnswer, encodeRequest, newTag, type LogProbe, type ProbeRequest } from '../../src/probe/wire.js';
+import { decodeAnswer, encodeRequest, newTag } from '../../src/probe/wire.js';
+import { type LogProbe, type ProbeRequest } from '../../src/core/probe-types.js';
 import { SimulatedLog } from '../../src/demo/simulated-log.js';
 import { SimulatedShell } from '../../src/demo/simulated-shell.js';
 import { SHELL_PRELUDE } from '../../src/probe/shell-prelude.js';

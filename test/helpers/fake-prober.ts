@@ -6,7 +6,7 @@
 import { HostError } from '../../src/errors.js';
 import type { HostSpec } from '../../src/core/host-spec.js';
 import type { Prober } from '../../src/probe/prober.js';
-import type { LogProbe, ProbeRequest, ProbeResult } from '../../src/probe/wire.js';
+import type { LogProbe, ProbeRequest, ProbeResult } from '../../src/core/probe-types.js';
 
 export interface FakeHost {
   lines: number;

@@ -9,7 +9,8 @@ import { DEFAULT_TREND } from '../../src/core/trend.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import { SshTransport } from '../../src/transport/ssh-transport.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
-import type { Prober, SessionMode } from '../../src/probe/prober.js';
+import type { Prober } from '../../src/probe/prober.js';
+import type { SessionMode } from '../../src/core/session-mode.js';
 import { openSshResolver } from '../../src/transport/ssh-settings.js';
 import type { Sshd } from './sshd.js';
 

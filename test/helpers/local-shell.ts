@@ -15,9 +15,11 @@ import path from 'node:path';
 import { HostError } from '../../src/errors.js';
 import type { HostSpec } from '../../src/core/host-spec.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
-import type { SessionMode } from '../../src/probe/prober.js';
+import type { SessionMode } from '../../src/core/session-mode.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from '../../src/transport/transport.js';
-import { decodeAnswer, encodeRequest, newTag, SHELL_COMMAND, type ProbeRequest, type ProbeResult } from '../../src/probe/wire.js';
+import { decodeAnswer, encodeRequest, newTag } from '../../src/probe/wire.js';
+import { SHELL_COMMAND } from '../../src/core/shell-command.js';
+import { type ProbeRequest, type ProbeResult } from '../../src/core/probe-types.js';
 import { SHELL_PRELUDE } from '../../src/probe/shell-prelude.js';
 
 export interface ShellFlavour {

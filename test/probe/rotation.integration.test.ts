@@ -12,7 +12,7 @@ import { appendFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameS
 import os from 'node:os';
 import path from 'node:path';
 import { parseHostSpec } from '../../src/core/host-spec.js';
-import type { LogProbe, ProbeRequest, ProbeResult } from '../../src/probe/wire.js';
+import type { LogProbe, ProbeRequest, ProbeResult } from '../../src/core/probe-types.js';
 import { askOnce, busyboxShell, HOST_SHELL, localProber, type ShellFlavour } from '../helpers/local-shell.js';
 import { until } from '../helpers/until.js';
 

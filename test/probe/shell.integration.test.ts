@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MAX_GLOB_FILES } from '../../src/probe/shell-prelude.js';
 import { parseHostSpec } from '../../src/core/host-spec.js';
-import type { LogProbe, ProbeRequest } from '../../src/probe/wire.js';
-import type { SessionMode } from '../../src/probe/prober.js';
+import type { LogProbe, ProbeRequest } from '../../src/core/probe-types.js';
+import type { SessionMode } from '../../src/core/session-mode.js';
 import { askOnce, busyboxShell, HOST_SHELL, hostShellWith, localProber } from '../helpers/local-shell.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'pvlook-shell-'));

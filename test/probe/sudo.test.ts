@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseHostSpec } from '../../src/core/host-spec.js';
 import { HostError } from '../../src/errors.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
-import { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../../src/probe/wire.js';
+import { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../../src/core/shell-command.js';
 import { LocalShellTransport } from '../helpers/local-shell.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'pvlook-sudo-'));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerEnd, decodeAnswer, decodeRequest, encodeAnswer, encodeRequest, newTag, ProbeOutputError, type ProbeResult } from '../../src/probe/wire.js';
+import { answerEnd, decodeAnswer, decodeRequest, encodeAnswer, encodeRequest, newTag, ProbeOutputError } from '../../src/probe/wire.js';
+import { type ProbeResult } from '../../src/core/probe-types.js';
 
 const TAG = '0123456789abcdef';
 

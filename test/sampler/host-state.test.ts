@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostPlan, Watch } from '../../src/config/config.js';
 import { parseHostSpec } from '../../src/core/host-spec.js';
-import type { LogProbe } from '../../src/probe/wire.js';
+import type { LogProbe } from '../../src/core/probe-types.js';
 import { totalOf } from '../../src/core/snapshot.js';
 import { DEFAULT_TREND } from '../../src/core/trend.js';
 import { HostError } from '../../src/errors.js';

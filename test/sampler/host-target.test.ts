@@ -12,7 +12,7 @@ import type { HostSpec } from '../../src/core/host-spec.js';
 import { AutoTransport } from '../../src/transport/auto-transport.js';
 import { fallbackSettings } from '../../src/transport/ssh-settings.js';
 import type { RemoteShell, Transport } from '../../src/transport/transport.js';
-import { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../../src/probe/wire.js';
+import { SHELL_COMMAND, SUDO_SHELL_COMMAND } from '../../src/core/shell-command.js';
 import { ShellProber } from '../../src/probe/shell-prober.js';
 import { LocalShellTransport } from '../helpers/local-shell.js';
 import type { HostPlan } from '../../src/config/config.js';
