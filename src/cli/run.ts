@@ -9,6 +9,7 @@ import { makeStyle } from '../render/style.js';
 import { renderTable } from '../render/table.js';
 import type { Terminal } from '../render/terminal.js';
 import type { Sampler } from '../sampler/sampler.js';
+import { ViewClock } from '../sampler/view-clock.js';
 import type { LiveView } from './live-view.js';
 
 export interface RunContext {
@@ -42,14 +43,10 @@ export async function runWatch({ config, sampler, terminal, signal, live, onSnap
   // Exporting metrics or the web view from a service: no table per tick into its log.
   const silent = !terminal.isTTY && !config.json && (config.listen !== null || config.textfile !== null || config.web !== null);
   sampler.start();
-  const start = Date.now();
+  const clock = new ViewClock(sampler, config.intervalMs);
   let last: Snapshot | null = null;
-  let slot = 0;
   for (let shown = 0; config.count === null || shown < config.count; shown++) {
-    const due = start + (slot + 1) * config.intervalMs;
-    // The first view comes as soon as every host has answered once (or at the first interval).
-    if (shown === 0) await sampler.waitForSamples(1, due, signal);
-    else await sleep(due - Date.now(), signal);
+    await clock.next(signal);
     if (signal.aborted) break;
     const final = config.count !== null && shown + 1 >= config.count;
     // The last of --count views is the run's answer (and exit status): a slow host gets to answer, as in a snapshot.
@@ -62,21 +59,8 @@ export async function runWatch({ config, sampler, terminal, signal, live, onSnap
     if (config.json) terminal.print(renderJsonLine(snapshot));
     else if (live) live.update(snapshot);
     else if (!silent) terminal.print(`${new Date(snapshot.time).toISOString()}\n${renderTable(snapshot, style)}\n`);
-    // If drawing overran (a very slow terminal), skip the slots already missed rather than bunching up.
-    slot = Math.max(slot + 1, Math.floor((Date.now() - start) / config.intervalMs));
+    clock.shown();
   }
   return last;
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}

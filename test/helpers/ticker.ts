@@ -1,5 +1,6 @@
 /**
- * Watch a sampler the way `pvlook --watch` does (runWatch in src/cli/run.ts):
+ * Watch a sampler the way `pvlook --watch` does (runWatch in src/cli/run.ts,
+ * on the same ViewClock):
  * every host on its own schedule (start()), and a view every interval, the
  * first as soon as every host has answered once; each view is the sampler's
  * snapshot with the watch's own staleness rule. Every view is kept, for fault
@@ -8,12 +9,11 @@
  */
 import type { Snapshot } from '../../src/core/snapshot.js';
 import type { Sampler } from '../../src/sampler/sampler.js';
-import { sleep } from '../../src/cli/run.js';
+import { ViewClock } from '../../src/sampler/view-clock.js';
 
 export class Ticker {
   readonly snapshots: Snapshot[] = [];
-  private slot = 0;
-  private start: number | null = null;
+  private clock: ViewClock | null = null;
 
   constructor(
     private readonly sampler: Sampler,
@@ -22,17 +22,14 @@ export class Ticker {
 
   /** The next view: at the next interval (the first once every host has answered, or at the first interval). */
   async tick(): Promise<Snapshot> {
-    if (this.start === null) {
-      this.start = Date.now();
+    if (this.clock === null) {
       this.sampler.start();
+      this.clock = new ViewClock(this.sampler, this.intervalMs);
     }
-    const due = this.start + (this.slot + 1) * this.intervalMs;
-    if (this.snapshots.length === 0) await this.sampler.waitForSamples(1, due);
-    else await sleep(due - Date.now());
+    await this.clock.next();
     const snapshot = this.sampler.snapshot();
     this.snapshots.push(snapshot);
-    // As the watch does: a view that came late skips the slots already missed rather than bunching up.
-    this.slot = Math.max(this.slot + 1, Math.floor((Date.now() - this.start) / this.intervalMs));
+    this.clock.shown();
     return snapshot;
   }
 
