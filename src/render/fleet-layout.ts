@@ -10,7 +10,7 @@ import { isOdd, type Row } from '../core/snapshot.js';
 import { peerCell } from './peer-cells.js';
 import type { Section } from './select-rows.js';
 import { sparkline } from './sparkline.js';
-import { formatRate, formatTrend, groupColour, type Style } from './style.js';
+import { formatRate, formatShare, formatTrend, groupColour, type Style } from './style.js';
 import { displayWidth, fit } from './text.js';
 
 export interface Size {
@@ -181,7 +181,7 @@ function detailedTable(sections: readonly Section[], width: number, style: Style
             if (!count) return paint.dim(fit(glyphs.unknown, shareW(name), 'right'));
             // An odd share is marked where it is shown, as an odd rate is in the peers column.
             const odd = count.peer?.odd ? glyphs.odd : '';
-            const text = fit(`${odd}${(count.share * 100).toFixed(1)}%`, shareW(name), 'right');
+            const text = fit(`${odd}${formatShare(count.share, glyphs)}`, shareW(name), 'right');
             return odd ? paint.magenta.bold(text) : text;
           }),
           row.trend === 'up' ? paint.green(trendCell) : row.trend === 'down' ? paint.red(trendCell) : paint.dim(trendCell),

@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import { safeRow } from '../core/safe-text.js';
 import { patternTotalsOf, type Snapshot } from '../core/snapshot.js';
-import { formatRate, formatStatus, formatTrend, type Style } from './style.js';
+import { formatRate, formatShare, formatStatus, formatTrend, type Style } from './style.js';
 import { peerText } from './peer-cells.js';
 
 export function renderTable(snapshot: Snapshot, style: Style): string {
@@ -29,7 +29,7 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
     const counts = patterns.flatMap((name) => {
       const count = row.patterns?.find((p) => p.name === name);
       if (!count) return [style.paint.dim(style.glyphs.unknown), style.paint.dim(style.glyphs.unknown)];
-      const share = `${(count.share * 100).toFixed(1)}%`;
+      const share = formatShare(count.share, style.glyphs);
       return [formatRate(count.rate, style.glyphs), count.peer?.odd ? style.paint.magenta.bold(`${style.glyphs.odd} ${share} odd ${count.peer.odd}`) : share];
     });
     const peer = peerHeads.length === 0 ? [] : [row.peer?.odd ? style.paint.magenta.bold(peerText(row.peer, style)) : peerText(row.peer, style)];
@@ -48,7 +48,7 @@ export function renderTable(snapshot: Snapshot, style: Style): string {
   const patternTotals = patternTotalsOf(rows);
   const patternCells = patterns.flatMap((name) => {
     const sum = patternTotals.get(name) ?? null;
-    return [formatRate(sum?.rate ?? null, style.glyphs), sum?.share === null || sum?.share === undefined ? style.glyphs.unknown : `${(sum.share * 100).toFixed(1)}%`];
+    return [formatRate(sum?.rate ?? null, style.glyphs), formatShare(sum?.share, style.glyphs)];
   });
   table.push([style.paint.bold('total'), '', counts, style.paint.bold(formatRate(total.rate, style.glyphs)), ...peerHeads.map(() => ''), ...patternCells.map((cell) => style.paint.bold(cell)), '', '']);
 
