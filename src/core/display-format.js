@@ -34,6 +34,19 @@ export function formatShare(share, unknown = '—') {
 }
 
 /**
+ * A ratio to the peers' median: 0.20×, 12.0×, 150×.
+ * @param {number | null | undefined} ratio
+ * @param {string} [unknown]
+ * @returns {string}
+ */
+export function formatRatio(ratio, unknown = '—') {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return unknown;
+  if (ratio >= 100) return `${ratio.toFixed(0)}×`;
+  if (ratio >= 10) return `${ratio.toFixed(1)}×`;
+  return `${ratio.toFixed(2)}×`;
+}
+
+/**
  * Seconds as 45s, 12m, 3h, 2d; '' when unknown.
  * @param {number | null | undefined} seconds
  * @returns {string}

@@ -5,6 +5,7 @@
  */
 import type { PeerVerdict } from '../core/peer-compare.js';
 import { roundRate } from '../core/snapshot.js';
+import { formatRatio as formatRatioText } from '../core/display-format.js';
 
 export interface JsonPeer {
   /** the value over its peers' median now; null when there is none that means something (see reason) */
@@ -32,12 +33,9 @@ export function jsonPeer(peer: PeerVerdict, digits: 3 | 4): JsonPeer {
   };
 }
 
-/** `0.20×`, `12×`, or `—` without a ratio. */
+/** `0.20×`, `12.0×`, or `—` without a ratio: the page's rule too (core/display-format.js). */
 export function formatRatio(ratio: number | null, unknown = '—'): string {
-  if (ratio === null) return unknown;
-  if (ratio >= 100) return `${ratio.toFixed(0)}×`;
-  if (ratio >= 10) return `${ratio.toFixed(1)}×`;
-  return `${ratio.toFixed(2)}×`;
+  return formatRatioText(ratio, unknown);
 }
 
 /** `odd 0.20× low`, for a log or a share that is odd; what check and the table say. */

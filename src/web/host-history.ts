@@ -10,6 +10,8 @@ import type { StreamEncoder } from './stream-encoder.js';
 
 export interface HostHistory {
   host: string;
+  /** the stream's tick the history ends with (the page adds the ticks after it) */
+  tick: number;
   /** seconds between ticks */
   interval: number;
   /** ms of each tick held, oldest first */
@@ -18,10 +20,10 @@ export interface HostHistory {
   logs: { group: string; log: string; rates: (number | null)[]; patterns: Record<string, (number | null)[]> }[];
 }
 
-export function hostHistory(encoder: Pick<StreamEncoder, 'latestSnapshot' | 'fleetHistory'>, host: string): HostHistory {
+export function hostHistory(encoder: Pick<StreamEncoder, 'latestSnapshot' | 'fleetHistory' | 'latestTick'>, host: string): HostHistory {
   const snapshot = encoder.latestSnapshot;
   const history = encoder.fleetHistory;
-  if (snapshot === null || history === null) return { host, interval: 0, times: [], logs: [] };
+  if (snapshot === null || history === null) return { host, tick: 0, interval: 0, times: [], logs: [] };
   const logs: HostHistory['logs'] = [];
   for (const row of snapshot.rows) {
     const shown = safeRow(row);
@@ -30,5 +32,5 @@ export function hostHistory(encoder: Pick<StreamEncoder, 'latestSnapshot' | 'fle
     if (held === null) continue;
     logs.push({ group: shown.group, log: shown.log, rates: held.rates, patterns: Object.fromEntries(Object.entries(held.patterns).map(([name, rates]) => [safeText(name), rates])) });
   }
-  return { host, interval: snapshot.intervalMs / 1000, times: history.timesOf(), logs };
+  return { host, tick: encoder.latestTick, interval: snapshot.intervalMs / 1000, times: history.timesOf(), logs };
 }

@@ -38,6 +38,11 @@ export class StreamEncoder {
 
   constructor(private readonly historyMs?: number) {}
 
+  /** The tick number of the latest snapshot encoded (0 before the first). */
+  get latestTick(): number {
+    return this.latest?.tick ?? 0;
+  }
+
   /** The latest snapshot encoded, or null before the first. */
   get latestSnapshot(): Snapshot | null {
     return this.latest?.snapshot ?? null;

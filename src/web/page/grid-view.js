@@ -3,7 +3,7 @@
 // name (and the whole line as its aria-label); its changing numbers are
 // painted on the section's canvas (cell-canvas.js). A stale or failed cell
 // shows its whole line as text: there are few, and they change seldom.
-import { cellName, cellParts, cellText, formatAge, formatRate, formatShare, oddNote } from './format.js';
+import { cellName, cellParts, cellText, formatDuration, oddNote, totalSummary } from './format.js';
 import { el, hueOf } from './dom.js';
 import { CellCanvas } from './cell-canvas.js';
 
@@ -91,14 +91,13 @@ export class GridView {
         moved = true;
       }
       section.parts = wanted.rows.map((row) => {
-        const age = store.age(row);
-        const parts = cellParts(row, store.recent(row.rates, SPARK_WIDTH), age);
+        const parts = cellParts(row, SPARK_WIDTH);
         const cell = this.cells.get(row.key);
         const note = row.odd ? oddNote(row) : '';
         // The mark sits in the space between the name and the painted numbers, as in the terminal's grid: no name is cut for it.
         const name = row.odd ? `${cellName(row.host, nameWidth).padEnd(nameWidth)}!` : cellName(row.host, nameWidth);
         const line = cellText(row.host, nameWidth, parts) + (note ? ` · ${note}` : '');
-        cell.update(row, name, line, parts.state, titleOf(row, parts, age, note));
+        cell.update(row, name, line, parts.state, titleOf(row, parts, note));
         return parts;
       });
     }
@@ -132,20 +131,17 @@ function sameKeys(a, b) {
   return true;
 }
 
-/** "31.7k/s · 180 logs · 5xx 1.2% · ✗ 2 failed · … 1 stale" */
+/** "180 logs · 31717/s (2 carried) · 5xx 1.2% · ✗ 2 failed": pvlook's subtotal of the whole group, whatever the filter shows. */
 function summaryOf(section) {
-  const parts = [`${formatRate(section.rate)}/s`, `${section.rows.length} ${section.rows.length === 1 ? 'log' : 'logs'}`];
-  for (const { name, share } of section.shares) parts.push(`${name} ${formatShare(share)}`);
-  if (section.failed) parts.push(`✗ ${section.failed} failed`);
-  if (section.stale) parts.push(`… ${section.stale} stale`);
-  return parts.join(' · ');
+  const logs = section.rows.length === section.logs ? `${section.logs} ${section.logs === 1 ? 'log' : 'logs'}` : `${section.rows.length} of ${section.logs} logs shown`;
+  return section.total === null ? logs : `${logs} · ${totalSummary(section.total)}`;
 }
 
 /** The tooltip: where the cell's numbers come from, and for a problem its reason. */
-function titleOf(row, parts, age, note) {
+function titleOf(row, parts, note) {
   const where = `${row.host} · ${row.group} · ${row.log}`;
   // Not the rate: a title rewritten on every cell every tick would cost more than the cell.
   if (parts.state === 'ok') return `${where}${note ? `\n${note}` : ''}\nclick for details`;
-  const since = age === null ? '' : ` (last answer ${formatAge(age)} ago)`;
+  const since = row.age === null ? '' : ` (last answer ${formatDuration(row.age)} ago)`;
   return `${where}\n${STATE_LABEL[parts.state]}: ${row.error ?? row.status}${since}`;
 }
