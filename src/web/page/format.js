@@ -98,9 +98,10 @@ export function firstShare(patterns) {
   return null;
 }
 
-/** "31.7k/s (2 carried) · 5xx 1.2% · ✗ 2 failed · … 1 stale": pvlook's subtotal of a group, or of the fleet. */
-export function totalSummary(total) {
+/** "31717/s (2 carried) · 180 logs · 5xx 1.2% · ✗ 2 failed · … 1 stale": pvlook's subtotal of a group, or of the fleet. */
+export function totalSummary(total, logs) {
   const parts = [`${formatRate(total.rate)}/s${total.carried > 0 ? ` (${total.carried} carried)` : ''}`];
+  if (logs) parts.push(logs);
   for (const [name, sum] of Object.entries(total.patterns ?? {})) parts.push(`${name} ${formatShare(sum?.share)}`);
   if (total.failed) parts.push(`✗ ${total.failed} failed`);
   if (total.stale) parts.push(`… ${total.stale} stale`);

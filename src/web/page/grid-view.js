@@ -131,10 +131,10 @@ function sameKeys(a, b) {
   return true;
 }
 
-/** "180 logs · 31717/s (2 carried) · 5xx 1.2% · ✗ 2 failed": pvlook's subtotal of the whole group, whatever the filter shows. */
+/** "31717/s (2 carried) · 180 logs · 5xx 1.2% · ✗ 2 failed": pvlook's subtotal of the whole group, whatever the filter shows. */
 function summaryOf(section) {
   const logs = section.rows.length === section.logs ? `${section.logs} ${section.logs === 1 ? 'log' : 'logs'}` : `${section.rows.length} of ${section.logs} logs shown`;
-  return section.total === null ? logs : `${logs} · ${totalSummary(section.total)}`;
+  return section.total === null ? logs : totalSummary(section.total, logs);
 }
 
 /** The tooltip: where the cell's numbers come from, and for a problem its reason. */
