@@ -80,3 +80,20 @@ test('the total row adds up each pattern: its rate and its share of the new line
   ]);
   assert.match(renderTable(counted, makeStyle(false)), /│ total +│ +│ 3 ok +│ +40\.0 │ +4\.00 │ +10\.0% │/);
 });
+
+test("the terminal's group subtotals are the snapshot's own: the same honest total, carried rates included, that JSON and the web view show", async () => {
+  const { selectRows } = await import('../../src/render/select-rows.js');
+  const { groupTotalsOf } = await import('../../src/core/snapshot.js');
+  const rows = [
+    row({ host: 'web01', group: 'web', rate: 100, history: [100, 100] }),
+    row({ host: 'web02', group: 'web', history: [80, null], age: 0 }),
+    row({ host: 'api01', group: 'api', rate: 5, history: [5] }),
+  ];
+  const sections = selectRows(rows, { filter: '', sort: 'name', reverse: false, grouped: true });
+  const groups = groupTotalsOf(rows);
+  assert.deepEqual(
+    sections.map((s) => [s.group, s.subtotal, s.carried]),
+    groups.map((g) => [g.group, g.total.rate, g.total.carried]),
+  );
+  assert.deepEqual(toJson(snapshotOf(rows)).groups.map((g) => [g.group, g.rate, g.carried]), [['web', 180, 1], ['api', 5, 0]]);
+});
