@@ -78,22 +78,28 @@ export const SPARK_LEVELS = 8;
 export function sparkLevels(values, width, options = {}) {
   if (width <= 0 || values.length === 0) return [];
   const per = Math.max(1, Math.ceil(Math.max(values.length, options.capacity ?? 0) / width));
+  const count = Math.min(width, Math.ceil(values.length / per));
   /** @type {(number | null)[]} */
-  const buckets = [];
+  const buckets = new Array(count);
   // From the newest end, so the latest value always has its own place at the right.
-  for (let end = values.length; end > 0 && buckets.length < width; end -= per) {
+  let max = options.ceiling ?? 0;
+  for (let b = count - 1, end = values.length; b >= 0; b--, end -= per) {
     let sum = 0;
-    let count = 0;
+    let known = 0;
     for (let i = Math.max(0, end - per); i < end; i++) {
       const value = values[i];
       if (value === null || value === undefined || !Number.isFinite(value)) continue;
       sum += value;
-      count++;
+      known++;
     }
-    buckets.unshift(count === 0 ? null : sum / count);
+    const mean = known === 0 ? null : sum / known;
+    buckets[b] = mean;
+    if (options.ceiling === undefined && mean !== null && mean > max) max = mean;
   }
-  let max = options.ceiling ?? 0;
-  if (options.ceiling === undefined) for (const value of buckets) if (value !== null && value > max) max = value;
   const top = SPARK_LEVELS - 1;
-  return buckets.map((value) => (value === null ? null : max <= 0 ? 0 : Math.min(top, Math.max(0, Math.round((value / max) * top)))));
+  for (let b = 0; b < count; b++) {
+    const value = buckets[b];
+    if (value !== null && value !== undefined) buckets[b] = max <= 0 ? 0 : Math.min(top, Math.max(0, Math.round((value / max) * top)));
+  }
+  return buckets;
 }

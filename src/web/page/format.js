@@ -48,12 +48,12 @@ export function cellParts(row, width = 8) {
   const spark = ' '.repeat(width - levels.length) + sparkText(levels);
   if (row.status === 'ok') {
     const share = firstShare(row.patterns);
-    return { state: 'ok', value: formatRate(row.rate), arrow: trendArrow(row.trend), spark, extra: share === null ? '' : formatShare(share) };
+    return { state: 'ok', value: formatRate(row.rate), arrow: trendArrow(row.trend), trend: row.trend, spark, levels, extra: share === null ? '' : formatShare(share) };
   }
   if (row.status === 'stale') {
-    return { state: 'stale', value: '…', arrow: ' ', spark, extra: row.age === null ? 'stale' : formatDuration(row.age) };
+    return { state: 'stale', value: '…', arrow: ' ', trend: null, spark, levels, extra: row.age === null ? 'stale' : formatDuration(row.age) };
   }
-  return { state: 'failed', value: '✗', arrow: ' ', spark: `${row.status}${row.age === null ? '' : ` ${formatDuration(row.age)}`}`, extra: '' };
+  return { state: 'failed', value: '✗', arrow: ' ', trend: null, levels: [], spark: `${row.status}${row.age === null ? '' : ` ${formatDuration(row.age)}`}`, extra: '' };
 }
 
 /**
