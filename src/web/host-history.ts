@@ -14,6 +14,8 @@ export interface HostHistory {
   tick: number;
   /** seconds between ticks */
   interval: number;
+  /** how many ticks pvlook holds when full */
+  slots: number;
   /** ms of each tick held, oldest first */
   times: number[];
   /** per log of the host: its rate each tick (null unknown), and each pattern's */
@@ -23,7 +25,7 @@ export interface HostHistory {
 export function hostHistory(encoder: Pick<StreamEncoder, 'latestSnapshot' | 'fleetHistory' | 'latestTick'>, host: string): HostHistory {
   const snapshot = encoder.latestSnapshot;
   const history = encoder.fleetHistory;
-  if (snapshot === null || history === null) return { host, tick: 0, interval: 0, times: [], logs: [] };
+  if (snapshot === null || history === null) return { host, tick: 0, interval: 0, slots: 0, times: [], logs: [] };
   const logs: HostHistory['logs'] = [];
   for (const row of snapshot.rows) {
     const shown = safeRow(row);
@@ -32,5 +34,5 @@ export function hostHistory(encoder: Pick<StreamEncoder, 'latestSnapshot' | 'fle
     if (held === null) continue;
     logs.push({ group: shown.group, log: shown.log, rates: held.rates, patterns: Object.fromEntries(Object.entries(held.patterns).map(([name, rates]) => [safeText(name), rates])) });
   }
-  return { host, tick: encoder.latestTick, interval: snapshot.intervalMs / 1000, times: history.timesOf(), logs };
+  return { host, tick: encoder.latestTick, interval: snapshot.intervalMs / 1000, slots: history.slots, times: history.timesOf(), logs };
 }

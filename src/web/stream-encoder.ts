@@ -22,8 +22,8 @@ export interface Encoded {
 
 export interface StreamState extends JsonSnapshot {
   tick: number;
-  /** the fleet total's rate each tick held (oldest first, null unknown), and the times of those ticks (ms) */
-  history: { times: number[]; total: (number | null)[] };
+  /** how many ticks pvlook holds when full; the fleet total's rate each tick held (oldest first, null unknown), and the times of those ticks (ms) */
+  history: { slots: number; times: number[]; total: (number | null)[] };
   /** per host, in the order of `hosts`: its last STATE_RATES rates, oldest first */
   recent: (number | null)[][];
 }
@@ -77,7 +77,7 @@ export class StreamEncoder {
     const state: StreamState = {
       ...json,
       tick,
-      history: { times: history.timesOf(), total: history.totalOf() },
+      history: { slots: history.slots, times: history.timesOf(), total: history.totalOf() },
       recent: this.keys.map((key) => history.logOf(key, STATE_RATES)?.rates ?? []),
     };
     return (this.stateText = JSON.stringify(state));

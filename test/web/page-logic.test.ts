@@ -34,7 +34,7 @@ const state = (tick: number, hosts: Host[], extra: Record<string, unknown> = {})
   hosts,
   total,
   groups: [{ group: 'nginx', ...total }],
-  history: { times: [], total: [100, null, 123] },
+  history: { slots: 4, times: [], total: [100, null, 123] },
   recent: hosts.map(() => [1, 2]),
   ...extra,
 });
@@ -74,6 +74,10 @@ test('the store takes pvlook\'s state, then merges each tick\'s changes; a misse
   assert.equal(web2!.lastError?.text, 'connection refused by 192.0.2.1:22', 'the last error stays after recovery');
   assert.deepEqual(web1!.recent, [1, 2, 11]);
   assert.deepEqual(store.recentTotals(2), [123, 130]);
+  // The page keeps as many totals as pvlook holds (history.slots), however few it got at first.
+  store.applyTick({ tick: 7, time: at(7), total: { rate: 140 }, hosts: {} });
+  assert.deepEqual(store.recentTotals(10), [null, 123, 130, 140]);
+  store.applyState(state(6, [host('web1', 11), host('web2', 5, { status: 'ok', error: null })]));
   assert.equal(store.applyTick({ tick: 8, time: at(8), hosts: {} }), false, 'tick 7 was missed');
   assert.equal(web1!.rate, 11);
   // A field now absent is sent as null.

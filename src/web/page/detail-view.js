@@ -44,6 +44,13 @@ export class DetailView {
     if (!this.dialog.open) this.dialog.showModal();
   }
 
+  /** A new state (pvlook restarted, or the page reconnected): ticks count afresh, so the history is fetched again. */
+  restart() {
+    if (this.host === null) return;
+    this.history = null;
+    this.load(this.host);
+  }
+
   load(host) {
     this.fetchHistory(host).then(
       (history) => {
@@ -76,7 +83,7 @@ export class DetailView {
       return;
     }
     history.tick = store.tick;
-    const capacity = Math.max(...history.logs.map((log) => log.rates.length), 2);
+    const capacity = typeof history.slots === 'number' && history.slots > 0 ? history.slots : Math.max(...history.logs.map((log) => log.rates.length), 2);
     for (const log of history.logs) {
       const row = rows.find((candidate) => candidate.group === log.group && candidate.log === log.log);
       push(log.rates, row?.rate ?? null, capacity);

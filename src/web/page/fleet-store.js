@@ -94,7 +94,7 @@ export class FleetStore {
     });
     const history = state.history && typeof state.history === 'object' ? state.history : {};
     this.totals = Array.isArray(history.total) ? history.total.map(numberOrNull) : [this.total.rate];
-    this.capacity = Math.max(this.totals.length, 2);
+    this.capacity = typeof history.slots === 'number' && history.slots > 0 ? history.slots : Math.max(this.totals.length, 2);
     this.tick = typeof state.tick === 'number' ? state.tick : 0;
     const byName = [...this.rows.values()].sort((a, b) => compareNames(a.host, b.host) || compareNames(a.group, b.group) || compareNames(a.log, b.log));
     byName.forEach((row, rank) => (row.rank = rank));

@@ -123,6 +123,7 @@ function connect() {
     receive(message, (state) => {
       if (!store.applyState(state)) return false;
       fitPending = true;
+      detail.restart();
       return true;
     }),
   );
