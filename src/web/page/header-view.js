@@ -13,20 +13,23 @@ export class HeaderView {
   render(store) {
     const { total } = store;
     const e = this.elements;
-    e.rate.textContent = formatRate(total.rate);
-    e.trend.textContent = `${trendArrow(total.trend)} ${trendWord(total.trend)}${total.carried > 0 ? ` · ${total.carried} carried` : ''}`;
-    e.ok.textContent = `${total.ok} ok`;
-    e.stale.textContent = `… ${total.stale} stale`;
-    e.failed.textContent = `✗ ${total.failed} failed`;
+    setText(e.rate, formatRate(total.rate));
+    setText(e.trend, `${trendArrow(total.trend)} ${trendWord(total.trend)}${total.carried > 0 ? ` · ${total.carried} carried` : ''}`);
+    setText(e.ok, `${total.ok} ok`);
+    setText(e.stale, `… ${total.stale} stale`);
+    setText(e.failed, `✗ ${total.failed} failed`);
     e.failed.classList.toggle('alert', total.failed > 0);
     e.stale.classList.toggle('warn', total.stale > 0);
     // pvlook's own count of odd logs (total.odd), not one made here.
-    e.odd.textContent = `! ${total.odd} odd`;
+    setText(e.odd, `! ${total.odd} odd`);
     e.odd.classList.toggle('odd', total.odd > 0);
-    e.shares.textContent = Object.entries(total.patterns ?? {})
-      .map(([name, sum]) => `${name} ${formatShare(sum?.share)}`)
-      .join(' · ');
-    e.clock.textContent = formatClock(store.time);
+    setText(
+      e.shares,
+      Object.entries(total.patterns ?? {})
+        .map(([name, sum]) => `${name} ${formatShare(sum?.share)}`)
+        .join(' · '),
+    );
+    setText(e.clock, formatClock(store.time));
     this.colors ??= readColors();
     const minute = Math.max(2, Math.ceil(60 / store.interval));
     drawChart(e.chart, [{ values: store.recentTotals(minute).map((value) => value ?? NaN), color: this.colors.accent, fill: true }], { grid: this.colors.grid, text: this.colors.muted });
@@ -36,6 +39,11 @@ export class HeaderView {
     this.elements.connection.textContent = detail ? `${state} · ${detail}` : state;
     document.body.dataset.connection = state;
   }
+}
+
+/** Unchanged text is not written again: every write makes the browser lay the header out anew. */
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
 }
 
 export function readColors() {
