@@ -88,12 +88,12 @@ const shown = (page: Page) =>
   page.evaluate(`({
     time: Number(document.body.dataset.time),
     events: Number(document.body.dataset.events),
-    tick: Number(document.body.dataset.tick),
+    tick: window.pvlookStats.tick,
     rate: document.getElementById('total-rate').textContent,
     trend: document.getElementById('total-trend').textContent,
     groups: [...document.querySelectorAll('.group h2')].map((h) => h.textContent),
     cells: [...document.querySelectorAll('.cell')].map((c) => ({ host: c.dataset.host, status: c.dataset.status, label: c.getAttribute('aria-label') })),
-    chartPoints: Number(document.getElementById('total-chart').dataset.points),
+    chartPoints: document.getElementById('total-chart').pointsDrawn,
   })`) as Promise<Shown>;
 
 /** The page's picture against pvlook's JSON of the same tick: every number and subtotal as pvlook has it. */
@@ -138,13 +138,13 @@ test('a late page has the history at once, and shows pvlook\'s own numbers at ev
     for (const cell of first.cells) assert.match(cell.label, /[▁▂▃▄▅▆▇█]{8}/, `a full sparkline at once: ${cell.label}`);
     // A host's detail: its ten minutes as pvlook holds them, whenever it is opened.
     await page.click('.cell[data-host="good1"]');
-    await page.waitForFunction(`document.querySelector('#detail canvas.history')?.dataset.points > 0`, { timeout: 10_000, polling: 50 });
-    const detail = (await page.evaluate(`({ points: Number(document.querySelector('#detail canvas.history').dataset.points), events: Number(document.body.dataset.events) })`)) as { points: number; events: number };
+    await page.waitForFunction(`document.querySelector('#detail canvas.history')?.pointsDrawn > 0`, { timeout: 10_000, polling: 50 });
+    const detail = (await page.evaluate(`({ points: document.querySelector('#detail canvas.history').pointsDrawn, events: Number(document.body.dataset.events) })`)) as { points: number; events: number };
     assert.ok(detail.points > detail.events + 15, `the detail chart has ${detail.points} points after ${detail.events} events`);
     // Updated in place: the same elements a few ticks later, with new numbers.
     await page.evaluate(`window.detailCanvas = document.querySelector('#detail canvas.history')`);
     const at = (await shown(page)).tick;
-    await page.waitForFunction(`Number(document.body.dataset.tick) >= ${at + 3}`, { timeout: 30_000, polling: 50 });
+    await page.waitForFunction(`window.pvlookStats.tick >= ${at + 3}`, { timeout: 30_000, polling: 50 });
     assert.equal(await page.evaluate(`window.detailCanvas === document.querySelector('#detail canvas.history') && window.detailCanvas.isConnected`), true);
     await page.keyboard.press('Escape');
 

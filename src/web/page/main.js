@@ -37,7 +37,7 @@ let fitPending = true;
  * the end of the page's script (parse, store, sort, cell texts), and to the
  * end of the browser's style and layout of the changes.
  */
-const stats = { events: 0, renders: [] };
+const stats = { events: 0, tick: 0, renders: [] };
 window.pvlookStats = stats;
 
 let colors = null;
@@ -116,7 +116,7 @@ function connect() {
     stats.events++;
     document.body.dataset.events = String(stats.events);
     document.body.dataset.time = String(store.time);
-    document.body.dataset.tick = String(store.tick);
+    stats.tick = store.tick;
     if (!paused) render(started);
   };
   source.addEventListener('state', (message) =>
