@@ -74,9 +74,11 @@ export class CellCanvas {
     const arrows = new Path2D();
     const size = g.ch * 0.8;
     const places = [];
+    const ages = [];
     context.fillStyle = colors.fg;
     for (let i = 0; i < shown.length; i++) {
       const parts = shown[i];
+      if (parts.state === 'failed' && parts.age) ages.push(parts, i);
       if (parts.state !== 'ok') continue;
       // The same columns as the cell's text would have (format.js cellText).
       const left = g.x + (i % g.columns) * g.columnStep + (g.nameWidth + 1) * g.ch;
@@ -100,6 +102,18 @@ export class CellCanvas {
     for (let i = 0; i < places.length; i += 3) context.fillText(places[i], places[i + 1], places[i + 2]);
     context.fillStyle = spark;
     context.fill(bars);
+    // A failed cell's age, after its text (format.js failedText), in the cell's own bold red.
+    if (ages.length > 0) {
+      context.font = `700 ${g.font}`;
+      context.fillStyle = colors.bad;
+      for (let k = 0; k < ages.length; k += 2) {
+        const parts = ages[k];
+        const i = ages[k + 1];
+        const left = g.x + (i % g.columns) * g.columnStep + (g.nameWidth + 4 + parts.status.length) * g.ch;
+        context.fillText(parts.age, left, g.y + Math.floor(i / g.columns) * g.rowStep + g.baseline);
+      }
+      context.font = g.font;
+    }
   }
 }
 

@@ -53,7 +53,8 @@ export function cellParts(row, width = 8) {
   if (row.status === 'stale') {
     return { state: 'stale', value: '…', arrow: ' ', trend: null, spark, levels, extra: row.age === null ? 'stale' : formatDuration(row.age) };
   }
-  return { state: 'failed', value: '✗', arrow: ' ', trend: null, levels: [], spark: `${row.status}${row.age === null ? '' : ` ${formatDuration(row.age)}`}`, extra: '' };
+  const age = row.age === null ? '' : formatDuration(row.age);
+  return { state: 'failed', value: '✗', arrow: ' ', trend: null, levels: [], spark: `${row.status}${age ? ` ${age}` : ''}`, status: row.status, age, extra: '' };
 }
 
 /**
@@ -64,6 +65,14 @@ export function cellText(name, nameWidth, parts) {
   const shown = cellName(name, nameWidth).padEnd(nameWidth);
   if (parts.state === 'failed') return `${shown} ${parts.value} ${parts.spark}`;
   return `${shown} ${parts.value.padStart(5)} ${parts.arrow} ${parts.spark.padEnd(8)} ${parts.extra.padStart(5)}`;
+}
+
+/**
+ * What a failed cell's element shows as text: all of its line but the age,
+ * which changes every tick and is painted instead (grid-view.js).
+ */
+export function failedText(name, nameWidth, parts) {
+  return `${cellName(name, nameWidth).padEnd(nameWidth)} ${parts.value} ${parts.status}`;
 }
 
 /** A host name cut to the cell's name column (the full name is in the tooltip and the detail). */

@@ -3,7 +3,7 @@
 // name (and the whole line as its aria-label); its changing numbers are
 // painted on the section's canvas (cell-canvas.js). A stale or failed cell
 // shows its whole line as text: there are few, and they change seldom.
-import { cellName, cellParts, cellText, formatDuration, oddNote, totalSummary } from './format.js';
+import { cellName, cellParts, cellText, failedText, formatDuration, oddNote, totalSummary } from './format.js';
 import { el, hueOf } from './dom.js';
 import { CellCanvas } from './cell-canvas.js';
 
@@ -24,9 +24,8 @@ class Cell {
     this.shown = { state: '', text: '', label: '', title: '', status: '' };
   }
 
-  update(row, name, line, state, title) {
+  update(row, text, line, state, title) {
     const shown = this.shown;
-    const text = state === 'ok' ? name : line;
     // pvlook's verdict, as a mark in the text (readable without colour) and a class for the frame.
     const classes = `cell ${state}${row.odd ? ' odd' : ''}`;
     if (classes !== shown.state) this.element.className = shown.state = classes;
@@ -97,7 +96,9 @@ export class GridView {
         // The mark sits in the space between the name and the painted numbers, as in the terminal's grid: no name is cut for it.
         const name = row.odd ? `${cellName(row.host, nameWidth).padEnd(nameWidth)}!` : cellName(row.host, nameWidth);
         const line = cellText(row.host, nameWidth, parts) + (note ? ` · ${note}` : '');
-        cell.update(row, name, line, parts.state, titleOf(row, parts, note));
+        // A failed cell's age changes every tick: painted, since changing any cell's text lays the whole grid out again.
+        const shown = parts.state === 'ok' ? name : parts.state === 'failed' ? failedText(row.host, nameWidth, parts) : line;
+        cell.update(row, shown, line, parts.state, titleOf(row, parts, note));
         return parts;
       });
     }
