@@ -2,7 +2,8 @@
 // and moved only when the order changed. A healthy cell's element holds its
 // name (and the whole line as its aria-label); its changing numbers are
 // painted on the section's canvas (cell-canvas.js). A stale or failed cell
-// shows its whole line as text: there are few, and they change seldom.
+// shows its line as text (there are few), but for a failed cell's age, which
+// changes every tick and is painted too.
 import { cellName, cellParts, cellText, failedText, formatDuration, oddNote, totalSummary } from './format.js';
 import { el, hueOf } from './dom.js';
 import { CellCanvas } from './cell-canvas.js';
