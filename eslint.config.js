@@ -27,7 +27,7 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'history', 'performance', 'getComputedStyle', 'EventSource', 'Element', 'Path2D', 'HTMLInputElement', 'HTMLSelectElement', 'URLSearchParams', 'Intl', 'setTimeout', 'setInterval', 'queueMicrotask'].map((name) => [name, 'readonly']),
+        ['window', 'document', 'location', 'history', 'performance', 'getComputedStyle', 'EventSource', 'Element', 'Path2D', 'HTMLInputElement', 'HTMLSelectElement', 'URLSearchParams', 'Intl', 'setTimeout', 'setInterval', 'queueMicrotask', 'fetch', 'encodeURIComponent'].map((name) => [name, 'readonly']),
       ),
     },
   },

@@ -10,14 +10,23 @@
  * rewrite and lay out N bare one-line text elements (no page logic at all):
  * the least any DOM view that changes every cell can cost on this machine.
  *
- *   npm run bench:web [-- --hosts 1000,2000 --updates 60 --every 250 --json]
+ * The stream's size is measured beside it, on the same synthetic fleet, by
+ * plain HTTP clients of /events: what a page receives per tick (gzip, as
+ * browsers accept it, and without), what its first whole state weighs, and
+ * for comparison `?full`, each tick's whole --json object (what every page
+ * received before the stream sent changes only). Per tick is per second at
+ * the default one-second interval.
+ *
+ *   npm run bench:web [-- --hosts 1000,2000 --updates 60 --every 250 --json --stream-only]
  */
+import { request } from 'node:http';
 import { parseArgs } from 'node:util';
 import type { Row, Snapshot } from '../src/core/snapshot.js';
 import { totalOf } from '../src/core/snapshot.js';
 import { WebServer } from '../src/web/web-server.js';
-import { launchBrowser } from '../test/helpers/browser.js';
+import { launchBrowser, type TestBrowser } from '../test/helpers/browser.js';
 import { median, percentile, round } from './stats.js';
+import { until } from '../test/helpers/until.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +34,8 @@ const { values } = parseArgs({
     updates: { type: 'string', default: '60' },
     every: { type: 'string', default: '250' },
     json: { type: 'boolean', default: false },
+    /** measure the stream only, without the browser */
+    'stream-only': { type: 'boolean', default: false },
   },
 });
 const sizes = values.hosts.split(',').map(Number);
@@ -45,9 +56,10 @@ function snapshot(size: number, tick: number): Snapshot {
       rate,
       lines: rate === null ? null : Math.round(rate),
       trend: rate === null ? null : (['up', 'down', 'flat'] as const)[(i + tick) % 3]!,
-      change: 0,
+      change: rate === null ? null : 30 * Math.sin(tick / 3 + i) - 30 * Math.sin((tick - 1) / 3 + i),
       history: [],
-      age: down ? tick : 0,
+      // Each host answers at its own moment within the interval: ages differ every tick.
+      age: down ? tick : ((i * 7 + tick * 3) % 10) / 10,
       patterns: rate !== null && i % 3 === 0 ? [{ name: '5xx', lines: Math.round(rate / 100), rate: rate / 100, share: 0.01 }] : null,
       status: down ? 'refused' : 'ok',
       error: down ? 'connection refused by 192.0.2.1:22' : null,
@@ -81,17 +93,45 @@ const FLOOR = `(() => {
   return times.sort((a, b) => a - b)[10];
 })()`;
 
+/** Bytes a plain client of `path` receives: before the first publish after it connects (the first state), and per tick after. */
+async function streamBytes(web: WebServer, size: number, path: string, gzip: boolean, ticks = 10): Promise<{ first: number; perTick: number }> {
+  let tick = 1000;
+  for (let i = 0; i < 5; i++) web.publish(snapshot(size, tick++));
+  let received = 0;
+  const client = request(`${web.url}${path}`, { headers: gzip ? { 'accept-encoding': 'gzip, deflate, br, zstd' } : {} }, (response) => response.on('data', (chunk: Buffer) => (received += chunk.length)));
+  client.on('error', () => {});
+  client.end();
+  await until(() => web.events.size === 1 && received > 0);
+  await settle(() => received);
+  const first = received;
+  for (let i = 0; i < ticks; i++) {
+    web.publish(snapshot(size, tick++));
+    await settle(() => received);
+  }
+  client.destroy();
+  await until(() => web.events.size === 0);
+  return { first, perTick: (received - first) / ticks };
+}
+
+/** Wait until a count stops growing for 200 ms. */
+async function settle(count: () => number): Promise<void> {
+  let last = -1;
+  while (count() !== last) {
+    last = count();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 interface Render {
   script: number;
   total: number;
 }
 
-const chromium = await launchBrowser();
-const results = [];
-try {
-  for (const size of sizes) {
-    const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
-    const page = await chromium.browser.newPage();
+/** One page in headless Chromium following a fleet of `size` hosts: its update times. */
+async function renderCost(chromium: TestBrowser, size: number) {
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
+  const page = await chromium.browser.newPage();
+  try {
     await page.setViewport({ width: 1920, height: 1080 });
     await page.goto(web.url);
     await page.waitForFunction('window.pvlookStats !== undefined');
@@ -102,7 +142,7 @@ try {
     const renders = ((await page.evaluate('window.pvlookStats.renders')) as Render[]).slice(-updates);
     const cells = Number(await page.evaluate(`document.querySelectorAll('.cell').length`));
     const floor = Number(await page.evaluate(FLOOR.replace('SIZE', String(size))));
-    results.push({
+    return {
       hosts: size,
       cells,
       updates: renders.length,
@@ -111,13 +151,47 @@ try {
       with_layout_ms_median: round(median(renders.map((r) => r.total)), 1),
       with_layout_ms_p90: round(percentile(renders.map((r) => r.total), 90), 1),
       floor_ms: round(floor, 1),
-    });
+    };
+  } finally {
     await page.close();
     await web.close();
   }
-} finally {
-  await chromium.close();
 }
 
-if (values.json) console.log(JSON.stringify({ results }));
-else console.table(results);
+/** What one page receives at `size` hosts, against each tick's whole object. */
+async function streamCost(size: number) {
+  const stream = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
+  try {
+    const gzipped = await streamBytes(stream, size, 'events', true);
+    const plain = await streamBytes(stream, size, 'events', false);
+    const full = await streamBytes(stream, size, 'events?full', false);
+    return {
+      hosts: size,
+      tick_kb_gzip: round(gzipped.perTick / 1024, 1),
+      tick_kb_plain: round(plain.perTick / 1024, 1),
+      first_state_kb_gzip: round(gzipped.first / 1024, 1),
+      first_state_kb_plain: round(plain.first / 1024, 1),
+      full_json_tick_kb: round(full.perTick / 1024, 1),
+    };
+  } finally {
+    await stream.close();
+  }
+}
+
+const chromium = values['stream-only'] ? null : await launchBrowser();
+const results = [];
+const streams = [];
+try {
+  for (const size of sizes) {
+    if (chromium) results.push(await renderCost(chromium, size));
+    streams.push(await streamCost(size));
+  }
+} finally {
+  await chromium?.close();
+}
+
+if (values.json) console.log(JSON.stringify({ results, streams }));
+else {
+  if (results.length > 0) console.table(results);
+  console.table(streams);
+}

@@ -58,12 +58,12 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
     }
     const metrics = exporter && config.listen !== null ? metricsRoute(exporter) : null;
     if (config.web !== null) {
-      web = await WebServer.start({ ...config.web, ...(shared && metrics ? { metrics } : {}) });
+      web = await WebServer.start({ ...config.web, ...(shared && metrics ? { metrics } : {}), ...tokenFailures(exporter) });
       io.stderr.write(`pvlook: web view at ${web.url}${config.web.token !== null ? ' (token required)' : ''}\n`);
       if (shared) io.stderr.write(`pvlook: serving Prometheus metrics at ${web.url}metrics\n`);
     }
     if (config.listen !== null && metrics && !shared) {
-      metricsServer = await WebServer.start({ address: config.listen, token: config.httpToken, source: '--listen', page: false, metrics });
+      metricsServer = await WebServer.start({ address: config.listen, token: config.httpToken, source: '--listen', page: false, metrics, ...tokenFailures(exporter) });
       io.stderr.write(`pvlook: serving Prometheus metrics at ${metricsServer.url}metrics${config.httpToken !== null ? ' (token required)' : ''}\n`);
     }
     sampler = new Sampler(config.hosts, prober, {
@@ -107,6 +107,11 @@ export async function runSession(config: Config, prober: Prober, io: MainIO, tit
     await web?.close();
     await (sampler ? sampler.stop() : prober.close());
   }
+}
+
+/** Wrong tokens are counted in the metrics, when pvlook exports any. */
+function tokenFailures(exporter: MetricsExporter | null): { onTokenFailure?: () => void } {
+  return exporter ? { onTokenFailure: () => exporter.metrics.tokenFailed() } : {};
 }
 
 function metricsRoute(exporter: MetricsExporter): MetricsRoute {

@@ -67,6 +67,20 @@ export interface Snapshot {
   roundMs: number;
   rows: Row[];
   total: Total;
+  /** each group's honest subtotal, in the order groups first appear (groupTotalsOf); absent from hand-made snapshots, which get it computed */
+  groups?: GroupTotal[];
+}
+
+/** One group's honest subtotal (totalOf its rows) and its patterns' totals (patternTotalsOf its rows). */
+export interface GroupTotal {
+  group: string;
+  total: Total;
+  patterns: ReadonlyMap<string, PatternTotal | null>;
+}
+
+export interface PatternTotal {
+  rate: number;
+  share: number | null;
 }
 
 export interface Total {
@@ -83,6 +97,8 @@ export interface Total {
   carried: number;
   /** how many logs are odd among their peers, by rate or by a pattern's share (core/peers.ts) */
   odd: number;
+  /** the fleet total's direction against its recent mean, with the user's trend settings (the sampler's, fleet total only) */
+  trend?: Trend | null;
 }
 
 /** Rates leave pvlook (JSON, check output) with three decimals: more would be noise. */
@@ -125,7 +141,7 @@ export function totalOf(rows: readonly Row[]): Total {
  * counted this tick, and its share of those logs' new lines; null where no
  * log counted it (unknown, not zero).
  */
-export function patternTotalsOf(rows: readonly Row[]): Map<string, { rate: number; share: number | null } | null> {
+export function patternTotalsOf(rows: readonly Row[]): Map<string, PatternTotal | null> {
   const sums = new Map<string, { rate: number; matched: number; lines: number; counted: number }>();
   for (const row of rows) {
     for (const count of row.patterns ?? []) {
@@ -140,3 +156,18 @@ export function patternTotalsOf(rows: readonly Row[]): Map<string, { rate: numbe
   return new Map([...sums].map(([name, sum]) => [name, sum.counted === 0 ? null : { rate: sum.rate, share: sum.lines > 0 ? sum.matched / sum.lines : null }]));
 }
 
+
+/**
+ * Each group's subtotal, in the order groups first appear: the same honest
+ * total as the fleet's (carried rates included), for the terminal, the JSON
+ * and the web view alike.
+ */
+export function groupTotalsOf(rows: readonly Row[]): GroupTotal[] {
+  const members = new Map<string, Row[]>();
+  for (const row of rows) {
+    const list = members.get(row.group);
+    if (list) list.push(row);
+    else members.set(row.group, [row]);
+  }
+  return [...members].map(([group, groupRows]) => ({ group, total: totalOf(groupRows), patterns: patternTotalsOf(groupRows) }));
+}

@@ -91,6 +91,17 @@ export class FleetMetrics {
     registers: [this.registry],
   });
 
+  private readonly tokenFailures = new Counter({
+    name: 'pvlook_web_token_failures_total',
+    help: 'Requests to the web view or /metrics that brought a wrong token (each is throttled per client address).',
+    registers: [this.registry],
+  });
+
+  /** A wrong token arrived (the HTTP server tells). */
+  tokenFailed(): void {
+    this.tokenFailures.inc();
+  }
+
   /** Running counts by series, the only state kept between snapshots. */
   private lineCounts = new Map<string, { labels: LogLabels; value: number }>();
   private patternCounts = new Map<string, { labels: PatternLabels; value: number }>();

@@ -8,7 +8,7 @@
 import { patternTotalsOf, type Row, type Total } from '../core/snapshot.js';
 import { peerPaint, peerText } from './peer-cells.js';
 import { sparkline } from './sparkline.js';
-import { formatRate, groupColour, statusPaint, statusText, trendPaint, trendText, type Style } from './style.js';
+import { formatRate, formatShare, groupColour, statusPaint, statusText, trendPaint, trendText, type Style } from './style.js';
 import { displayWidth, fit } from './text.js';
 
 /** A cell's text, and its colour applied after the text is fitted (fitting measures plain text). */
@@ -124,10 +124,10 @@ export function fleetColumns(rows: readonly Row[], style: Style, options: Column
       cell: (row) => {
         const count = row.patterns?.find((p) => p.name === name);
         if (!count) return unknown;
-        const share = `${(count.share * 100).toFixed(1)}%`;
+        const share = formatShare(count.share, glyphs);
         return count.peer?.odd ? { text: `${glyphs.odd} ${share} ${count.peer.odd}`, paint: paint.magenta.bold } : { text: share, paint: plain };
       },
-      total: bold(sum?.share === null || sum?.share === undefined ? glyphs.unknown : `${(sum.share * 100).toFixed(1)}%`),
+      total: bold(formatShare(sum?.share, glyphs)),
     });
   });
   columns.push({ title: 'trend', align: 'left', cut: 'end', min: 6, max: 6, keep: 7, cell: (row) => ({ text: trendText(row.trend, glyphs), paint: trendPaint(row.trend, style) }), total: blank });

@@ -57,7 +57,8 @@ function totalsLine({ snapshot, totals, style, trend, title }: FrameInput, width
   const { paint } = style;
   const { total } = snapshot;
   // No trend from or to an unknown total: it starts with the first real value.
-  const fleetTrend = total.rate === null ? null : trendOf(totals.slice(0, -1), total.rate, trend);
+  // The sampler's own trend of the total when it has one (what JSON and the web view show too).
+  const fleetTrend = total.trend !== undefined ? total.trend : total.rate === null ? null : trendOf(totals.slice(0, -1), total.rate, trend);
   const clock = new Date(snapshot.time).toLocaleTimeString('en-GB', { hour12: false });
   const counts = [
     paint.green(`${total.ok} ok`),

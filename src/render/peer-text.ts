@@ -5,6 +5,7 @@
  */
 import type { PeerVerdict } from '../core/peer-compare.js';
 import { roundRate } from '../core/snapshot.js';
+import { formatRatio as formatRatioText } from '../core/display-format.js';
 
 export interface JsonPeer {
   /** the value over its peers' median now; null when there is none that means something (see reason) */
@@ -32,10 +33,7 @@ export function jsonPeer(peer: PeerVerdict, digits: 3 | 4): JsonPeer {
   };
 }
 
-/** `0.20×`, `12×`, or `—` without a ratio (`0.20x` and `-` in ASCII mode). */
+/** `0.20×`, `12.0×`, or `—` without a ratio (`0.20x` and `-` in ASCII mode): the page's rule too (core/display-format.js). */
 export function formatRatio(ratio: number | null, unknown = '—', times = '×'): string {
-  if (ratio === null) return unknown;
-  if (ratio >= 100) return `${ratio.toFixed(0)}${times}`;
-  if (ratio >= 10) return `${ratio.toFixed(1)}${times}`;
-  return `${ratio.toFixed(2)}${times}`;
+  return formatRatioText(ratio, unknown, times);
 }

@@ -1,28 +1,13 @@
 /**
- * A sparkline of recent rates in `width` cells: older samples are averaged
- * into buckets so the whole history fits; a bucket with only failed samples
- * is a gap (space), never drawn as zero. Given the history's `capacity`,
- * buckets keep one size from the first sample on, so the line grows from the
- * right as the history fills instead of halving when it outgrows the width.
+ * A sparkline of recent rates in `width` cells, in the terminal's glyphs: the
+ * levels come from core/display-format.js, the page's rule too (older samples
+ * averaged into buckets, a bucket of failed samples a gap, never a zero).
  */
 import type { Glyphs } from './style.js';
-import { meanOfKnown } from '../core/trend.js';
+import { sparkLevels } from '../core/display-format.js';
 
-export function sparkline(values: readonly (number | null)[], width: number, glyphs: Glyphs, { ceiling, capacity }: { ceiling?: number; capacity?: number } = {}): string {
+export function sparkline(values: readonly (number | null)[], width: number, glyphs: Glyphs, options: { ceiling?: number; capacity?: number } = {}): string {
   if (width <= 0) return '';
-  if (values.length === 0) return ' '.repeat(width);
-  const per = Math.max(1, Math.ceil(Math.max(values.length, capacity ?? 0) / width));
-  const buckets: (number | null)[] = [];
-  // Bucket from the newest end, so the latest sample always has its own place at the right.
-  for (let end = values.length; end > 0 && buckets.length < width; end -= per) {
-    buckets.unshift(meanOfKnown(values.slice(Math.max(0, end - per), end)));
-  }
-  const max = ceiling ?? Math.max(0, ...buckets.filter((value): value is number => value !== null));
-  const top = glyphs.spark.length - 1;
-  const cells = buckets.map((value) => {
-    if (value === null) return ' ';
-    if (max <= 0) return glyphs.spark[0];
-    return glyphs.spark[Math.min(top, Math.round((value / max) * top))];
-  });
+  const cells = sparkLevels(values, width, options).map((level) => (level === null ? ' ' : glyphs.spark[Math.min(glyphs.spark.length - 1, level)]!));
   return ' '.repeat(width - cells.length) + cells.join('');
 }

@@ -7,6 +7,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Trend } from '../core/trend.js';
 import type { Row, RowStatus } from '../core/snapshot.js';
+import { formatRate as formatRateText, formatShare as formatShareText } from '../core/display-format.js';
 
 export interface Glyphs {
   up: string;
@@ -42,15 +43,14 @@ export function makeStyle(color: boolean, ascii = false): Style {
   return { color, ascii, paint: new Chalk({ level: color ? 1 : 0 }), glyphs: ascii ? ASCII : UNICODE };
 }
 
-/** Lines per second, with fewer decimals as numbers grow; a dash for unknown. */
+/** Lines per second, with fewer decimals as numbers grow; a dash for unknown (the page's rule too: core/display-format.js). */
 export function formatRate(rate: number | null, glyphs: Glyphs = UNICODE): string {
-  if (rate === null) return glyphs.unknown;
-  if (rate >= 100_000) return `${(rate / 1000).toFixed(0)}k`;
-  // Three significant digits below 100, whole numbers above, with the band chosen after rounding:
-  // 99.96 is "100", never "100.0" beside a "100".
-  if (rate >= 99.95) return rate.toFixed(0);
-  if (rate >= 9.995) return rate.toFixed(1);
-  return rate.toFixed(2);
+  return formatRateText(rate, glyphs.unknown);
+}
+
+/** A share of lines as a percentage, the page's rule too. */
+export function formatShare(share: number | null | undefined, glyphs: Glyphs = UNICODE): string {
+  return formatShareText(share, glyphs.unknown);
 }
 
 /** Symbol and word (or the symbol alone, `short`), so the trend also reads without colour. */

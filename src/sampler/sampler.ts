@@ -15,8 +15,8 @@ import type { HostPlan } from '../config/config.js';
 import { HostError } from '../errors.js';
 import { probeRequestFor } from '../core/log-tracker.js';
 import { hostTarget } from '../core/host-target.js';
-import { totalOf, type Row, type Snapshot } from '../core/snapshot.js';
-import type { TrendOptions } from '../core/trend.js';
+import { groupTotalsOf, totalOf, type Row, type Snapshot } from '../core/snapshot.js';
+import { trendOf, type TrendOptions } from '../core/trend.js';
 import { DEFAULT_PEER_OPTIONS } from '../core/peer-compare.js';
 import { peerVerdicts, type PeerOptionsFor } from '../core/peers.js';
 import type { Prober } from '../probe/prober.js';
@@ -57,6 +57,8 @@ export class Sampler {
   private limitSamples = Infinity;
   /** samples finished so far, fleet-wide: how a run's patience tells a moving queue from a stuck one */
   private finished = 0;
+  /** the fleet totals of the last snapshots, oldest first (null: unknown), for the total's trend */
+  private readonly totals: (number | null)[] = [];
 
   constructor(
     hosts: readonly HostPlan[],
@@ -104,7 +106,12 @@ export class Sampler {
     const rows = this.states.flatMap((state) => rowsOf(state, now, this.options.trend, staleAfterMs));
     attachPeers(rows, this.options.peers ?? (() => DEFAULT_PEER_OPTIONS));
     const roundMs = this.states.reduce((slowest, state) => Math.max(slowest, state.lastDurationMs), 0);
-    return { time: now, intervalMs: this.options.intervalMs, historyLength: this.historyLength, tick: ++this.ticks, roundMs, rows, total: totalOf(rows) };
+    const total = totalOf(rows);
+    // No trend from or to an unknown total: it starts with the first real value.
+    const trend = trendOf(this.totals.slice(-this.options.trend.window), total.rate, this.options.trend);
+    this.totals.push(total.rate);
+    if (this.totals.length > this.options.trend.window) this.totals.shift();
+    return { time: now, intervalMs: this.options.intervalMs, historyLength: this.historyLength, tick: ++this.ticks, roundMs, rows, total: { ...total, trend }, groups: groupTotalsOf(rows) };
   }
 
   /**

@@ -1,12 +1,19 @@
 /**
- * Server-Sent Events to every open page: one `data:` line per tick with the
- * snapshot's JSON, serialized once for all clients. Writing never waits for
- * a client: a browser that stops reading (a sleeping laptop, a stuck tab) is
- * dropped once its socket buffer holds more than 256 KiB or two events,
- * whichever is more, so memory stays bounded (at most that per page, for at
- * most the page limit) and the sampler never notices it.
+ * Server-Sent Events to every open page (docs/web.md). A page gets the whole
+ * state once (`event: state`), then each tick's changes (`event: tick`); a
+ * script that asks for `?full` gets each tick's whole `--json` object as a
+ * plain `data:` line instead. Every message is serialized once for all
+ * clients; where the client accepts gzip each stream is compressed and
+ * flushed per message, so it still arrives at once.
+ *
+ * Writing never waits for a client: a browser that stops reading (a sleeping
+ * laptop, a stuck tab) is dropped once more than 256 KiB or two messages,
+ * whichever is more, wait unsent for it (counted before compression), so
+ * memory stays bounded (at most that per page, for at most the page limit)
+ * and the sampler never notices it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { constants, createGzip, type Gzip } from 'node:zlib';
 
 export interface EventStreamOptions {
   /** how long a browser waits before reconnecting after pvlook went away, ms */
@@ -15,13 +22,27 @@ export interface EventStreamOptions {
   heartbeatMs?: number;
   /** more open streams than this are refused (each holds a socket and a buffer) */
   maxClients?: number;
-  /** a client is dropped when its unsent bytes exceed this, or two events, whichever is more */
+  /** a client is dropped when its unsent bytes exceed this, or two messages, whichever is more */
   maxBufferedBytes?: number;
 }
 
+/** What one tick sends: the whole object for `?full` clients; the changes, or null when pages need a new state. */
+export interface TickMessages {
+  full: string;
+  delta: string | null;
+}
+
+interface Client {
+  response: ServerResponse;
+  /** the compressor in front of the response, when the client accepts gzip */
+  gzip: Gzip | null;
+  /** whole --json objects each tick, rather than a state and changes */
+  full: boolean;
+}
+
 export class EventStream {
-  private readonly clients = new Set<ServerResponse>();
-  private latest: string | null = null;
+  private readonly clients = new Set<Client>();
+  private latestFull: string | null = null;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly retryMs: number;
   private readonly maxClients: number;
@@ -29,11 +50,15 @@ export class EventStream {
   /** clients dropped for reading too slowly, for tests and diagnostics */
   dropped = 0;
 
-  constructor(options: EventStreamOptions = {}) {
+  /** @param state the whole state as of the latest tick, for a page that opens or must start again; null before the first */
+  constructor(
+    options: EventStreamOptions = {},
+    private readonly state: () => string | null = () => null,
+  ) {
     this.retryMs = options.retryMs ?? 2000;
     this.maxClients = options.maxClients ?? 100;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 256 << 10;
-    this.heartbeat = setInterval(() => this.broadcast(': ping\n\n'), options.heartbeatMs ?? 15_000);
+    this.heartbeat = setInterval(() => this.broadcast(() => ': ping\n\n'), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
 
@@ -41,50 +66,96 @@ export class EventStream {
     return this.clients.size;
   }
 
-  /** Answer a GET /events: headers, the retry delay, and the latest snapshot at once so a new page fills immediately. */
-  open(request: IncomingMessage, response: ServerResponse): void {
+  /** Answer a GET /events: headers, the retry delay, and at once the latest state (or snapshot, for `?full`) so a new page fills immediately. */
+  open(request: IncomingMessage, response: ServerResponse, full: boolean): void {
     if (this.clients.size >= this.maxClients) {
       response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '10' }).end('too many open pages\n');
       return;
     }
+    const gzip = acceptsGzip(request.headers['accept-encoding']) ? createGzip({ level: 6 }) : null;
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       // Reverse proxies (nginx) would otherwise buffer the stream.
       'x-accel-buffering': 'no',
+      vary: 'accept-encoding',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
     });
-    response.write(`retry: ${this.retryMs}\n\n`);
-    if (this.latest !== null) response.write(this.latest);
-    this.clients.add(response);
-    const forget = () => this.clients.delete(response);
+    if (gzip) {
+      gzip.pipe(response);
+      gzip.on('error', () => response.destroy());
+    }
+    const client: Client = { response, gzip, full };
+    this.send(client, `retry: ${this.retryMs}\n\n`);
+    const first = full ? this.latestFull : this.state();
+    if (first !== null) this.send(client, full ? `data: ${first}\n\n` : `event: state\ndata: ${first}\n\n`);
+    this.clients.add(client);
+    const forget = () => {
+      this.clients.delete(client);
+      gzip?.destroy();
+    };
     response.on('close', forget);
     response.on('error', forget);
     request.on('error', forget);
   }
 
-  /** Send one snapshot's JSON (a single line) to every client. */
-  publish(json: string): void {
-    this.latest = `data: ${json}\n\n`;
-    this.broadcast(this.latest);
+  /** Send one tick to every client: its changes to pages (or a new state), its whole object to `?full` streams. */
+  publish(messages: TickMessages): void {
+    this.latestFull = messages.full;
+    const full = `data: ${messages.full}\n\n`;
+    let delta: string | null = null;
+    this.broadcast((client) => {
+      if (client.full) return full;
+      delta ??= messages.delta !== null ? `event: tick\ndata: ${messages.delta}\n\n` : `event: state\ndata: ${this.state() ?? '{}'}\n\n`;
+      return delta;
+    });
   }
 
   /** End every stream (pvlook is stopping; the pages will reconnect to the next one). */
   close(): void {
     clearInterval(this.heartbeat);
-    for (const client of this.clients) client.end();
+    for (const client of this.clients) {
+      if (client.gzip) client.gzip.end();
+      else client.response.end();
+    }
     this.clients.clear();
   }
 
-  private broadcast(message: string): void {
-    const limit = Math.max(this.maxBufferedBytes, 2 * message.length);
+  private broadcast(messageFor: (client: Client) => string): void {
     for (const client of this.clients) {
-      if (client.writableLength > limit || client.destroyed) {
+      const message = messageFor(client);
+      const limit = Math.max(this.maxBufferedBytes, 2 * message.length);
+      const unsent = client.response.writableLength + (client.gzip?.writableLength ?? 0);
+      if (unsent > limit || client.response.destroyed) {
         this.clients.delete(client);
         this.dropped++;
-        client.destroy();
+        client.gzip?.destroy();
+        client.response.destroy();
         continue;
       }
-      client.write(message);
+      this.send(client, message);
     }
   }
+
+  private send(client: Client, message: string): void {
+    if (client.gzip === null) {
+      client.response.write(message);
+      return;
+    }
+    client.gzip.write(message);
+    // Each message is complete on the wire at once, not when the compressor's buffer fills.
+    client.gzip.flush(constants.Z_SYNC_FLUSH);
+  }
+}
+
+/** gzip unless the client refuses it (q=0) or does not name it (or `*`). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    if (name !== 'gzip' && name !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
 }

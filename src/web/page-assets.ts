@@ -3,7 +3,8 @@
  * step), read once at start-up from the `page/` folder beside this module:
  * src/web/page when run from source, dist/web/page in the package (the build
  * copies it). Only the files listed here are served, so no request path ever
- * reaches the file system.
+ * reaches the file system. display-format.js is not the page's own: it is
+ * core's, which the terminal uses too, served as it is.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -29,6 +30,8 @@ export const PAGE_FILES: Readonly<Record<string, string>> = {
   '/chart.js': 'chart.js',
   '/dom.js': 'dom.js',
   '/cell-canvas.js': 'cell-canvas.js',
+  // pvlook's number rules, the terminal's module itself (src/core, dist/core).
+  '/core/display-format.js': '../../core/display-format.js',
 };
 
 const TYPES: Record<string, string> = {

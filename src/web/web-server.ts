@@ -1,18 +1,23 @@
 /**
- * pvlook's one HTTP server: the web view's page and its live feed at /events
- * (the `--json` object of every snapshot, as Server-Sent Events), and
- * /metrics; --listen alone serves /metrics only. Every route is behind the
- * same access rule (access.ts). Nothing here may stop pvlook: request errors
- * are answered or dropped, and publishing never waits for a browser.
+ * pvlook's one HTTP server: the web view's page, its live feed at /events
+ * (a whole state, then each tick's changes, as Server-Sent Events; `?full`
+ * for the `--json` object of every snapshot), each host's recent rates at
+ * /history, and /metrics; --listen alone serves /metrics only. Every route
+ * is behind the same access rule (access.ts), and failed token attempts are
+ * throttled per client address (token-throttle.ts). Nothing here may stop
+ * pvlook: request errors are answered or dropped, and publishing never waits
+ * for a browser. docs/web.md describes the routes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Snapshot } from '../core/snapshot.js';
 import type { ListenAddress } from '../config/web-address.js';
 import { UsageError } from '../errors.js';
-import { renderJsonLine } from '../render/json.js';
 import { checkAccess } from './access.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
+import { hostHistory } from './host-history.js';
+import { StreamEncoder } from './stream-encoder.js';
+import { TokenThrottle, type ThrottleOptions } from './token-throttle.js';
 import { loadPageAssets, PAGE_FILES, type Asset } from './page-assets.js';
 import { formatAddress } from '../config/web-address.js';
 
@@ -27,6 +32,13 @@ export interface WebOptions {
   /** serve Prometheus metrics at /metrics (--listen, alone or at the web view's address) */
   metrics?: MetricsRoute;
   stream?: EventStreamOptions;
+  /** how much of each log's rates pages get (default ten minutes), ms */
+  historyMs?: number;
+  throttle?: ThrottleOptions;
+  /** told of every failed token attempt, to be counted in the metrics */
+  onTokenFailure?: () => void;
+  /** the clock for the throttle (tests) */
+  now?: () => number;
 }
 
 /**
@@ -51,6 +63,7 @@ export class WebServer {
   private constructor(
     private readonly server: Server,
     readonly events: EventStream,
+    private readonly encoder: StreamEncoder,
     /** http://host:port/ as bound (the real port when 0 was asked for) */
     readonly url: string,
   ) {}
@@ -58,8 +71,10 @@ export class WebServer {
   static async start(options: WebOptions): Promise<WebServer> {
     const page = options.page ?? true;
     const assets = page ? await loadPageAssets() : new Map<string, Asset>();
-    const events = new EventStream(options.stream);
-    const routes = new Set([...(page ? [...Object.keys(PAGE_FILES), '/events'] : []), ...(options.metrics ? ['/metrics'] : [])]);
+    const encoder = new StreamEncoder(options.historyMs);
+    const events = new EventStream(options.stream, () => encoder.state());
+    const throttle = new TokenThrottle(options.throttle);
+    const routes = new Set([...(page ? [...Object.keys(PAGE_FILES), '/events', '/history'] : []), ...(options.metrics ? ['/metrics'] : [])]);
     let port = options.address.port;
     const server = createServer((request, response) => {
       response.on('error', (error: NodeJS.ErrnoException) => {
@@ -69,7 +84,7 @@ export class WebServer {
       // On every answer, the event stream, /metrics and errors included.
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
       try {
-        handle(request, response, { ...options, assets, events, routes, port });
+        handle(request, response, { ...options, assets, events, encoder, throttler: throttle, routes, port });
       } catch (error) {
         if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`);
         else response.destroy();
@@ -93,12 +108,12 @@ export class WebServer {
     server.on('error', () => {});
     const bound = server.address() as AddressInfo;
     port = bound.port;
-    return new WebServer(server, events, `http://${formatAddress({ host: bound.address, port: bound.port })}/`);
+    return new WebServer(server, events, encoder, `http://${formatAddress({ host: bound.address, port: bound.port })}/`);
   }
 
   /** Hand every open page this snapshot; returns at once. */
   publish(snapshot: Snapshot): void {
-    this.events.publish(renderJsonLine(snapshot));
+    this.events.publish(this.encoder.encode(snapshot));
   }
 
   async close(): Promise<void> {
@@ -112,6 +127,8 @@ export class WebServer {
 interface Context extends WebOptions {
   assets: Map<string, Asset>;
   events: EventStream;
+  encoder: StreamEncoder;
+  throttler: TokenThrottle;
   routes: Set<string>;
   port: number;
 }
@@ -121,7 +138,20 @@ function handle(request: IncomingMessage, response: ServerResponse, context: Con
     response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
     return;
   }
+  const address = request.socket.remoteAddress ?? '';
+  const now = (context.now ?? Date.now)();
+  const wait = context.token === null ? 0 : context.throttler.waitSeconds(address, now);
+  if (wait > 0) {
+    response
+      .writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(wait), 'cache-control': 'no-store', ...SECURITY_HEADERS })
+      .end(`pvlook: too many wrong tokens from this address; try again in ${wait}s.\n`);
+    return;
+  }
   const access = checkAccess(request, context.token, context.port, context.routes);
+  if (access.kind === 'denied' && access.guess === true) {
+    context.throttler.failed(address, now);
+    context.onTokenFailure?.();
+  }
   if (access.kind === 'denied') {
     response
       .writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="pvlook"', 'cache-control': 'no-store', ...SECURITY_HEADERS })
@@ -132,9 +162,16 @@ function handle(request: IncomingMessage, response: ServerResponse, context: Con
     response.writeHead(303, { location: access.location, 'set-cookie': access.cookie, 'cache-control': 'no-store', ...SECURITY_HEADERS }).end();
     return;
   }
-  const path = new URL(request.url ?? '/', 'http://pvlook.invalid').pathname;
+  const url = new URL(request.url ?? '/', 'http://pvlook.invalid');
+  const path = url.pathname;
   if (path === '/events' && request.method === 'GET' && context.routes.has('/events')) {
-    context.events.open(request, response);
+    context.events.open(request, response, url.searchParams.has('full'));
+    return;
+  }
+  if (path === '/history' && context.routes.has('/history')) {
+    const host = url.searchParams.get('host') ?? '';
+    const body = JSON.stringify(hostHistory(context.encoder, host));
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(request.method === 'HEAD' ? undefined : body);
     return;
   }
   if (path === '/metrics' && context.metrics) {

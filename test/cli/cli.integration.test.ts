@@ -47,7 +47,7 @@ test('--json snapshot: one object in the documented shape', async () => {
   assert.equal(typeof json.time, 'string');
   assert.ok(!Number.isNaN(Date.parse(json.time)));
   assert.equal(json.interval, 0.3);
-  assert.deepEqual(Object.keys(json.hosts[0]).sort(), ['error', 'group', 'host', 'lines', 'log', 'peer', 'rate', 'status', 'trend']);
+  assert.deepEqual(Object.keys(json.hosts[0]).sort(), ['age', 'change', 'error', 'group', 'host', 'lines', 'log', 'peer', 'rate', 'status', 'trend']);
   for (const host of json.hosts) {
     assert.equal(host.status, 'ok');
     assert.equal(host.log, log);

@@ -32,9 +32,10 @@ test('JSON: ISO time, interval in seconds, rates rounded, failures explained', (
   const json = toJson(snapshot);
   assert.equal(json.time, '2026-11-25T08:00:00.000Z');
   assert.equal(json.interval, 2);
-  assert.deepEqual(json.hosts[0], { host: 'web01', group: 'nginx', log: '/var/log/a.log', rate: 123.457, lines: 247, trend: 'up', status: 'ok', error: null });
+  assert.deepEqual(json.hosts[0], { host: 'web01', group: 'nginx', log: '/var/log/a.log', rate: 123.457, lines: 247, trend: 'up', change: null, age: 0, status: 'ok', error: null });
   assert.equal(json.hosts[1]?.status, 'hostkey');
-  assert.deepEqual(json.total, { rate: 123.457, ok: 1, stale: 1, failed: 1, carried: 0, odd: 0 });
+  assert.deepEqual(json.total, { rate: 123.457, ok: 1, stale: 1, failed: 1, carried: 0, odd: 0, trend: null });
+  assert.deepEqual(json.groups, [{ group: 'nginx', rate: 123.457, ok: 1, stale: 0, failed: 1, carried: 0, odd: 0 }, { group: 'default', rate: null, ok: 0, stale: 1, failed: 0, carried: 0, odd: 0 }]);
 });
 
 test('rates get fewer decimals as they grow', () => {
@@ -49,7 +50,7 @@ test('a total that carries a log unknown for a moment says so, in the table and 
   const table = renderTable(carrying, makeStyle(false));
   assert.match(table, /│ web02 .*│ +— │/, 'the row itself still reads unknown');
   assert.match(table, /│ total .*2 ok, 1 carried │ +200 │/);
-  assert.deepEqual(toJson(carrying).total, { rate: 200, ok: 2, stale: 0, failed: 0, carried: 1, odd: 0 });
+  assert.deepEqual(toJson(carrying).total, { rate: 200, ok: 2, stale: 0, failed: 0, carried: 1, odd: 0, trend: null });
   assert.equal(toJson(carrying).hosts[1]?.rate, null);
 });
 
@@ -78,4 +79,21 @@ test('the total row adds up each pattern: its rate and its share of the new line
     row({ host: 'web03', rate: null, patterns: null }),
   ]);
   assert.match(renderTable(counted, makeStyle(false)), /│ total +│ +│ 3 ok +│ +40\.0 │ +4\.00 │ +10\.0% │/);
+});
+
+test("the terminal's group subtotals are the snapshot's own: the same honest total, carried rates included, that JSON and the web view show", async () => {
+  const { selectRows } = await import('../../src/render/select-rows.js');
+  const { groupTotalsOf } = await import('../../src/core/snapshot.js');
+  const rows = [
+    row({ host: 'web01', group: 'web', rate: 100, history: [100, 100] }),
+    row({ host: 'web02', group: 'web', history: [80, null], age: 0 }),
+    row({ host: 'api01', group: 'api', rate: 5, history: [5] }),
+  ];
+  const sections = selectRows(rows, { filter: '', sort: 'name', reverse: false, grouped: true });
+  const groups = groupTotalsOf(rows);
+  assert.deepEqual(
+    sections.map((s) => [s.group, s.subtotal, s.carried]),
+    groups.map((g) => [g.group, g.total.rate, g.total.carried]),
+  );
+  assert.deepEqual(toJson(snapshotOf(rows)).groups.map((g) => [g.group, g.rate, g.carried]), [['web', 180, 1], ['api', 5, 0]]);
 });

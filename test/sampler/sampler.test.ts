@@ -79,7 +79,7 @@ test('a failure is shown on its row, counted, retried after backoff, and leaves 
   const first = await sampler.sampleByHand(now + 1000);
   assert.deepEqual(first.rows.map((row) => [row.status, row.error]), [['refused', 'connection refused by x:22'], ['ok', null]]);
   // A first answer has no rate yet and the other host failed: the total is unknown, not 0.
-  assert.deepEqual(first.total, { rate: null, ok: 1, stale: 0, failed: 1, carried: 0, odd: 0 });
+  assert.deepEqual(first.total, { rate: null, ok: 1, stale: 0, failed: 1, carried: 0, odd: 0, trend: null });
   // Within the backoff (0.5 s at the first failure with this random) the host is not tried again.
   now += 100;
   await sampler.sampleByHand(now + 1000);
@@ -232,4 +232,21 @@ test('a one-shot run waits for hosts queued behind --parallel while the queue mo
   assert.ok(seen.has('queued'), 'hosts waiting for a slot said so');
   assert.ok(!seen.has('timeout'));
   await sampler.stop();
+});
+
+test("the fleet total's trend is the sampler's, with the trend settings, and starts only after a known total", async () => {
+  let now = 50_000;
+  const a: FakeHost = { lines: 0, clock: 100 };
+  const { sampler } = setup({ a }, { now: () => now });
+  const first = await sampler.sampleByHand(now + 1000);
+  assert.deepEqual([first.total.rate, first.total.trend], [null, null], 'no trend from an unknown total');
+  const trends: (string | null | undefined)[] = [];
+  for (const [lines, clock] of [[10, 101], [20, 102], [30, 103], [90, 104], [91, 105]] as const) {
+    a.lines = lines;
+    a.clock = clock;
+    now = (clock - 50) * 1000;
+    trends.push((await sampler.sampleByHand(now + 1000)).total.trend);
+  }
+  // 10 (nothing known before it), 10, 10 flat, 60 up, then 1 down against the mean of 10, 10, 10, 60.
+  assert.deepEqual(trends, [null, 'flat', 'flat', 'up', 'down']);
 });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkAccess, cookieName, readCookie, sameToken } from '../../src/web/access.js';
 import { isLoopback, parseWebAddress } from '../../src/config/web-address.js';
+import { TokenThrottle } from '../../src/web/token-throttle.js';
 import { resolveWeb, sharesAddress } from '../../src/config/web-config.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -76,4 +77,22 @@ test('with a token: Bearer, or ?token= once then the cookie; anything else is de
   assert.equal(checkAccess(request('/', { cookie: `${cookieName(9090)}=${TOKEN}` }), TOKEN, 8080, routes).kind, 'denied');
   assert.equal(sameToken('a', 'a'), true);
   assert.equal(sameToken('a', 'ab'), false);
+});
+
+test('wrong tokens are throttled per address: a burst, then one per refill; a full bucket is forgotten', () => {
+  const throttle = new TokenThrottle({ burst: 3, refillMs: 2000, maxAddresses: 2 });
+  for (let i = 0; i < 3; i++) {
+    assert.equal(throttle.waitSeconds('10.0.0.1', 0), 0);
+    throttle.failed('10.0.0.1', 0);
+  }
+  assert.equal(throttle.waitSeconds('10.0.0.1', 0), 2, 'the bucket is empty: wait for one refill');
+  assert.equal(throttle.waitSeconds('10.0.0.2', 0), 0, 'another address is not concerned');
+  assert.equal(throttle.waitSeconds('10.0.0.1', 1500), 1);
+  assert.equal(throttle.waitSeconds('10.0.0.1', 2000), 0, 'one more try after a refill');
+  throttle.failed('10.0.0.1', 2000);
+  assert.equal(throttle.waitSeconds('10.0.0.1', 2000), 2);
+  assert.equal(throttle.waitSeconds('10.0.0.1', 2000 + 3 * 2000), 0);
+  assert.equal(throttle.size, 0, 'refilled, it is forgotten');
+  for (const address of ['a', 'b', 'c']) throttle.failed(address, 0);
+  assert.equal(throttle.size, 2, 'memory is bounded');
 });

@@ -87,7 +87,7 @@ test('the 300-host demo: every host rendered on one 1920x1080 screen, the down o
   }
 });
 
-test('a token is enforced: 401 without it, the page with Bearer, and ?token= once leaves an HttpOnly cookie', async () => {
+test('a token is enforced: 401 without it, the page with Bearer, ?token= once leaves an HttpOnly cookie, and guessing is throttled', async () => {
   const token = 'wall-screen-token-0123';
   const pvlook = await startPvlook(['demo', '--web', '127.0.0.1:0', '--web-token', token]);
   const context = await chromium.browser.createBrowserContext();
@@ -118,6 +118,12 @@ test('a token is enforced: 401 without it, the page with Bearer, and ?token= onc
     try {
       const other = await stranger.newPage();
       assert.equal((await other.goto(pvlook.url))?.status(), 401);
+      // Guessing is slow: after 10 wrong tokens from this address, a clear 429 (the last thing here: it holds for the whole address).
+      for (let i = 0; i < 10; i++) assert.equal((await other.goto(`${pvlook.url}?token=guess-${i}-0123456789abc`))?.status(), 401);
+      const throttled = await other.goto(`${pvlook.url}?token=guess-10-0123456789abc`);
+      assert.equal(throttled?.status(), 429);
+      assert.match(throttled?.headers()['retry-after'] ?? '', /^\d+$/);
+      assert.match(await text(other, 'body'), /too many wrong tokens from this address; try again in \d+s/);
     } finally {
       await stranger.close();
     }

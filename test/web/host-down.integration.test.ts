@@ -45,9 +45,9 @@ interface Seen {
   status: string;
 }
 
-/** Every snapshot pvlook publishes, as a second reader of /events sees it. */
+/** Every snapshot pvlook publishes, as a second reader of /events?full (whole snapshots) sees it. */
 function follow(url: string, seen: Seen[]): () => void {
-  const req = request(`${url}events`, (response) => {
+  const req = request(`${url}events?full`, (response) => {
     let buffer = '';
     response.on('data', (chunk: Buffer) => {
       buffer += chunk;

@@ -1,12 +1,15 @@
 /**
- * The web view's HTTP server on its own: the page and its headers, the token,
- * the event stream (the --json object of each snapshot), /metrics on the
- * same port, and a browser that stops reading being dropped, not waited for.
+ * The web view's HTTP server on its own: the page and its headers, the token
+ * and its throttle, the event stream (a whole state then each tick's
+ * changes, or ?full for the --json object of each snapshot, gzip where
+ * accepted), /history, /metrics on the same port, and a browser that stops
+ * reading being dropped, not waited for.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
+import { inflateRawSync } from 'node:zlib';
 import type { Row, Snapshot } from '../../src/core/snapshot.js';
 import { renderJsonLine } from '../../src/render/json.js';
 import { MetricsExporter } from '../../src/export/exporter.js';
@@ -21,7 +24,7 @@ function snapshot(hosts: number, tick = 1): Snapshot {
     host: `web${i}`,
     group: 'nginx',
     log: '/var/log/nginx/access.log',
-    rate: i,
+    rate: i + tick,
     lines: i,
     trend: 'flat',
     change: 0,
@@ -94,23 +97,109 @@ test('serves the page with a strict CSP, its modules, and 404 for anything else'
   }
 });
 
-test('/events sends retry:, the latest snapshot at once, then each snapshot as the --json object', async () => {
+/** The SSE messages in a stream's text: event name (message when unnamed) and parsed data. */
+function messages(text: string): { event: string; data: Record<string, unknown> }[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.includes('data: '))
+    .map((block) => {
+      const lines = block.split('\n');
+      const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
+      return { event, data: JSON.parse(lines.find((line) => line.startsWith('data: '))!.slice(6)) as Record<string, unknown> };
+    });
+}
+
+test('/events sends retry:, the whole state at once (with the history), then each tick\'s changes only', async () => {
   const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
   try {
     const first = snapshot(3, 1);
     web.publish(first);
+    web.publish(snapshot(3, 2));
     const opened = stream(`${web.url}events`, (text) => text.split('data: ').length > 2);
     await until(() => web.events.size === 1);
-    const second = snapshot(3, 2);
-    web.publish(second);
+    const third = snapshot(3, 3);
+    web.publish(third);
     const { status, text, headers } = await opened;
     assert.equal(status, 200);
     assert.match(headers['content-type']!, /^text\/event-stream/);
+    assert.equal(headers['content-encoding'], undefined, 'not compressed unless asked for');
     assert.match(text, /^retry: \d+\n\n/);
+    const [state, tick] = messages(text);
+    assert.equal(state!.event, 'state');
+    assert.deepEqual({ ...state!.data, tick: undefined, history: undefined, recent: undefined }, { ...(JSON.parse(renderJsonLine(snapshot(3, 2))) as object), tick: undefined, history: undefined, recent: undefined });
+    assert.equal(state!.data.tick, 2);
+    // Each log's rates so far: a late page has its sparklines at once.
+    assert.deepEqual(state!.data.recent, [[1, 2], [2, 3], [3, 4]]);
+    assert.deepEqual((state!.data.history as { total: unknown }).total, [first.total.rate, 0]);
+    assert.equal(tick!.event, 'tick');
+    // Only the rates changed: each host's new rate, and nothing else of it.
+    assert.deepEqual(tick!.data.hosts, { 0: { rate: 3 }, 1: { rate: 4 }, 2: { rate: 5 } });
+    assert.equal(tick!.data.tick, 3);
+    assert.deepEqual(tick!.data.total, (JSON.parse(renderJsonLine(third)) as { total: unknown }).total);
+  } finally {
+    await web.close();
+  }
+});
+
+test('/events?full: each tick\'s whole --json object, for scripts (curl -N)', async () => {
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
+  try {
+    const first = snapshot(3, 1);
+    web.publish(first);
+    const opened = stream(`${web.url}events?full`, (text) => text.split('data: ').length > 2);
+    await until(() => web.events.size === 1);
+    const second = snapshot(3, 2);
+    web.publish(second);
+    const { text } = await opened;
     assert.deepEqual(
       text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)),
       [renderJsonLine(first), renderJsonLine(second)],
     );
+    assert.doesNotMatch(text, /^event: /m);
+  } finally {
+    await web.close();
+  }
+});
+
+test('/events is gzipped where the client accepts it, each message flushed at once; a new set of logs is a new state', async () => {
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
+  try {
+    web.publish(snapshot(3, 1));
+    let raw = Buffer.alloc(0);
+    let headers: IncomingMessage['headers'] = {};
+    const request = httpRequest(`${web.url}events`, { headers: { 'accept-encoding': 'gzip, deflate, br' } }, (response) => {
+      headers = response.headers;
+      response.on('data', (chunk: Buffer) => (raw = Buffer.concat([raw, chunk])));
+    });
+    request.on('error', () => {});
+    request.end();
+    // A gzip stream without its end: inflate what has arrived (after the 10-byte header).
+    const received = () => (raw.length > 10 ? inflateRawSync(raw.subarray(10), { finishFlush: 2 }).toString() : '');
+    await until(() => received().includes('event: state'));
+    assert.equal(headers['content-encoding'], 'gzip');
+    web.publish(snapshot(4, 2));
+    await until(() => messages(received()).length === 2);
+    const [, again] = messages(received());
+    assert.equal(again!.event, 'state', 'a host more: the page gets a whole state');
+    assert.equal((again!.data.hosts as unknown[]).length, 4);
+    assert.deepEqual([raw[0], raw[1]], [0x1f, 0x8b], 'a gzip header');
+    request.destroy();
+  } finally {
+    await web.close();
+  }
+});
+
+test('/history?host= gives each of that host\'s logs its rates tick by tick, from when pvlook started', async () => {
+  const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null });
+  try {
+    for (let tick = 1; tick <= 4; tick++) web.publish(snapshot(3, tick));
+    const answer = await get(`${web.url}history?host=web1`);
+    assert.equal(answer.status, 200);
+    const history = JSON.parse(answer.body) as { tick: number; times: number[]; logs: { log: string; rates: number[] }[] };
+    assert.equal(history.tick, 4);
+    assert.equal(history.times.length, 4);
+    assert.deepEqual(history.logs.map((log) => [log.log, log.rates]), [['/var/log/nginx/access.log', [2, 3, 4, 5]]]);
+    assert.deepEqual((JSON.parse((await get(`${web.url}history?host=nobody`)).body) as { logs: unknown[] }).logs, []);
   } finally {
     await web.close();
   }
@@ -144,6 +233,37 @@ test('with a token: 401 without it, 200 with Bearer, and ?token= sets an HttpOnl
   }
 });
 
+test('wrong tokens: throttled per address with a clear 429 and retry-after (a right token too, while it lasts), and counted in the metrics', async () => {
+  const exporter = new MetricsExporter(null, { served: true });
+  let now = 0;
+  const web = await WebServer.start({
+    address: { host: '127.0.0.1', port: 0 },
+    token: TOKEN,
+    throttle: { burst: 3, refillMs: 10_000 },
+    now: () => now,
+    onTokenFailure: () => exporter.metrics.tokenFailed(),
+    metrics: { scrape: () => exporter.scrape(), failed: (message) => exporter.clientFailed(message) },
+  });
+  try {
+    assert.equal((await get(web.url)).status, 401, 'no token at all is not a guess');
+    for (let i = 0; i < 3; i++) assert.equal((await get(`${web.url}?token=wrong-token-${i}-0123456789`)).status, 401);
+    const throttled = await get(web.url, { authorization: 'Bearer wrong-token-3-0123456789' });
+    assert.equal(throttled.status, 429);
+    assert.equal(throttled.headers['retry-after'], '10');
+    assert.match(throttled.body, /too many wrong tokens from this address; try again in 10s/);
+    assert.equal((await get(web.url, { authorization: `Bearer ${TOKEN}` })).status, 429, 'while throttled, no token is checked');
+    now = 10_000;
+    assert.equal((await get(`${web.url}metrics`, { authorization: `Bearer ${TOKEN}` })).status, 200, 'after the refill, the right token works');
+    assert.equal((await get(web.url, { cookie: `${cookieName(Number(new URL(web.url).port))}=wrong-token-4-0123456789` })).status, 401);
+    assert.equal((await get(web.url, { authorization: `Bearer ${TOKEN}` })).status, 429, 'a wrong cookie is a guess too');
+    now = 20_000;
+    const metrics = await get(`${web.url}metrics`, { authorization: `Bearer ${TOKEN}` });
+    assert.match(metrics.body, /^pvlook_web_token_failures_total 4$/m);
+  } finally {
+    await web.close();
+  }
+});
+
 test('/metrics on the same port when --listen names the same address, behind the same token', async () => {
   const exporter = new MetricsExporter(null, { served: true });
   await exporter.update(snapshot(2));
@@ -152,7 +272,7 @@ test('/metrics on the same port when --listen names the same address, behind the
     assert.equal((await get(`${web.url}metrics`)).status, 401);
     const metrics = await get(`${web.url}metrics`, { authorization: `Bearer ${TOKEN}` });
     assert.equal(metrics.status, 200);
-    assert.match(metrics.body, /^pvlook_log_lines_per_second\{host="web1",group="nginx",log="\/var\/log\/nginx\/access.log"\} 1$/m);
+    assert.match(metrics.body, /^pvlook_log_lines_per_second\{host="web1",group="nginx",log="\/var\/log\/nginx\/access.log"\} 2$/m);
   } finally {
     await web.close();
   }
@@ -168,11 +288,10 @@ test('a client that stops reading is dropped once its buffer is full; publishing
   socket.pause();
   try {
     await until(() => web.events.size === 1);
-    const big = snapshot(2000);
     let published = 0;
-    // Each publish returns at once; well before a megabyte per tick piles up for long, the reader is gone.
+    // Each publish returns at once (every rate changes, so each tick's changes are tens of KB); the reader is soon gone.
     while (web.events.size > 0 && published < 500) {
-      web.publish({ ...big, tick: published++ });
+      web.publish(snapshot(2000, published++));
       await new Promise((resolve) => setImmediate(resolve));
     }
     assert.equal(web.events.size, 0);

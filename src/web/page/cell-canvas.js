@@ -6,8 +6,6 @@
 // painting them ~10 ms. Geometry is read from the laid-out cells only when
 // the layout changed, never per tick.
 
-const BLOCKS = '▁▂▃▄▅▆▇█';
-
 export class CellCanvas {
   constructor() {
     this.canvas = document.createElement('canvas');
@@ -69,30 +67,71 @@ export class CellCanvas {
     context.textBaseline = 'alphabetic';
     const barHeight = g.height * 0.7;
     const barWidth = Math.max(1, g.ch * 0.8);
-    // All bars of the section as one path, filled once: far cheaper than a fill per bar.
+    // Bars and arrows as one path each, filled once, and the text in two passes by colour: far
+    // cheaper than a fill and a colour change per cell. Arrows are drawn, not written: a glyph
+    // from a fallback font costs each fillText a font lookup.
     const bars = new Path2D();
+    const arrows = new Path2D();
+    const size = g.ch * 0.8;
+    const places = [];
+    const ages = [];
+    context.fillStyle = colors.fg;
     for (let i = 0; i < shown.length; i++) {
       const parts = shown[i];
+      if (parts.state === 'failed' && parts.age) ages.push(parts, i);
       if (parts.state !== 'ok') continue;
       // The same columns as the cell's text would have (format.js cellText).
       const left = g.x + (i % g.columns) * g.columnStep + (g.nameWidth + 1) * g.ch;
       const top = g.y + Math.floor(i / g.columns) * g.rowStep;
       const baseline = top + g.baseline;
-      context.fillStyle = colors.fg;
-      context.fillText(`${parts.value.padStart(5)} ${parts.arrow}`, left, baseline);
-      if (parts.extra) {
-        context.fillStyle = colors.muted;
-        context.fillText(parts.extra.padStart(5), left + 17 * g.ch, baseline);
-      }
+      context.fillText(parts.value.padStart(5), left, baseline);
+      addArrow(arrows, parts.trend, left + 6 * g.ch + (g.ch - size) / 2, top + (g.height - size) / 2, size);
+      if (parts.extra) places.push(parts.extra.padStart(5), left + 17 * g.ch, baseline);
       const bottom = top + (g.height + barHeight) / 2;
-      for (let k = 0; k < parts.spark.length; k++) {
-        const level = BLOCKS.indexOf(parts.spark[k]);
-        if (level < 0) continue;
+      const levels = parts.levels;
+      const offset = 8 - levels.length;
+      for (let k = 0; k < levels.length; k++) {
+        const level = levels[k];
+        if (level === null) continue;
         const h = Math.max(1, ((level + 1) / 8) * barHeight);
-        bars.rect(left + (8 + k) * g.ch, bottom - h, barWidth, h);
+        bars.rect(left + (8 + offset + k) * g.ch, bottom - h, barWidth, h);
       }
     }
+    context.fill(arrows);
+    context.fillStyle = colors.muted;
+    for (let i = 0; i < places.length; i += 3) context.fillText(places[i], places[i + 1], places[i + 2]);
     context.fillStyle = spark;
     context.fill(bars);
+    // A failed cell's age, after its text (format.js failedText), in the cell's own bold red.
+    if (ages.length > 0) {
+      context.font = `700 ${g.font}`;
+      context.fillStyle = colors.bad;
+      for (let k = 0; k < ages.length; k += 2) {
+        const parts = ages[k];
+        const i = ages[k + 1];
+        const left = g.x + (i % g.columns) * g.columnStep + (g.nameWidth + 4 + parts.status.length) * g.ch;
+        context.fillText(parts.age, left, g.y + Math.floor(i / g.columns) * g.rowStep + g.baseline);
+      }
+      context.font = g.font;
+    }
+  }
+}
+
+/** ▲, ▼ or · in a box of `size` at (x, y), as a path. */
+function addArrow(path, trend, x, y, size) {
+  if (trend === 'up') {
+    path.moveTo(x, y + size);
+    path.lineTo(x + size / 2, y);
+    path.lineTo(x + size, y + size);
+    path.closePath();
+  } else if (trend === 'down') {
+    path.moveTo(x, y);
+    path.lineTo(x + size, y);
+    path.lineTo(x + size / 2, y + size);
+    path.closePath();
+  } else if (trend === 'flat') {
+    const r = Math.max(0.75, size / 8);
+    path.moveTo(x + size / 2 + r, y + size / 2);
+    path.arc(x + size / 2, y + size / 2, r, 0, 2 * Math.PI);
   }
 }

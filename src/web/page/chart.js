@@ -61,6 +61,9 @@ export function drawChart(canvas, series, options) {
     }
     flush(values.length);
   }
+  // How many known values the first series drew: what a test can read of a canvas. A property,
+  // not an attribute: changing an attribute every tick would make the browser restyle.
+  canvas.pointsDrawn = series[0]?.values.filter(Number.isFinite).length ?? 0;
   if (options.label && max > 0) {
     context.fillStyle = options.text;
     context.font = `${11 * ratio}px ui-monospace, "DejaVu Sans Mono", monospace`;

@@ -1,16 +1,16 @@
-// What the page knows about the fleet, built from successive /events
-// snapshots (the --json objects): the latest row of every log, and the
-// history the JSON does not carry (rates of the last minutes, when a host
-// last answered, its last error), kept here in the browser. No DOM.
+// What the page knows about the fleet: pvlook's numbers, as /events sent
+// them (docs/web.md). A whole state first (every log, its last rates, the
+// fleet total's history, the group subtotals), then each tick's changes,
+// merged in. The page computes no number of its own: rates, trends, changes,
+// ages, subtotals and shares are all pvlook's. No DOM.
 import { compareNames } from './format.js';
 
-/** Ten minutes at one sample a second: enough for the detail chart, 2.4 MB at 1,000 logs. */
-export const HISTORY = 600;
-const TREND_WINDOW = 10;
+/** A cell's sparkline: this many of the last ticks (pvlook sends as many in its state). */
+export const SPARK = 8;
 
-/** One log of one host: its latest values and its history. */
+/** One log of one host: pvlook's latest values for it. */
 export class RowState {
-  constructor(key, capacity) {
+  constructor(key) {
     this.key = key;
     this.host = '';
     this.group = '';
@@ -18,153 +18,161 @@ export class RowState {
     this.rate = null;
     this.lines = null;
     this.trend = null;
+    /** pvlook's rate minus the mean of the previous rates */
+    this.change = null;
+    /** pvlook's seconds since the host last answered */
+    this.age = null;
     this.status = 'stale';
-    /** position in name order (host, group, log), so sorting never compares strings per tick */
-    this.rank = 0;
     this.error = null;
     this.patterns = null;
-    /** pvlook's peer verdict for the rate ({ ratio, median, odd, side, peers, reason }), or null where the group compares none */
+    /** pvlook's peer verdict for the rate ({ ratio, median, odd, side, reason }), or null where the group compares none */
     this.peer = null;
     /** odd among its peers by its rate or a pattern's share: pvlook's verdict, read from the stream, never worked out here */
     this.odd = false;
-    /** ms of the last snapshot in which it was ok, or null */
-    this.lastOk = null;
+    /** position in name order (host, group, log), so sorting never compares strings per tick */
+    this.rank = 0;
     /** the last error seen and when, which stays after the host recovers */
     this.lastError = null;
-    /** ms since the status has been what it is */
-    this.since = null;
-    /** rates per snapshot, NaN for none; slot = snapshot number % capacity */
-    this.rates = new Float32Array(capacity).fill(NaN);
-    /** pattern name → rates, like `rates`, only for logs with patterns */
-    this.patternRates = new Map();
+    /** the last SPARK rates pvlook had, oldest first; null for a tick without one */
+    this.recent = [];
   }
 }
 
+const EMPTY_TOTAL = { rate: null, ok: 0, stale: 0, failed: 0, carried: 0, odd: 0, trend: null, patterns: null };
+
 export class FleetStore {
-  constructor(capacity = HISTORY) {
-    this.capacity = capacity;
-    /** key → RowState, in the order of the latest snapshot */
+  constructor() {
+    /** key → RowState, in pvlook's order */
     this.rows = new Map();
+    /** the same rows by their index in pvlook's list (what a tick's changes refer to) */
+    this.list = [];
     /** characters in the longest host name, for the width of the cells */
     this.longestName = 0;
-    /** snapshots applied so far */
+    /** events applied so far */
     this.count = 0;
-    /** ms of the latest snapshot, and of each one kept (ring) */
+    /** pvlook's tick number of the latest event */
+    this.tick = 0;
+    /** ms of the latest tick */
     this.time = NaN;
-    this.times = new Float64Array(capacity).fill(NaN);
     this.interval = 1;
-    this.total = { rate: 0, ok: 0, stale: 0, failed: 0, odd: 0 };
-    this.totals = new Float32Array(capacity).fill(NaN);
+    this.total = EMPTY_TOTAL;
+    /** group name → pvlook's subtotal for it */
+    this.groups = new Map();
+    /** the fleet total each tick pvlook holds, oldest first (null unknown) */
+    this.totals = [];
+    /** how many totals pvlook keeps, so the page keeps no more */
+    this.capacity = 0;
   }
 
   /**
-   * Apply one snapshot. Returns true when the set of rows changed (hosts
-   * added or removed), which is when the page must rebuild its layout.
-   * Anything malformed is skipped rather than trusted; unknown fields are ignored.
+   * Take a whole state: everything is replaced. Returns true (the page must
+   * lay out again). Anything malformed is skipped rather than trusted;
+   * unknown fields are ignored.
    */
-  apply(event) {
-    if (!event || typeof event !== 'object' || !Array.isArray(event.hosts)) return false;
-    const time = Date.parse(event.time);
-    const slot = this.count % this.capacity;
-    this.time = Number.isFinite(time) ? time : Date.now();
-    this.times[slot] = this.time;
-    if (typeof event.interval === 'number' && event.interval > 0) this.interval = event.interval;
-    const seen = new Set();
-    let changed = false;
-    const ordered = new Map();
-    for (const entry of event.hosts) {
-      if (!entry || typeof entry.host !== 'string') continue;
-      const group = typeof entry.group === 'string' ? entry.group : 'default';
-      const log = typeof entry.log === 'string' ? entry.log : '';
-      const key = `${entry.host}\u0000${group}\u0000${log}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      let row = this.rows.get(key);
-      if (!row) {
-        row = new RowState(key, this.capacity);
-        row.host = entry.host;
-        row.group = group;
-        row.log = log;
-        changed = true;
-      }
-      this.update(row, entry, slot);
-      ordered.set(key, row);
-    }
-    if (ordered.size !== this.rows.size) changed = true;
-    this.rows = ordered;
-    if (changed) {
-      const byName = [...ordered.values()].sort((a, b) => compareNames(a.host, b.host) || compareNames(a.group, b.group) || compareNames(a.log, b.log));
-      byName.forEach((row, i) => (row.rank = i));
-      this.longestName = byName.reduce((longest, row) => Math.max(longest, row.host.length), 0);
-    }
-    const total = event.total && typeof event.total === 'object' ? event.total : {};
-    // An unknown total (null) is shown as unknown and leaves a gap in the chart, never a 0.
-    this.total = { rate: numberOr(total.rate, NaN), ok: numberOr(total.ok, 0), stale: numberOr(total.stale, 0), failed: numberOr(total.failed, 0), odd: numberOr(total.odd, 0) };
-    this.totals[slot] = this.total.rate;
+  applyState(state) {
+    if (!state || typeof state !== 'object' || !Array.isArray(state.hosts)) return false;
+    const previous = this.rows;
+    this.rows = new Map();
+    this.list = [];
+    const recent = Array.isArray(state.recent) ? state.recent : [];
+    this.applyTotals(state);
+    state.hosts.forEach((entry, index) => {
+      const ok = entry && typeof entry === 'object' && typeof entry.host === 'string';
+      const group = ok && typeof entry.group === 'string' ? entry.group : 'default';
+      const log = ok && typeof entry.log === 'string' ? entry.log : '';
+      const key = ok ? `${entry.host}\u0000${group}\u0000${log}` : `\u0000invalid\u0000${index}`;
+      // Kept across states, so the last error seen survives a reconnect.
+      const row = previous.get(key) ?? new RowState(key);
+      row.host = ok ? entry.host : '';
+      row.group = group;
+      row.log = log;
+      // A whole host: a field it lacks (patterns, peer) is absent now.
+      if (ok) merge(row, { patterns: null, peer: null, ...entry }, this.time);
+      row.recent = Array.isArray(recent[index]) ? recent[index].slice(-SPARK).map(numberOrNull) : [];
+      this.list.push(ok ? row : null);
+      if (ok && !this.rows.has(key)) this.rows.set(key, row);
+    });
+    const history = state.history && typeof state.history === 'object' ? state.history : {};
+    this.totals = Array.isArray(history.total) ? history.total.map(numberOrNull) : [this.total.rate];
+    this.capacity = typeof history.slots === 'number' && history.slots > 0 ? history.slots : Math.max(this.totals.length, 2);
+    this.tick = typeof state.tick === 'number' ? state.tick : 0;
+    const byName = [...this.rows.values()].sort((a, b) => compareNames(a.host, b.host) || compareNames(a.group, b.group) || compareNames(a.log, b.log));
+    byName.forEach((row, rank) => (row.rank = rank));
+    this.longestName = byName.reduce((longest, row) => Math.max(longest, row.host.length), 0);
     this.count++;
-    return changed;
+    return true;
   }
 
-  update(row, entry, slot) {
-    const status = typeof entry.status === 'string' ? entry.status : 'error';
-    if (status !== row.status || row.since === null) row.since = this.time;
-    row.status = status;
-    row.rate = typeof entry.rate === 'number' ? entry.rate : null;
-    row.lines = typeof entry.lines === 'number' ? entry.lines : null;
-    row.trend = entry.trend === 'up' || entry.trend === 'down' || entry.trend === 'flat' ? entry.trend : null;
-    row.error = typeof entry.error === 'string' ? entry.error : null;
-    row.patterns = entry.patterns && typeof entry.patterns === 'object' ? entry.patterns : null;
-    row.peer = peerOf(entry.peer);
-    row.odd = row.peer?.odd === true || Object.values(row.patterns ?? {}).some((counted) => counted?.peer?.odd === true);
-    if (status === 'ok') row.lastOk = this.time;
-    if (row.error !== null) row.lastError = { text: row.error, time: this.time };
-    row.rates[slot] = row.rate ?? NaN;
-    for (const rates of row.patternRates.values()) rates[slot] = NaN;
-    if (row.patterns) {
-      for (const [name, counted] of Object.entries(row.patterns)) {
-        let rates = row.patternRates.get(name);
-        if (!rates) row.patternRates.set(name, (rates = new Float32Array(this.capacity).fill(NaN)));
-        rates[slot] = typeof counted?.rate === 'number' ? counted.rate : NaN;
-      }
+  /**
+   * Take one tick's changes. Returns false when they cannot follow the state
+   * held (a tick was missed): the page must fetch a new state.
+   */
+  applyTick(delta) {
+    if (!delta || typeof delta !== 'object' || delta.tick !== this.tick + 1 || this.count === 0) return false;
+    this.tick = delta.tick;
+    this.applyTotals(delta);
+    const changed = delta.hosts && typeof delta.hosts === 'object' ? delta.hosts : {};
+    for (const index in changed) {
+      const row = this.list[Number(index)];
+      if (row) merge(row, changed[index], this.time);
     }
+    for (const row of this.rows.values()) {
+      row.recent.push(row.rate);
+      if (row.recent.length > SPARK) row.recent.shift();
+    }
+    this.totals.push(this.total.rate);
+    if (this.totals.length > this.capacity) this.totals.shift();
+    this.count++;
+    return true;
   }
 
-  /** The last n values of a ring (oldest first); NaN where there was none. */
-  recent(ring, n) {
-    const count = Math.min(n, this.count, this.capacity);
-    const values = new Array(count);
-    for (let i = 0; i < count; i++) values[i] = ring[(this.count - count + i) % this.capacity];
-    return values;
+  applyTotals(event) {
+    const time = Date.parse(event.time);
+    this.time = Number.isFinite(time) ? time : Date.now();
+    if (typeof event.interval === 'number' && event.interval > 0) this.interval = event.interval;
+    this.total = totalOf(event.total);
+    this.groups = new Map();
+    if (Array.isArray(event.groups)) for (const group of event.groups) if (group && typeof group.group === 'string') this.groups.set(group.group, totalOf(group));
   }
 
-  /** Seconds since the row last answered, as of the latest snapshot; null if never seen ok. */
-  age(row) {
-    return row.lastOk === null ? null : (this.time - row.lastOk) / 1000;
-  }
-
-  /** Rate minus the mean of the previous rates: what sorting by change uses. */
-  change(row) {
-    return changeOf(this.recent(row.rates, TREND_WINDOW + 1))?.change ?? null;
-  }
-
-  /** Direction of the fleet total against its recent mean (the rows carry their own). */
-  totalTrend() {
-    const found = changeOf(this.recent(this.totals, TREND_WINDOW + 1));
-    if (found === null) return null;
-    // The same dead bands as pvlook's own trend: within 10 % or 0.5 lines/s is steady.
-    if (Math.abs(found.change) <= Math.max(0.5, 0.1 * found.mean)) return 'flat';
-    return found.change > 0 ? 'up' : 'down';
+  /** The last n of the fleet totals pvlook held, oldest first. */
+  recentTotals(n) {
+    return this.totals.slice(-n);
   }
 }
 
-/** The latest value against the mean of the ones before it, or null without both. */
-function changeOf(values) {
-  const current = values.at(-1);
-  if (current === undefined || !Number.isFinite(current)) return null;
-  const previous = values.slice(0, -1).filter(Number.isFinite);
-  if (previous.length === 0) return null;
-  const mean = previous.reduce((a, b) => a + b, 0) / previous.length;
-  return { change: current - mean, mean };
+/** Merge pvlook's fields for a log (all of them, or a tick's changed ones) into its row. */
+function merge(row, fields, time) {
+  if (!fields || typeof fields !== 'object') return;
+  if ('status' in fields) row.status = typeof fields.status === 'string' ? fields.status : 'error';
+  if ('rate' in fields) row.rate = numberOrNull(fields.rate);
+  if ('lines' in fields) row.lines = numberOrNull(fields.lines);
+  if ('change' in fields) row.change = numberOrNull(fields.change);
+  if ('age' in fields) row.age = numberOrNull(fields.age);
+  if ('trend' in fields) row.trend = fields.trend === 'up' || fields.trend === 'down' || fields.trend === 'flat' ? fields.trend : null;
+  if ('error' in fields) {
+    row.error = typeof fields.error === 'string' ? fields.error : null;
+    if (row.error !== null) row.lastError = { text: row.error, time };
+  }
+  if ('patterns' in fields) row.patterns = fields.patterns && typeof fields.patterns === 'object' ? fields.patterns : null;
+  if ('peer' in fields) row.peer = peerOf(fields.peer);
+  if ('patterns' in fields || 'peer' in fields) row.odd = row.peer?.odd === true || Object.values(row.patterns ?? {}).some((counted) => counted?.peer?.odd === true);
+}
+
+/** pvlook's total (the fleet's or a group's) with anything malformed left out: unknown stays unknown, never 0. */
+export function totalOf(total) {
+  if (!total || typeof total !== 'object') return EMPTY_TOTAL;
+  const count = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+  return {
+    rate: numberOrNull(total.rate),
+    ok: count(total.ok),
+    stale: count(total.stale),
+    failed: count(total.failed),
+    carried: count(total.carried),
+    odd: count(total.odd),
+    trend: total.trend === 'up' || total.trend === 'down' || total.trend === 'flat' ? total.trend : null,
+    patterns: total.patterns && typeof total.patterns === 'object' ? total.patterns : null,
+  };
 }
 
 /** The peer verdict as pvlook sent it, with anything malformed left out. */
@@ -179,6 +187,6 @@ export function peerOf(peer) {
   };
 }
 
-function numberOr(value, fallback) {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+function numberOrNull(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

@@ -1,24 +1,14 @@
-// Pure formatting for the page: numbers, arrows, sparklines, ages. No DOM, so
-// the tests run it in Node. Every string here is inserted as text, never HTML.
+// What the page writes, as plain strings: pvlook's own number rules (core's
+// display-format.js, the terminal's module, served as it is) put together
+// into cells, arrows and notes. No DOM, so the tests run it in Node. Every
+// string here is inserted as text, never HTML.
+// The path is right both on disk (src/web/page → src/core) and in the
+// browser, where it cannot climb above the root and names /core/display-format.js.
+import { formatDuration, formatRate, formatRatio, formatShare, sparkLevels } from '../../core/display-format.js';
+
+export { formatDuration, formatRate, formatRatio, formatShare, sparkLevels };
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
-
-/** Lines per second in at most five characters: 0.00, 16.1, 524, 12.3k. */
-export function formatRate(rate) {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
-  if (rate >= 100_000) return `${Math.round(rate / 1000)}k`;
-  if (rate >= 10_000) return `${(rate / 1000).toFixed(1)}k`;
-  // The band is chosen after rounding, as in the terminal: 99.96 is 100, never 100.0.
-  if (rate >= 99.95) return String(Math.round(rate));
-  if (rate >= 9.995) return rate.toFixed(1);
-  return rate.toFixed(2);
-}
-
-/** The fleet total, with thousands separators: 54,065/s. */
-export function formatTotal(rate) {
-  if (!Number.isFinite(rate)) return '—';
-  return rate >= 100 ? Math.round(rate).toLocaleString('en-US') : formatRate(rate);
-}
 
 export function trendArrow(trend) {
   return trend === 'up' ? '▲' : trend === 'down' ? '▼' : trend === 'flat' ? '·' : ' ';
@@ -28,45 +18,11 @@ export function trendWord(trend) {
   return trend === 'up' ? 'rising' : trend === 'down' ? 'falling' : trend === 'flat' ? 'steady' : 'no trend yet';
 }
 
-/**
- * Block characters for the values; a gap (null or NaN: a failed sample) stays
- * blank, as in the terminal view. The scale starts below the smallest value by
- * as much again as the values spread (never below 0), so a wobble of a few
- * percent shows without making noise look like an outage; all zeros are ▁.
- */
-export function sparkline(values) {
-  let max = -Infinity;
-  let min = Infinity;
-  for (const value of values) {
-    if (value === null || !Number.isFinite(value)) continue;
-    if (value > max) max = value;
-    if (value < min) min = value;
-  }
-  const low = Math.max(0, min - (max - min));
-  const span = max - low;
+/** Sparkline levels (sparkLevels: 0..7, null a gap) as block characters, a gap blank, as in the terminal. */
+export function sparkText(levels) {
   let text = '';
-  for (const value of values) {
-    if (value === null || !Number.isFinite(value)) text += ' ';
-    else if (span <= 0) text += value > 0 ? BLOCKS[4] : BLOCKS[0];
-    else text += BLOCKS[Math.min(7, Math.max(0, Math.round(((value - low) / span) * 7)))];
-  }
+  for (const level of levels) text += level === null ? ' ' : BLOCKS[level];
   return text;
-}
-
-/** A share of lines (0..1) as a percentage with sensible precision. */
-export function formatShare(share) {
-  if (share === null || share === undefined || !Number.isFinite(share)) return '—';
-  const percent = share * 100;
-  return `${percent < 10 ? percent.toFixed(1) : Math.round(percent)}%`;
-}
-
-/** Seconds as 45s, 12m, 3h, 2d. */
-export function formatAge(seconds) {
-  if (seconds === null || !Number.isFinite(seconds)) return '';
-  if (seconds < 90) return `${Math.max(0, Math.round(seconds))}s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86400)}d`;
 }
 
 export function formatClock(ms) {
@@ -83,25 +39,27 @@ export function compareNames(a, b) {
 }
 
 /**
- * What one host cell shows, as plain strings: the state decides the layout.
- * `spark` holds the recent rates (oldest first), `age` the seconds since the
- * host last answered (null when unknown).
+ * What one host cell shows, as plain strings (and the sparkline's levels):
+ * the state decides the layout. Every number is pvlook's: the rate, its
+ * trend, the recent rates, the first pattern's share, the age.
  */
-export function cellParts(row, spark, age) {
+export function cellParts(row, width = 8) {
+  const levels = sparkLevels(row.recent, width, { capacity: width });
+  const spark = ' '.repeat(width - levels.length) + sparkText(levels);
   if (row.status === 'ok') {
     const share = firstShare(row.patterns);
-    return { state: 'ok', value: formatRate(row.rate), arrow: trendArrow(row.trend), spark: sparkline(spark), extra: share === null ? '' : formatShare(share) };
+    return { state: 'ok', value: formatRate(row.rate), arrow: trendArrow(row.trend), trend: row.trend, spark, levels, extra: share === null ? '' : formatShare(share) };
   }
   if (row.status === 'stale') {
-    return { state: 'stale', value: '…', arrow: ' ', spark: sparkline(spark), extra: age === null ? 'stale' : formatAge(age) };
+    return { state: 'stale', value: '…', arrow: ' ', trend: null, spark, levels, extra: row.age === null ? 'stale' : formatDuration(row.age) };
   }
-  return { state: 'failed', value: '✗', arrow: ' ', spark: `${row.status}${age === null ? '' : ` ${formatAge(age)}`}`, extra: '' };
+  const age = row.age === null ? '' : formatDuration(row.age);
+  return { state: 'failed', value: '✗', arrow: ' ', trend: null, levels: [], spark: `${row.status}${age ? ` ${age}` : ''}`, status: row.status, age, extra: '' };
 }
 
 /**
- * The cell as one line of monospace text. One text node per cell is the
- * cheapest thing for a browser to lay out again on every tick (measured: half
- * the cost of separate spans), so the columns are made with padding.
+ * The cell as one line of monospace text (its accessible name, and what a
+ * stale or failed cell shows), the columns made with padding.
  */
 export function cellText(name, nameWidth, parts) {
   const shown = cellName(name, nameWidth).padEnd(nameWidth);
@@ -109,21 +67,23 @@ export function cellText(name, nameWidth, parts) {
   return `${shown} ${parts.value.padStart(5)} ${parts.arrow} ${parts.spark.padEnd(8)} ${parts.extra.padStart(5)}`;
 }
 
+/**
+ * What a failed cell's element shows as text: all of its line but the age,
+ * which changes every tick and is painted instead (grid-view.js).
+ */
+export function failedText(name, nameWidth, parts) {
+  return `${cellName(name, nameWidth).padEnd(nameWidth)} ${parts.value} ${parts.status}`;
+}
+
 /** A host name cut to the cell's name column (the full name is in the tooltip and the detail). */
 export function cellName(name, nameWidth) {
   return name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name;
 }
 
-/** A ratio to the peers' median: 0.20×, 12×; a dash for none. */
-export function formatRatio(ratio) {
-  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
-  return ratio >= 100 ? `${Math.round(ratio)}×` : ratio >= 10 ? `${ratio.toFixed(1)}×` : `${ratio.toFixed(2)}×`;
-}
-
 /**
  * Why a log is odd among its peers, from pvlook's verdicts in the row (its
  * rate's and each pattern's), or '' when it is not: "odd: rate 0.20× peers'
- * median (low); 5xx 10% of lines, peers 0.0% (high)".
+ * median (low); 5xx 10.0% of lines, peers 0.0% (high)".
  */
 export function oddNote(row) {
   const parts = [];
@@ -145,4 +105,14 @@ export function firstShare(patterns) {
     return typeof share === 'number' ? share : null;
   }
   return null;
+}
+
+/** "31717/s (2 carried) · 180 logs · 5xx 1.2% · ✗ 2 failed · … 1 stale": pvlook's subtotal of a group, or of the fleet. */
+export function totalSummary(total, logs) {
+  const parts = [`${formatRate(total.rate)}/s${total.carried > 0 ? ` (${total.carried} carried)` : ''}`];
+  if (logs) parts.push(logs);
+  for (const [name, sum] of Object.entries(total.patterns ?? {})) parts.push(`${name} ${formatShare(sum?.share)}`);
+  if (total.failed) parts.push(`✗ ${total.failed} failed`);
+  if (total.stale) parts.push(`… ${total.stale} stale`);
+  return parts.join(' · ');
 }

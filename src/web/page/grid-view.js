@@ -2,8 +2,9 @@
 // and moved only when the order changed. A healthy cell's element holds its
 // name (and the whole line as its aria-label); its changing numbers are
 // painted on the section's canvas (cell-canvas.js). A stale or failed cell
-// shows its whole line as text: there are few, and they change seldom.
-import { cellName, cellParts, cellText, formatAge, formatRate, formatShare, oddNote } from './format.js';
+// shows its line as text (there are few), but for a failed cell's age, which
+// changes every tick and is painted too.
+import { cellName, cellParts, cellText, failedText, formatDuration, oddNote, totalSummary } from './format.js';
 import { el, hueOf } from './dom.js';
 import { CellCanvas } from './cell-canvas.js';
 
@@ -24,9 +25,8 @@ class Cell {
     this.shown = { state: '', text: '', label: '', title: '', status: '' };
   }
 
-  update(row, name, line, state, title) {
+  update(row, text, line, state, title) {
     const shown = this.shown;
-    const text = state === 'ok' ? name : line;
     // pvlook's verdict, as a mark in the text (readable without colour) and a class for the frame.
     const classes = `cell ${state}${row.odd ? ' odd' : ''}`;
     if (classes !== shown.state) this.element.className = shown.state = classes;
@@ -91,14 +91,15 @@ export class GridView {
         moved = true;
       }
       section.parts = wanted.rows.map((row) => {
-        const age = store.age(row);
-        const parts = cellParts(row, store.recent(row.rates, SPARK_WIDTH), age);
+        const parts = cellParts(row, SPARK_WIDTH);
         const cell = this.cells.get(row.key);
         const note = row.odd ? oddNote(row) : '';
         // The mark sits in the space between the name and the painted numbers, as in the terminal's grid: no name is cut for it.
         const name = row.odd ? `${cellName(row.host, nameWidth).padEnd(nameWidth)}!` : cellName(row.host, nameWidth);
         const line = cellText(row.host, nameWidth, parts) + (note ? ` · ${note}` : '');
-        cell.update(row, name, line, parts.state, titleOf(row, parts, age, note));
+        // A failed cell's age changes every tick: painted, since changing any cell's text lays the whole grid out again.
+        const shown = parts.state === 'ok' ? name : parts.state === 'failed' ? failedText(row.host, nameWidth, parts) : line;
+        cell.update(row, shown, line, parts.state, titleOf(row, parts, note));
         return parts;
       });
     }
@@ -132,20 +133,17 @@ function sameKeys(a, b) {
   return true;
 }
 
-/** "31.7k/s · 180 logs · 5xx 1.2% · ✗ 2 failed · … 1 stale" */
+/** "31717/s (2 carried) · 180 logs · 5xx 1.2% · ✗ 2 failed": pvlook's subtotal of the whole group, whatever the filter shows. */
 function summaryOf(section) {
-  const parts = [`${formatRate(section.rate)}/s`, `${section.rows.length} ${section.rows.length === 1 ? 'log' : 'logs'}`];
-  for (const { name, share } of section.shares) parts.push(`${name} ${formatShare(share)}`);
-  if (section.failed) parts.push(`✗ ${section.failed} failed`);
-  if (section.stale) parts.push(`… ${section.stale} stale`);
-  return parts.join(' · ');
+  const logs = section.rows.length === section.logs ? `${section.logs} ${section.logs === 1 ? 'log' : 'logs'}` : `${section.rows.length} of ${section.logs} logs shown`;
+  return section.total === null ? logs : totalSummary(section.total, logs);
 }
 
 /** The tooltip: where the cell's numbers come from, and for a problem its reason. */
-function titleOf(row, parts, age, note) {
+function titleOf(row, parts, note) {
   const where = `${row.host} · ${row.group} · ${row.log}`;
   // Not the rate: a title rewritten on every cell every tick would cost more than the cell.
   if (parts.state === 'ok') return `${where}${note ? `\n${note}` : ''}\nclick for details`;
-  const since = age === null ? '' : ` (last answer ${formatAge(age)} ago)`;
+  const since = row.age === null ? '' : ` (last answer ${formatDuration(row.age)} ago)`;
   return `${where}\n${STATE_LABEL[parts.state]}: ${row.error ?? row.status}${since}`;
 }

@@ -1,8 +1,8 @@
-// The header: the fleet's total rate, its trend and last-minute chart, how
-// many logs are ok, stale and failed, pattern shares fleet-wide, and whether
-// the numbers are live.
+// The header: pvlook's fleet total, its trend and last-minute chart, how
+// many logs are ok, stale and failed (and how many the total carries),
+// pattern shares fleet-wide, and whether the numbers are live.
 import { drawChart } from './chart.js';
-import { formatClock, formatShare, formatTotal, trendArrow, trendWord } from './format.js';
+import { formatClock, formatRate, formatShare, trendArrow, trendWord } from './format.js';
 
 export class HeaderView {
   constructor(elements) {
@@ -13,24 +13,26 @@ export class HeaderView {
   render(store) {
     const { total } = store;
     const e = this.elements;
-    e.rate.textContent = formatTotal(total.rate);
-    const trend = store.totalTrend();
-    e.trend.textContent = `${trendArrow(trend)} ${trendWord(trend)}`;
-    e.ok.textContent = `${total.ok} ok`;
-    e.stale.textContent = `… ${total.stale} stale`;
-    e.failed.textContent = `✗ ${total.failed} failed`;
+    setText(e.rate, formatRate(total.rate));
+    setText(e.trend, `${trendArrow(total.trend)} ${trendWord(total.trend)}${total.carried > 0 ? ` · ${total.carried} carried` : ''}`);
+    setText(e.ok, `${total.ok} ok`);
+    setText(e.stale, `… ${total.stale} stale`);
+    setText(e.failed, `✗ ${total.failed} failed`);
     e.failed.classList.toggle('alert', total.failed > 0);
     e.stale.classList.toggle('warn', total.stale > 0);
     // pvlook's own count of odd logs (total.odd), not one made here.
-    e.odd.textContent = `! ${total.odd} odd`;
+    setText(e.odd, `! ${total.odd} odd`);
     e.odd.classList.toggle('odd', total.odd > 0);
-    e.shares.textContent = sharesOf(store)
-      .map(({ name, share }) => `${name} ${formatShare(share)}`)
-      .join(' · ');
-    e.clock.textContent = formatClock(store.time);
+    setText(
+      e.shares,
+      Object.entries(total.patterns ?? {})
+        .map(([name, sum]) => `${name} ${formatShare(sum?.share)}`)
+        .join(' · '),
+    );
+    setText(e.clock, formatClock(store.time));
     this.colors ??= readColors();
     const minute = Math.max(2, Math.ceil(60 / store.interval));
-    drawChart(e.chart, [{ values: store.recent(store.totals, minute), color: this.colors.accent, fill: true }], { grid: this.colors.grid, text: this.colors.muted });
+    drawChart(e.chart, [{ values: store.recentTotals(minute).map((value) => value ?? NaN), color: this.colors.accent, fill: true }], { grid: this.colors.grid, text: this.colors.muted });
   }
 
   connection(state, detail) {
@@ -39,16 +41,9 @@ export class HeaderView {
   }
 }
 
-/** Per pattern, matched lines over new lines across every log that counts it. */
-function sharesOf(store) {
-  const matched = new Map();
-  let lines = 0;
-  for (const row of store.rows.values()) {
-    if (!row.patterns || row.lines === null) continue;
-    lines += row.lines;
-    for (const [name, counted] of Object.entries(row.patterns)) if (typeof counted?.lines === 'number') matched.set(name, (matched.get(name) ?? 0) + counted.lines);
-  }
-  return [...matched].map(([name, count]) => ({ name, share: lines > 0 ? count / lines : null }));
+/** Unchanged text is not written again: every write makes the browser lay the header out anew. */
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
 }
 
 export function readColors() {

@@ -1,7 +1,8 @@
-// The page: follow /events, keep the fleet in a FleetStore, and redraw the
-// header, the grid and an open detail on every snapshot. EventSource
-// reconnects by itself (the server sends `retry:`), so a restarted pvlook
-// is picked up without a reload.
+// The page: follow /events (a whole state, then each tick's changes), keep
+// pvlook's numbers in a FleetStore, and redraw the header, the grid and an
+// open detail on every tick. EventSource reconnects by itself (the server
+// sends `retry:`) and gets a whole state again, so a restarted pvlook is
+// picked up without a reload.
 import { DetailView } from './detail-view.js';
 import { FleetStore } from './fleet-store.js';
 import { GridView, MAX_NAME } from './grid-view.js';
@@ -23,7 +24,7 @@ const header = new HeaderView({
   clock: $('clock'),
   connection: $('connection'),
 });
-const detail = new DetailView($('detail'));
+const detail = new DetailView($('detail'), (host) => fetch(`history?host=${encodeURIComponent(host)}`, { cache: 'no-store' }).then((response) => (response.ok ? response.json() : null)));
 const controls = { filter: $('filter'), sort: $('sort'), reverse: $('reverse'), grouped: $('grouped'), problems: $('problems'), odd: $('odd'), pause: $('pause') };
 
 let view = viewFromHash(location.hash);
@@ -36,7 +37,7 @@ let fitPending = true;
  * the end of the page's script (parse, store, sort, cell texts), and to the
  * end of the browser's style and layout of the changes.
  */
-const stats = { events: 0, renders: [] };
+const stats = { events: 0, tick: 0, renders: [] };
 window.pvlookStats = stats;
 
 let colors = null;
@@ -102,7 +103,7 @@ function connect() {
   const source = new EventSource('events');
   header.connection('connecting…');
   source.onopen = () => header.connection('live');
-  source.onmessage = (message) => {
+  const receive = (message, apply) => {
     const started = performance.now();
     let event;
     try {
@@ -110,13 +111,31 @@ function connect() {
     } catch {
       return;
     }
-    if (store.apply(event)) fitPending = true;
+    if (!apply(event)) return;
     lastEventAt = Date.now();
     stats.events++;
     document.body.dataset.events = String(stats.events);
     document.body.dataset.time = String(store.time);
+    stats.tick = store.tick;
     if (!paused) render(started);
   };
+  source.addEventListener('state', (message) =>
+    receive(message, (state) => {
+      if (!store.applyState(state)) return false;
+      fitPending = true;
+      detail.restart();
+      return true;
+    }),
+  );
+  source.addEventListener('tick', (message) =>
+    receive(message, (delta) => {
+      if (store.applyTick(delta)) return true;
+      // A change that does not follow what the page holds: start again from a whole state.
+      source.close();
+      connect();
+      return false;
+    }),
+  );
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED) {
       // Refused for good (a 401, or not pvlook): try again now and then rather than never.

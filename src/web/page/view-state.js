@@ -34,46 +34,39 @@ const STATE_ORDER = { failed: 0, stale: 1, ok: 2 };
 const stateOf = (row) => (row.status === 'ok' ? 'ok' : row.status === 'stale' ? 'stale' : 'failed');
 
 /**
- * Rows filtered and sorted into sections (one per group, in the order groups
- * first appear, or one section for all). Each section carries its subtotal:
- * rate, counts, and per pattern the share of the section's lines.
+ * Rows filtered and sorted into sections (one per group, in pvlook's group
+ * order, or one section for all). Each section carries pvlook's own
+ * subtotal of its group (or the fleet's total), carried rates included, and
+ * how many of its logs the filter shows: the page adds nothing up.
  */
 export function sectionsOf(store, view) {
   const needle = view.filter.trim().toLowerCase();
   const byName = (a, b) => a.rank - b.rank;
-  const changes = view.sort === 'change' ? new Map() : null;
   const compare = {
     name: byName,
     rate: (a, b) => (b.rate ?? -1) - (a.rate ?? -1) || byName(a, b),
-    change: (a, b) => (changes.get(b) ?? -Infinity) - (changes.get(a) ?? -Infinity) || byName(a, b),
+    // pvlook's change against the recent mean; unknown last.
+    change: (a, b) => (b.change ?? -Infinity) - (a.change ?? -Infinity) || byName(a, b),
     state: (a, b) => STATE_ORDER[stateOf(a)] - STATE_ORDER[stateOf(b)] || byName(a, b),
     // pvlook's odd verdicts first (row.odd comes from the stream).
     odd: (a, b) => Number(b.odd) - Number(a.odd) || byName(a, b),
   }[view.sort];
   const sections = new Map();
+  if (view.grouped) for (const name of store.groups.keys()) sections.set(name, null);
   for (const row of store.rows.values()) {
+    const name = view.grouped ? row.group : 'all';
+    let section = sections.get(name);
+    if (!section) sections.set(name, (section = { name, rows: [], logs: 0, total: view.grouped ? (store.groups.get(name) ?? null) : store.total }));
+    section.logs++;
     if (view.problems && row.status === 'ok') continue;
     if (view.odd && !row.odd) continue;
     if (needle && !`${row.host} ${row.group} ${row.log}`.toLowerCase().includes(needle)) continue;
-    if (changes) changes.set(row, store.change(row));
-    const name = view.grouped ? row.group : 'all';
-    let section = sections.get(name);
-    if (!section) sections.set(name, (section = { name, rows: [], rate: 0, ok: 0, stale: 0, failed: 0, patternLines: new Map(), lines: 0 }));
     section.rows.push(row);
-    if (row.rate !== null) section.rate += row.rate;
-    section[stateOf(row)]++;
-    if (row.patterns && row.lines !== null) {
-      section.lines += row.lines;
-      for (const [pattern, counted] of Object.entries(row.patterns)) {
-        if (typeof counted?.lines === 'number') section.patternLines.set(pattern, (section.patternLines.get(pattern) ?? 0) + counted.lines);
-      }
-    }
   }
-  const result = [...sections.values()];
+  const result = [...sections.values()].filter((section) => section !== null && section.rows.length > 0);
   for (const section of result) {
     section.rows.sort(compare);
     if (view.reverse) section.rows.reverse();
-    section.shares = [...section.patternLines].map(([name, lines]) => ({ name, share: section.lines > 0 ? lines / section.lines : null }));
   }
   return result;
 }
