@@ -26,10 +26,14 @@ export interface EventStreamOptions {
   maxBufferedBytes?: number;
 }
 
-/** What one tick sends: the whole object for `?full` clients; the changes, or null when pages need a new state. */
+/**
+ * What one tick sends: the whole object for `?full` clients; the changes, or
+ * null when pages need a new state. Each is read only when a client of its
+ * kind is open (the encoder builds it on first reading).
+ */
 export interface TickMessages {
-  full: string;
-  delta: string | null;
+  readonly full: string;
+  readonly delta: string | null;
 }
 
 interface Client {
@@ -42,7 +46,7 @@ interface Client {
 
 export class EventStream {
   private readonly clients = new Set<Client>();
-  private latestFull: string | null = null;
+  private latest: TickMessages | null = null;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly retryMs: number;
   private readonly maxClients: number;
@@ -87,7 +91,7 @@ export class EventStream {
     }
     const client: Client = { response, gzip, full };
     this.send(client, `retry: ${this.retryMs}\n\n`);
-    const first = full ? this.latestFull : this.state();
+    const first = full ? (this.latest?.full ?? null) : this.state();
     if (first !== null) this.send(client, full ? `data: ${first}\n\n` : `event: state\ndata: ${first}\n\n`);
     this.clients.add(client);
     const forget = () => {
@@ -101,13 +105,12 @@ export class EventStream {
 
   /** Send one tick to every client: its changes to pages (or a new state), its whole object to `?full` streams. */
   publish(messages: TickMessages): void {
-    this.latestFull = messages.full;
-    const full = `data: ${messages.full}\n\n`;
+    this.latest = messages;
+    let full: string | null = null;
     let delta: string | null = null;
     this.broadcast((client) => {
-      if (client.full) return full;
-      delta ??= messages.delta !== null ? `event: tick\ndata: ${messages.delta}\n\n` : `event: state\ndata: ${this.state() ?? '{}'}\n\n`;
-      return delta;
+      if (client.full) return (full ??= `data: ${messages.full}\n\n`);
+      return (delta ??= messages.delta !== null ? `event: tick\ndata: ${messages.delta}\n\n` : `event: state\ndata: ${this.state() ?? '{}'}\n\n`);
     });
   }
 
