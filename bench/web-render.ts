@@ -17,11 +17,13 @@
  * received before the stream sent changes only). Per tick is per second at
  * the default one-second interval.
  *
- *   npm run bench:web [-- --hosts 1000,2000 --updates 60 --every 250 --json --stream-only]
+ *   npm run bench:web [-- --hosts 1000,2000 --updates 60 --every 250 --json --stream-only --no-peers]
  */
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
 import type { Row, Snapshot } from '../src/core/snapshot.js';
+import { peerVerdicts } from '../src/core/peers.js';
+import { DEFAULT_PEER_OPTIONS } from '../src/core/peer-compare.js';
 import { totalOf } from '../src/core/snapshot.js';
 import { WebServer } from '../src/web/web-server.js';
 import { launchBrowser, type TestBrowser } from '../test/helpers/browser.js';
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     /** measure the stream only, without the browser */
     'stream-only': { type: 'boolean', default: false },
+    'no-peers': { type: 'boolean', default: false },
   },
 });
 const sizes = values.hosts.split(',').map(Number);
@@ -44,11 +47,22 @@ const everyMs = Number(values.every);
 const WARMUP = 10;
 const GROUPS = ['nginx', 'api', 'cdn'];
 
-/** A fleet like the demo's: three groups, the web servers counting 5xx, one host in a hundred down. */
+/** Each host's last rates, which the peer verdicts compare (as the sampler's rows carry them). */
+const histories = new Map<string, (number | null)[]>();
+
+/**
+ * A fleet like the demo's: three groups, the web servers counting 5xx, one
+ * host in a hundred down, and peers on (the default): each log's and each
+ * 5xx share's verdict from pvlook's own peerVerdicts, so ratio and median
+ * move every tick as they do live.
+ */
 function snapshot(size: number, tick: number): Snapshot {
   const rows: Row[] = Array.from({ length: size }, (_, i) => {
     const down = i % 100 === 13;
     const rate = down ? null : 50 + ((i * 37) % 400) + 30 * Math.sin(tick / 3 + i);
+    const key = `${size}:${i}`;
+    const history = [...(histories.get(key) ?? []), rate].slice(-10);
+    histories.set(key, history);
     return {
       host: `${GROUPS[i % 3]}${String(i + 1).padStart(4, '0')}`,
       group: GROUPS[i % 3]!,
@@ -57,14 +71,26 @@ function snapshot(size: number, tick: number): Snapshot {
       lines: rate === null ? null : Math.round(rate),
       trend: rate === null ? null : (['up', 'down', 'flat'] as const)[(i + tick) % 3]!,
       change: rate === null ? null : 30 * Math.sin(tick / 3 + i) - 30 * Math.sin((tick - 1) / 3 + i),
-      history: [],
+      history,
       // Each host answers at its own moment within the interval: ages differ every tick.
       age: down ? tick : ((i * 7 + tick * 3) % 10) / 10,
-      patterns: rate !== null && i % 3 === 0 ? [{ name: '5xx', lines: Math.round(rate / 100), rate: rate / 100, share: 0.01 }] : null,
+      patterns: rate !== null && i % 3 === 0 ? [{ name: '5xx', lines: Math.round(rate / 100), rate: rate / 100, share: 0.01 + 0.002 * Math.sin(tick + i), history: [0.01, 0.01, 0.01] }] : null,
       status: down ? 'refused' : 'ok',
       error: down ? 'connection refused by 192.0.2.1:22' : null,
     };
   });
+  if (!values['no-peers']) {
+    const { rates, shares } = peerVerdicts(rows, () => DEFAULT_PEER_OPTIONS);
+    rows.forEach((row, index) => {
+      const peer = rates[index];
+      if (!peer) return;
+      row.peer = peer;
+      for (const counted of row.patterns ?? []) {
+        const share = shares.get(counted.name)?.[index];
+        if (share) counted.peer = share;
+      }
+    });
+  }
   return { time: Date.now(), intervalMs: everyMs, tick, roundMs: 5, rows, total: totalOf(rows) };
 }
 

@@ -13,8 +13,8 @@ export type Access =
   | { kind: 'allowed' }
   /** the right token arrived in the query: set the cookie and redirect to the URL without it */
   | { kind: 'remember'; location: string; cookie: string }
-  /** `guess`: a token came and was wrong (what the throttle counts), not merely missing */
-  | { kind: 'denied'; reason: string; guess?: boolean };
+  /** `guess`: a token came and was wrong (what the throttle counts), not merely missing; `given`: that wrong value */
+  | { kind: 'denied'; reason: string; guess?: boolean; given?: string };
 
 /** A year and a bit: browsers cap cookies at 400 days; a wall screen should not ask again every morning. */
 const COOKIE_MAX_AGE_S = 400 * 24 * 3600;
@@ -48,10 +48,10 @@ export function checkAccess(request: Pick<IncomingMessage, 'headers' | 'url'>, t
   }
   // Only a Bearer header is ours: a browser's stale Basic credentials must not hide a good cookie.
   const bearer = /^Bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (bearer) return sameToken(bearer[1]!, token) ? { kind: 'allowed' } : { kind: 'denied', reason: 'wrong bearer token', guess: true };
+  if (bearer) return sameToken(bearer[1]!, token) ? { kind: 'allowed' } : { kind: 'denied', reason: 'wrong bearer token', guess: true, given: bearer[1]! };
   const queried = url.searchParams.get('token');
   if (queried !== null) {
-    if (!sameToken(queried, token)) return { kind: 'denied', reason: 'wrong token', guess: true };
+    if (!sameToken(queried, token)) return { kind: 'denied', reason: 'wrong token', guess: true, given: queried };
     url.searchParams.delete('token');
     // Only our own paths: a crafted "//elsewhere" must not become an open redirect.
     const path = routes.has(url.pathname) ? url.pathname : '/';
@@ -63,5 +63,5 @@ export function checkAccess(request: Pick<IncomingMessage, 'headers' | 'url'>, t
   }
   const cookie = readCookie(request.headers.cookie, cookieName(port));
   if (cookie === null) return { kind: 'denied', reason: 'no token' };
-  return sameToken(cookie, token) ? { kind: 'allowed' } : { kind: 'denied', reason: 'wrong token in the cookie', guess: true };
+  return sameToken(cookie, token) ? { kind: 'allowed' } : { kind: 'denied', reason: 'wrong token in the cookie', guess: true, given: cookie };
 }

@@ -7,10 +7,14 @@
  * flushed per message, so it still arrives at once.
  *
  * Writing never waits for a client: a browser that stops reading (a sleeping
- * laptop, a stuck tab) is dropped once more than 256 KiB or two messages,
- * whichever is more, wait unsent for it (counted before compression), so
- * memory stays bounded (at most that per page, for at most the page limit)
- * and the sampler never notices it.
+ * laptop, a stuck tab) is dropped once more than 256 KiB or two messages'
+ * text, whichever is more, wait unsent for it, so memory stays bounded (about
+ * that per page, for at most the page limit) and the sampler never notices
+ * it. What waits is counted as it is held: for a gzip stream, the text not yet
+ * compressed plus the compressed bytes not yet written to the socket (the
+ * socket's own buffer and the kernel's are not counted, nor zlib's fixed
+ * ~256 KiB per stream). A stalled gzip stream backs up into the compressor's
+ * input, so it too is dropped after about 256 KiB of message text.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants, createGzip, type Gzip } from 'node:zlib';
@@ -22,14 +26,18 @@ export interface EventStreamOptions {
   heartbeatMs?: number;
   /** more open streams than this are refused (each holds a socket and a buffer) */
   maxClients?: number;
-  /** a client is dropped when its unsent bytes exceed this, or two messages, whichever is more */
+  /** a client is dropped when its unsent bytes (as held: text before the compressor, compressed after it) exceed this, or two messages' text, whichever is more */
   maxBufferedBytes?: number;
 }
 
-/** What one tick sends: the whole object for `?full` clients; the changes, or null when pages need a new state. */
+/**
+ * What one tick sends: the whole object for `?full` clients; the changes, or
+ * null when pages need a new state. Each is read only when a client of its
+ * kind is open (the encoder builds it on first reading).
+ */
 export interface TickMessages {
-  full: string;
-  delta: string | null;
+  readonly full: string;
+  readonly delta: string | null;
 }
 
 interface Client {
@@ -42,7 +50,7 @@ interface Client {
 
 export class EventStream {
   private readonly clients = new Set<Client>();
-  private latestFull: string | null = null;
+  private latest: TickMessages | null = null;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly retryMs: number;
   private readonly maxClients: number;
@@ -87,7 +95,7 @@ export class EventStream {
     }
     const client: Client = { response, gzip, full };
     this.send(client, `retry: ${this.retryMs}\n\n`);
-    const first = full ? this.latestFull : this.state();
+    const first = full ? (this.latest?.full ?? null) : this.state();
     if (first !== null) this.send(client, full ? `data: ${first}\n\n` : `event: state\ndata: ${first}\n\n`);
     this.clients.add(client);
     const forget = () => {
@@ -101,13 +109,12 @@ export class EventStream {
 
   /** Send one tick to every client: its changes to pages (or a new state), its whole object to `?full` streams. */
   publish(messages: TickMessages): void {
-    this.latestFull = messages.full;
-    const full = `data: ${messages.full}\n\n`;
+    this.latest = messages;
+    let full: string | null = null;
     let delta: string | null = null;
     this.broadcast((client) => {
-      if (client.full) return full;
-      delta ??= messages.delta !== null ? `event: tick\ndata: ${messages.delta}\n\n` : `event: state\ndata: ${this.state() ?? '{}'}\n\n`;
-      return delta;
+      if (client.full) return (full ??= `data: ${messages.full}\n\n`);
+      return (delta ??= messages.delta !== null ? `event: tick\ndata: ${messages.delta}\n\n` : `event: state\ndata: ${this.state() ?? '{}'}\n\n`);
     });
   }
 
@@ -125,7 +132,8 @@ export class EventStream {
     for (const client of this.clients) {
       const message = messageFor(client);
       const limit = Math.max(this.maxBufferedBytes, 2 * message.length);
-      const unsent = client.response.writableLength + (client.gzip?.writableLength ?? 0);
+      // Compressed bytes queued for the socket, compressed bytes the compressor holds back, text it has not compressed yet.
+      const unsent = client.response.writableLength + (client.gzip ? client.gzip.readableLength + client.gzip.writableLength : 0);
       if (unsent > limit || client.response.destroyed) {
         this.clients.delete(client);
         this.dropped++;

@@ -13,11 +13,15 @@ import { toJson, type JsonHost, type JsonSnapshot } from '../render/json.js';
 /** A log's recent rates in the state: what a cell's sparkline shows. The whole history is at /history. */
 export const STATE_RATES = 8;
 
+/**
+ * One tick's messages, each built only when asked for (and then once): with
+ * no page open no delta is built, with no `?full` stream no `--json` text.
+ */
 export interface Encoded {
   /** the `--json` object of this snapshot, for `?full` streams */
-  full: string;
+  readonly full: string;
   /** this tick's changes, or null when pages need a new whole state */
-  delta: string | null;
+  readonly delta: string | null;
 }
 
 export interface StreamState extends JsonSnapshot {
@@ -28,11 +32,22 @@ export interface StreamState extends JsonSnapshot {
   recent: (number | null)[][];
 }
 
+/** A snapshot and its `--json` object, made when first needed. */
+class Tick {
+  private jsonValue: JsonSnapshot | null = null;
+  constructor(
+    readonly snapshot: Snapshot,
+    readonly number: number,
+  ) {}
+  get json(): JsonSnapshot {
+    return (this.jsonValue ??= toJson(this.snapshot));
+  }
+}
+
 export class StreamEncoder {
   private history: FleetHistory | null = null;
   private keys: string[] = [];
-  private hosts: JsonHost[] = [];
-  private latest: { snapshot: Snapshot; json: JsonSnapshot; tick: number } | null = null;
+  private latest: Tick | null = null;
   private stateText: string | null = null;
   private ticks = 0;
 
@@ -40,7 +55,7 @@ export class StreamEncoder {
 
   /** The tick number of the latest snapshot encoded (0 before the first). */
   get latestTick(): number {
-    return this.latest?.tick ?? 0;
+    return this.latest?.number ?? 0;
   }
 
   /** The latest snapshot encoded, or null before the first. */
@@ -53,26 +68,35 @@ export class StreamEncoder {
     return this.history;
   }
 
+  /** Record the snapshot; its messages are built only if someone reads them (snapshots are never changed once emitted). */
   encode(snapshot: Snapshot): Encoded {
     this.history ??= new FleetHistory(historySlots(snapshot.intervalMs, this.historyMs));
     this.history.record(snapshot);
-    const json = toJson(snapshot);
     const keys = snapshot.rows.map(rowKey);
-    const sameLogs = this.latest !== null && sameList(keys, this.keys);
-    const tick = ++this.ticks;
-    const delta = sameLogs ? JSON.stringify(deltaOf(tick, json, this.hosts)) : null;
+    const before = this.latest;
+    const sameLogs = before !== null && sameList(keys, this.keys);
+    const now = new Tick(snapshot, ++this.ticks);
     this.keys = keys;
-    this.hosts = json.hosts;
-    this.latest = { snapshot, json, tick };
+    this.latest = now;
     this.stateText = null;
-    return { full: JSON.stringify(json), delta };
+    let full: string | null = null;
+    let delta: string | null | undefined;
+    return {
+      get full() {
+        return (full ??= JSON.stringify(now.json));
+      },
+      get delta() {
+        if (delta === undefined) delta = sameLogs ? JSON.stringify(deltaOf(now.number, now.json, before!.json.hosts)) : null;
+        return delta;
+      },
+    };
   }
 
   /** The whole state as of the latest tick (built once per tick, when a page asks), or null before the first. */
   state(): string | null {
     if (this.latest === null || this.history === null) return null;
     if (this.stateText !== null) return this.stateText;
-    const { json, tick } = this.latest;
+    const { json, number: tick } = this.latest;
     const history = this.history;
     const state: StreamState = {
       ...json,
@@ -103,18 +127,73 @@ function deltaOf(tick: number, json: JsonSnapshot, before: readonly JsonHost[]):
   return { tick, time: json.time, interval: json.interval, total: json.total, groups: json.groups, hosts };
 }
 
-/** The fields of `now` that differ from `was` (a nested object is compared by its JSON and sent whole). */
-function changedFields(was: JsonHost | undefined, now: JsonHost): Partial<Record<keyof JsonHost, unknown>> | null {
-  if (was === undefined) return now as unknown as Record<keyof JsonHost, unknown>;
-  let changed: Partial<Record<keyof JsonHost, unknown>> | null = null;
+type Changes = Record<string, unknown>;
+type JsonPeer = NonNullable<JsonHost['peer']>;
+type JsonPatterns = NonNullable<JsonHost['patterns']>;
+
+/**
+ * The fields of `now` that differ from `was`, null for a field now absent.
+ * `peer` and `patterns` are sent as their changed parts only (docs/web.md,
+ * "Ticks"); any other object would be sent whole.
+ */
+function changedFields(was: JsonHost | undefined, now: JsonHost): Changes | null {
+  if (was === undefined) return now as unknown as Changes;
+  let changed: Changes | null = null;
   const fields = new Set([...Object.keys(was), ...Object.keys(now)] as (keyof JsonHost)[]);
   for (const field of fields) {
     const a = was[field];
     const b = now[field];
     if (a === b) continue;
-    if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b)) continue;
-    (changed ??= {})[field] = b ?? null;
+    let value: unknown;
+    if (field === 'peer') value = peerChanges(a as JsonPeer | undefined, b as JsonPeer | undefined);
+    else if (field === 'patterns') value = patternChanges(a as JsonPatterns | undefined, b as JsonPatterns | undefined);
+    else if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b)) continue;
+    else value = b ?? null;
+    if (value !== undefined) (changed ??= {})[field] = value;
   }
+  return changed;
+}
+
+/** A peer verdict's changes: undefined for none, null when it is gone, the whole verdict when new, else only its changed fields (a null field is a null value: a verdict always has every field). */
+function peerChanges(was: JsonPeer | undefined, now: JsonPeer | undefined): unknown {
+  if (now === undefined || now === null) return was === undefined || was === null ? undefined : null;
+  if (was === undefined || was === null) return now;
+  let changed: Changes | undefined;
+  for (const field of Object.keys(now) as (keyof JsonPeer)[]) if (was[field] !== now[field]) (changed ??= {})[field] = now[field];
+  return changed;
+}
+
+/**
+ * The patterns' changes: undefined for none, null when a log has none now,
+ * the whole object when it had none; else by name only the changed fields of
+ * each (its `peer` as peerChanges). When a name comes or goes, every current
+ * name is listed, in order (`{}` for one unchanged), and a gone one as null,
+ * so the page rebuilds the patterns in pvlook's order.
+ */
+function patternChanges(was: JsonPatterns | undefined, now: JsonPatterns | undefined): unknown {
+  if (now === undefined || now === null) return was === undefined || was === null ? undefined : null;
+  if (was === undefined || was === null) return now;
+  const names = Object.keys(now);
+  const wasNames = Object.keys(was);
+  const sameNames = sameList(names, wasNames);
+  let changed: Changes | undefined;
+  for (const name of names) {
+    const a = was[name];
+    const b = now[name]!;
+    if (a === undefined) {
+      (changed ??= {})[name] = b;
+      continue;
+    }
+    let fields: Changes | undefined;
+    for (const field of new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof typeof b>) {
+      if (field === 'peer') {
+        const peer = peerChanges(a.peer, b.peer);
+        if (peer !== undefined) (fields ??= {}).peer = peer;
+      } else if (a[field] !== b[field]) (fields ??= {})[field] = b[field] ?? null;
+    }
+    if (fields !== undefined || !sameNames) (changed ??= {})[name] = fields ?? {};
+  }
+  if (!sameNames) for (const name of wasNames) if (!(name in now)) (changed ??= {})[name] = null;
   return changed;
 }
 

@@ -149,7 +149,7 @@ function handle(request: IncomingMessage, response: ServerResponse, context: Con
   }
   const access = checkAccess(request, context.token, context.port, context.routes);
   if (access.kind === 'denied' && access.guess === true) {
-    context.throttler.failed(address, now);
+    context.throttler.failed(address, now, access.given);
     context.onTokenFailure?.();
   }
   if (access.kind === 'denied') {

@@ -278,13 +278,14 @@ test('/metrics on the same port when --listen names the same address, behind the
   }
 });
 
-test('a client that stops reading is dropped once its buffer is full; publishing never waits for it', async () => {
+for (const gzip of [false, true])
+test(`a client that stops reading is dropped once its buffer is full; publishing never waits for it${gzip ? ' (gzip)' : ''}`, async () => {
   const web = await WebServer.start({ address: { host: '127.0.0.1', port: 0 }, token: null, stream: { maxBufferedBytes: 64 * 1024 } });
   const { port } = new URL(web.url);
   // A raw socket that sends the request and then never reads a byte.
   const socket = connect(Number(port), '127.0.0.1');
   socket.on('error', () => {});
-  socket.write('GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  socket.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n${gzip ? 'Accept-Encoding: gzip\r\n' : ''}\r\n`);
   socket.pause();
   try {
     await until(() => web.events.size === 1);

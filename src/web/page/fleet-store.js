@@ -114,7 +114,7 @@ export class FleetStore {
     const changed = delta.hosts && typeof delta.hosts === 'object' ? delta.hosts : {};
     for (const index in changed) {
       const row = this.list[Number(index)];
-      if (row) merge(row, changed[index], this.time);
+      if (row) merge(row, changed[index], this.time, true);
     }
     for (const row of this.rows.values()) {
       row.recent.push(row.rate);
@@ -141,8 +141,8 @@ export class FleetStore {
   }
 }
 
-/** Merge pvlook's fields for a log (all of them, or a tick's changed ones) into its row. */
-function merge(row, fields, time) {
+/** Merge pvlook's fields for a log (all of them, or with `partial` a tick's changed ones: docs/web.md, "Ticks") into its row. */
+function merge(row, fields, time, partial = false) {
   if (!fields || typeof fields !== 'object') return;
   if ('status' in fields) row.status = typeof fields.status === 'string' ? fields.status : 'error';
   if ('rate' in fields) row.rate = numberOrNull(fields.rate);
@@ -154,9 +154,40 @@ function merge(row, fields, time) {
     row.error = typeof fields.error === 'string' ? fields.error : null;
     if (row.error !== null) row.lastError = { text: row.error, time };
   }
-  if ('patterns' in fields) row.patterns = fields.patterns && typeof fields.patterns === 'object' ? fields.patterns : null;
-  if ('peer' in fields) row.peer = peerOf(fields.peer);
+  if ('patterns' in fields) {
+    const patterns = fields.patterns && typeof fields.patterns === 'object' ? fields.patterns : null;
+    row.patterns = partial && patterns && row.patterns ? mergePatterns(row.patterns, patterns) : patterns;
+  }
+  if ('peer' in fields) row.peer = peerOf(partial && row.peer && fields.peer && typeof fields.peer === 'object' ? { ...row.peer, ...fields.peer } : fields.peer);
   if ('patterns' in fields || 'peer' in fields) row.odd = row.peer?.odd === true || Object.values(row.patterns ?? {}).some((counted) => counted?.peer?.odd === true);
+}
+
+/**
+ * A tick's changes to a log's patterns, by name: a gone one is null, the
+ * others' changed fields (a pattern's `peer` likewise: null gone, else its
+ * changed fields). An update naming every pattern held gives the new order.
+ * New objects, never the held ones changed.
+ */
+function mergePatterns(held, changes) {
+  const names = Object.keys(held).every((name) => name in changes) ? Object.keys(changes) : Object.keys(held);
+  const merged = {};
+  for (const name of names) {
+    const change = changes[name];
+    if (change === null) continue;
+    const was = held[name];
+    if (!change || typeof change !== 'object' || !was || typeof was !== 'object') {
+      if (change && typeof change === 'object') merged[name] = change;
+      else if (was) merged[name] = was;
+      continue;
+    }
+    const next = { ...was, ...change };
+    if ('peer' in change) {
+      if (change.peer && typeof change.peer === 'object' && was.peer && typeof was.peer === 'object') next.peer = { ...was.peer, ...change.peer };
+      else if (!change.peer || typeof change.peer !== 'object') delete next.peer;
+    }
+    merged[name] = next;
+  }
+  return merged;
 }
 
 /** pvlook's total (the fleet's or a group's) with anything malformed left out: unknown stays unknown, never 0. */
