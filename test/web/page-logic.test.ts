@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cellParts, cellText, formatDuration, formatRate, formatShare, oddNote, sparkText, sparkLevels, totalSummary } from '../../src/web/page/format.js';
 import { FleetStore } from '../../src/web/page/fleet-store.js';
 import { hashOf, sectionsOf, viewFromHash, DEFAULT_VIEW } from '../../src/web/page/view-state.js';
-import { formatRate as terminalRate, formatShare as terminalShare, makeStyle } from '../../src/render/style.js';
+import { formatRate as terminalRate, formatShare as terminalShare, makeStyle, statusText } from '../../src/render/style.js';
 import { sparkline as terminalSparkline } from '../../src/render/sparkline.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 25, 8, 0, second)).toISOString();
@@ -48,6 +48,20 @@ test('the page writes numbers with the terminal\'s own rules: the same text for 
   assert.equal(sparkText(sparkLevels(history, 6)), terminalSparkline(history, 6, makeStyle(false).glyphs));
   assert.equal(sparkText(sparkLevels([10, 20, null, 40], 4))[2], ' ', 'a failed sample is a gap');
   assert.equal(sparkText(sparkLevels([0, 0, 0], 3)), '▁▁▁');
+});
+
+test('ages read the same in the terminal and on the page: one rule, under a second included', () => {
+  const glyphs = makeStyle(false).glyphs;
+  const ages = [0, 0.4, 0.999, 1, 12, 89.4, 89.6, 600, 5399, 7200, 200_000];
+  assert.deepEqual(ages.map(formatDuration), ['<1s', '<1s', '<1s', '1s', '12s', '89s', '90s', '10m', '90m', '2h', '2d']);
+  for (const age of ages) {
+    const failed = cellParts({ status: 'refused', rate: null, trend: null, patterns: null, recent: [], age });
+    assert.equal(statusText({ status: 'refused', age }, glyphs), `${glyphs.failed} ${failed.spark}`, `failed, ${age} s`);
+    const stale = cellParts({ status: 'stale', rate: null, trend: null, patterns: null, recent: [], age });
+    assert.equal(statusText({ status: 'stale', age }, glyphs), `${glyphs.stale} stale ${stale.extra}`, `stale, ${age} s`);
+  }
+  assert.equal(statusText({ status: 'refused', age: null }, glyphs), `${glyphs.failed} refused`);
+  assert.equal(cellParts({ status: 'refused', rate: null, trend: null, patterns: null, recent: [], age: null }).spark, 'refused');
 });
 
 test('a cell reads without colour: ✗ and the reason when failed, … and pvlook\'s age when stale', () => {
