@@ -10,6 +10,8 @@ import { FleetStore } from '../../src/web/page/fleet-store.js';
 import { hashOf, sectionsOf, viewFromHash, DEFAULT_VIEW } from '../../src/web/page/view-state.js';
 import { formatRate as terminalRate, formatShare as terminalShare, makeStyle, statusText } from '../../src/render/style.js';
 import { sparkline as terminalSparkline } from '../../src/render/sparkline.js';
+import { selectRows } from '../../src/render/select-rows.js';
+import { row as terminalRow } from '../helpers/rows.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 25, 8, 0, second)).toISOString();
 const host = (name: string, rate: number | null, extra: Record<string, unknown> = {}) => ({
@@ -168,4 +170,17 @@ test('odd logs are the ones pvlook says are odd: the page takes the verdict from
   // Garbage in the stream is no verdict.
   store.applyState(state(1, [host('web1', 100, { peer: 'odd' }), host('web2', 5, { peer: { odd: 'yes' } })]));
   assert.deepEqual([...store.rows.values()].map((row) => row.odd), [false, false]);
+});
+
+test('sort by change: the biggest change either way first, unknown last, ties by name, as in the terminal', () => {
+  const changes: [string, number | null][] = [['up5', 5], ['web10', -5], ['web2', 5], ['down50', -50], ['flat', 0], ['new', null], ['up12', 12], ['alsonew', null]];
+  const store = new FleetStore();
+  store.applyState(state(1, changes.map(([name, change]) => host(name, 10, { change }))));
+  for (const reverse of [false, true]) {
+    const page = sectionsOf(store, { ...DEFAULT_VIEW, grouped: false, sort: 'change', reverse })[0].rows.map((r: { host: string }) => r.host);
+    const rows = changes.map(([name, change]) => terminalRow({ host: name, group: 'nginx', rate: 10, change }));
+    const terminal = selectRows(rows, { filter: '', sort: 'change', reverse, grouped: false })[0]!.rows.map((r) => r.host);
+    assert.deepEqual(page, terminal, reverse ? 'reversed' : 'in order');
+    if (!reverse) assert.deepEqual(page, ['down50', 'up12', 'up5', 'web2', 'web10', 'flat', 'alsonew', 'new']);
+  }
 });
