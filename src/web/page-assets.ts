@@ -32,6 +32,7 @@ export const PAGE_FILES: Readonly<Record<string, string>> = {
   '/chart.js': 'chart.js',
   '/dom.js': 'dom.js',
   '/cell-canvas.js': 'cell-canvas.js',
+  '/retry.js': 'retry.js',
   // pvlook's number rules, the terminal's module itself (src/core, dist/core),
   // served beside the page's own modules: a URL that climbed to /core/ would
   // leave a reverse proxy's path prefix. page/display-format.js only re-exports

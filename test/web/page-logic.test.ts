@@ -11,6 +11,7 @@ import { hashOf, sectionsOf, viewFromHash, DEFAULT_VIEW } from '../../src/web/pa
 import { formatRate as terminalRate, formatShare as terminalShare, makeStyle, statusText } from '../../src/render/style.js';
 import { sparkline as terminalSparkline } from '../../src/render/sparkline.js';
 import { selectRows } from '../../src/render/select-rows.js';
+import { retryAfterClose } from '../../src/web/page/retry.js';
 import { row as terminalRow } from '../helpers/rows.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 25, 8, 0, second)).toISOString();
@@ -183,4 +184,17 @@ test('sort by change: the biggest change either way first, unknown last, ties by
     assert.deepEqual(page, terminal, reverse ? 'reversed' : 'in order');
     if (!reverse) assert.deepEqual(page, ['down50', 'up12', 'up5', 'web2', 'web10', 'flat', 'alsonew', 'new']);
   }
+});
+
+test('after the stream closes, a refused token waits longer each time, never less than Retry-After, and says why', () => {
+  const first = retryAfterClose(401, null, 0);
+  assert.deepEqual(first, { waitMs: 5000, refused: true, message: 'token refused: reload with ?token=… · next try in 5s' });
+  assert.equal(retryAfterClose(401, null, first.waitMs).waitMs, 10_000);
+  assert.equal(retryAfterClose(401, null, 8 * 60_000).waitMs, 10 * 60_000, 'at most ten minutes');
+  const throttled = retryAfterClose(429, '57', 5000);
+  assert.equal(throttled.waitMs, 57_000);
+  assert.equal(throttled.refused, true);
+  assert.equal(retryAfterClose(429, 'soon', 5000).waitMs, 10_000, 'an unreadable Retry-After is ignored');
+  assert.deepEqual(retryAfterClose(null, null, 0), { waitMs: 5000, refused: false, message: 'pvlook not reachable · next try in 5s' });
+  assert.equal(retryAfterClose(404, null, 0).message, 'HTTP 404 · next try in 5s');
 });
