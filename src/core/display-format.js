@@ -48,13 +48,16 @@ export function formatRatio(ratio, unknown = '—', times = '×') {
 }
 
 /**
- * Seconds as 45s, 12m, 3h, 2d; '' when unknown.
+ * Seconds as <1s, 45s, 12m, 3h, 2d; '' when unknown. The one rule for an
+ * age in the terminal and on the page. Under a second is "<1s", never "0s"
+ * (the sample is not that fresh) nor nothing (the age is known).
  * @param {number | null | undefined} seconds
  * @returns {string}
  */
 export function formatDuration(seconds) {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '';
-  if (seconds < 90) return `${Math.max(0, Math.round(seconds))}s`;
+  if (seconds < 1) return '<1s';
+  if (seconds < 90) return `${Math.round(seconds)}s`;
   if (seconds < 90 * 60) return `${Math.round(seconds / 60)}m`;
   if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)}h`;
   return `${Math.round(seconds / 86400)}d`;

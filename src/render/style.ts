@@ -7,7 +7,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Trend } from '../core/trend.js';
 import type { Row, RowStatus } from '../core/snapshot.js';
-import { formatRate as formatRateText, formatShare as formatShareText } from '../core/display-format.js';
+import { formatDuration, formatRate as formatRateText, formatShare as formatShareText } from '../core/display-format.js';
 
 export interface Glyphs {
   up: string;
@@ -69,10 +69,13 @@ export function formatTrend(trend: Trend | null, style: Style, short = false): s
   return trendPaint(trend, style)(trendText(trend, style.glyphs, short));
 }
 
-/** `ok`, or the symbol, the status and how old the last good sample is: `~ stale 3s`, `x refused 12s`. */
+/**
+ * `ok`, or the symbol, the status and how old the last good sample is:
+ * `~ stale 3s`, `x refused 10m`, the age written as the page writes it (formatDuration).
+ */
 export function statusText(row: Pick<Row, 'status' | 'age'>, glyphs: Glyphs): string {
   if (row.status === 'ok') return 'ok';
-  const age = row.age !== null && row.age >= 1 ? ` ${Math.round(row.age)}s` : '';
+  const age = row.age === null ? '' : ` ${formatDuration(row.age)}`;
   return `${row.status === 'stale' ? glyphs.stale : glyphs.failed} ${row.status}${age}`;
 }
 

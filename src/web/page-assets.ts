@@ -4,7 +4,9 @@
  * src/web/page when run from source, dist/web/page in the package (the build
  * copies it). Only the files listed here are served, so no request path ever
  * reaches the file system. display-format.js is not the page's own: it is
- * core's, which the terminal uses too, served as it is.
+ * core's, which the terminal uses too, served as it is at /display-format.js,
+ * beside the page's modules (every URL the page uses is relative, so it works
+ * under a reverse proxy's path prefix).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -30,8 +32,12 @@ export const PAGE_FILES: Readonly<Record<string, string>> = {
   '/chart.js': 'chart.js',
   '/dom.js': 'dom.js',
   '/cell-canvas.js': 'cell-canvas.js',
-  // pvlook's number rules, the terminal's module itself (src/core, dist/core).
-  '/core/display-format.js': '../../core/display-format.js',
+  '/retry.js': 'retry.js',
+  // pvlook's number rules, the terminal's module itself (src/core, dist/core),
+  // served beside the page's own modules: a URL that climbed to /core/ would
+  // leave a reverse proxy's path prefix. page/display-format.js only re-exports
+  // it for Node.
+  '/display-format.js': '../../core/display-format.js',
 };
 
 const TYPES: Record<string, string> = {

@@ -63,10 +63,13 @@ async function checkWebView(pvlook: string, dir: string): Promise<void> {
       });
       child.once('exit', (code) => reject(new Error(`pvlook exited ${code}: ${stderr}`)));
     });
-    for (const file of ['', 'main.js', 'fleet-store.js', 'style.css']) {
+    for (const file of ['', 'main.js', 'fleet-store.js', 'display-format.js', 'style.css']) {
       const response = await fetch(url + file);
       assert.equal(response.status, 200, file);
-      assert.ok((await response.text()).length > 100, file);
+      const body = await response.text();
+      assert.ok(body.length > 100, file);
+      // Core's module itself, beside the page (a sibling URL, so a proxy's path prefix holds).
+      if (file === 'display-format.js') assert.match(body, /export function formatRate/);
     }
   } finally {
     child.kill('SIGTERM');

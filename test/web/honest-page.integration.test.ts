@@ -3,7 +3,10 @@
  * hosts: a page opened late has the history at once (sparklines, the
  * total's chart, a host's detail), and at every tick it shows, its totals,
  * group subtotals and cells are the ones in pvlook's JSON of that tick,
- * through a rotation and a reconnect, when the totals carry rates.
+ * through a rotation and a reconnect, when the totals carry rates, and the
+ * status and age of a stale or failed cell. The page records each tick it
+ * shows (an observer the test installs), so a tick that lasts one tick is
+ * never missed on a loaded machine.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +21,7 @@ import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startPvlook, type RunningPvlook } from '../helpers/web-pvlook.js';
 import { until } from '../helpers/until.js';
 import type { JsonSnapshot } from '../../src/render/json.js';
-import { cellName, formatRate, totalSummary, trendArrow, trendWord } from '../../src/web/page/format.js';
+import { cellName, formatDuration, formatRate, totalSummary, trendArrow, trendWord } from '../../src/web/page/format.js';
 import { totalOf } from '../../src/web/page/fleet-store.js';
 
 let healthy: Sshd;
@@ -83,20 +86,37 @@ interface Shown {
   chartPoints: number;
 }
 
-/** What the page shows, read in one go (no event is handled in between, so it is all one tick). */
-const shown = (page: Page) =>
-  page.evaluate(`({
-    time: Number(document.body.dataset.time),
-    events: Number(document.body.dataset.events),
-    tick: window.pvlookStats.tick,
-    rate: document.getElementById('total-rate').textContent,
-    trend: document.getElementById('total-trend').textContent,
-    groups: [...document.querySelectorAll('.group h2')].map((h) => h.textContent),
-    cells: [...document.querySelectorAll('.cell')].map((c) => ({ host: c.dataset.host, status: c.dataset.status, label: c.getAttribute('aria-label') })),
-    chartPoints: document.getElementById('total-chart').pointsDrawn,
-  })`) as Promise<Shown>;
+/** What the page shows, read in one go (in the page, between two events, so it is all one tick). */
+const READ = `({
+  time: Number(document.body.dataset.time),
+  events: Number(document.body.dataset.events),
+  tick: window.pvlookStats.tick,
+  rate: document.getElementById('total-rate').textContent,
+  trend: document.getElementById('total-trend').textContent,
+  groups: [...document.querySelectorAll('.group h2')].map((h) => h.textContent),
+  cells: [...document.querySelectorAll('.cell')].map((c) => ({ host: c.dataset.host, status: c.dataset.status, label: c.getAttribute('aria-label') })),
+  chartPoints: document.getElementById('total-chart').pointsDrawn,
+})`;
 
-/** The page's picture against pvlook's JSON of the same tick: every number and subtotal as pvlook has it. */
+const shown = (page: Page) => page.evaluate(READ) as Promise<Shown>;
+
+/**
+ * Record, inside the page, what it shows after every event it handles: a
+ * mutation observer runs once the event's handler (which renders the whole
+ * tick) has returned, so each record is one whole tick. A tick that lasts
+ * one tick is caught however loaded the machine is; the test reads the
+ * record afterwards. The page itself has no test code.
+ */
+const RECORD = `(() => {
+  const read = () => ${READ};
+  const record = (window.shownTicks = [read()]);
+  new MutationObserver(() => {
+    const seen = read();
+    if (JSON.stringify(seen) !== JSON.stringify(record[record.length - 1])) record.push(seen);
+  }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+})()`;
+
+/** The page's picture against pvlook's JSON of the same tick: every number, subtotal, status and age as pvlook has it. */
 function assertSame(seen: Shown, json: JsonSnapshot): void {
   const total = totalOf(json.total);
   assert.equal(seen.rate, formatRate(total.rate), 'the fleet total');
@@ -109,11 +129,16 @@ function assertSame(seen: Shown, json: JsonSnapshot): void {
   );
   for (const host of json.hosts) {
     const cell = seen.cells.find((c) => c.host === host.host)!;
+    const name = cellName(host.host, 6).padEnd(6);
+    const context = `${cell.label} vs ${JSON.stringify(host)}`;
     assert.equal(cell.status, host.status, host.host);
-    if (host.status === 'ok') assert.ok(cell.label.startsWith(`${cellName(host.host, 6).padEnd(6)} ${formatRate(host.rate).padStart(5)} ${trendArrow(host.trend)} `), `${cell.label} vs ${JSON.stringify(host)}`);
+    // The cell's line without an odd note: its number, or its status and pvlook's age of the last good sample.
+    const line = cell.label.split(' · odd: ')[0]!;
+    if (host.status === 'ok') assert.ok(line.startsWith(`${name} ${formatRate(host.rate).padStart(5)} ${trendArrow(host.trend)} `), context);
+    else if (host.status === 'stale') assert.ok(line.startsWith(`${name}     … `) && line.endsWith(` ${host.age === null ? 'stale' : formatDuration(host.age)}`), context);
+    else assert.equal(line, `${name} ✗ ${host.status}${host.age === null ? '' : ` ${formatDuration(host.age)}`}`, context);
   }
 }
-
 test('a late page has the history at once, and shows pvlook\'s own numbers at every tick, through a rotation and a reconnect', async () => {
   let pvlook: RunningPvlook | null = null;
   let unfollow = () => {};
@@ -148,43 +173,58 @@ test('a late page has the history at once, and shows pvlook\'s own numbers at ev
     assert.equal(await page.evaluate(`window.detailCanvas === document.querySelector('#detail canvas.history') && window.detailCanvas.isConnected`), true);
     await page.keyboard.press('Escape');
 
-    // Compare the page with pvlook's JSON at many ticks, until ticks with carried rates were among them.
-    const compared = { rotation: 0, reconnect: 0, plain: 0 };
-    const check = async (kind: keyof typeof compared) => {
-      const seen = await shown(page);
-      const json = ticks.get(seen.time);
-      if (!json) return;
-      assertSame(seen, json);
-      if (json.total.carried > 0) compared[kind]++;
-      else compared.plain++;
-    };
-    for (let i = 0; i < 5; i++) await check('plain');
+    // From here on the page records what it shows at each tick; it is compared with pvlook's JSON of that tick at the end.
+    await page.evaluate(RECORD);
+    const since = (time: number, want: (json: JsonSnapshot) => boolean) => () => [...ticks.values()].some((json) => Date.parse(json.time) > time && want(json));
+    const latest = () => Math.max(...ticks.keys());
+    const plainFrom = latest();
+    await until(() => [...ticks.keys()].filter((time) => time > plainFrom).length >= 5, 60_000);
 
     // A rotation that cannot be proven new: both web logs unknown for a sample, carried in the totals.
     // (The new file exists for a sample before it takes the log's name, as in test/faults/honest-total.test.ts.)
     const replacement = makeLog(healthy, 'web.next');
-    const made = Math.max(...ticks.keys());
+    const made = latest();
     await until(() => [...ticks.keys()].filter((time) => time > made).length >= 2, 30_000);
     renameSync(webLog, `${webLog}.1`);
     renameSync(replacement, webLog);
-    await untilAsync(async () => {
-      await check('rotation');
-      return compared.rotation > 0;
-    });
+    const rotated = latest();
+    await until(since(rotated, (json) => json.total.carried > 0), 120_000);
 
-    // A reconnect: the victim's sshd dies and comes back; its last rate is carried meanwhile.
+    // A reconnect: the victim's sshd dies and comes back (pvlook may well reconnect within a tick, carrying nothing),
+    // then hangs until pvlook calls it failed: its cell shows a status and an age, its last rate carried in the totals.
+    const killed = latest();
     victim.signal('SIGKILL');
     await victim.restart();
-    await untilAsync(async () => {
-      await check('reconnect');
-      return compared.reconnect > 0;
-    });
-    await untilAsync(async () => {
-      await check('plain');
-      const seen = await shown(page);
-      return seen.cells.every((c) => c.status === 'ok');
-    });
-    assert.ok(compared.plain >= 5);
+    await until(since(killed, (json) => json.hosts.every((h) => h.status === 'ok' && h.rate !== null)), 120_000);
+    const hung = latest();
+    victim.signal('SIGSTOP');
+    try {
+      await until(since(hung, (json) => json.total.carried > 0 && json.hosts.some((h) => h.host === 'victim' && h.status !== 'ok' && h.status !== 'stale')), 120_000);
+    } finally {
+      victim.signal('SIGCONT');
+    }
+    const resumed = latest();
+    await until(since(resumed, (json) => json.hosts.every((h) => h.status === 'ok')), 120_000);
+    const end = latest();
+    await page.waitForFunction(`Number(document.body.dataset.time) >= ${end}`, { timeout: 60_000, polling: 100 });
+
+    // Every tick the page showed, against pvlook's JSON of it.
+    const record = (await page.evaluate('window.shownTicks')) as Shown[];
+    const compared = { plain: 0, rotation: 0, reconnect: 0, stale: 0, failed: 0 };
+    for (const seen of record) {
+      const json = ticks.get(seen.time);
+      assert.ok(json, `pvlook published the tick the page shows (${new Date(seen.time).toISOString()})`);
+      assertSame(seen, json);
+      if (json.total.carried === 0) compared.plain++;
+      else if (seen.time > killed) compared.reconnect++;
+      else if (seen.time > rotated) compared.rotation++;
+      if (json.hosts.some((h) => h.status !== 'ok' && h.status !== 'stale')) compared.failed++;
+      if (json.hosts.some((h) => h.status === 'stale')) compared.stale++;
+    }
+    assert.ok(compared.plain >= 5, JSON.stringify(compared));
+    assert.ok(compared.rotation > 0, `the page showed the rotation's carried total: ${JSON.stringify(compared)}`);
+    assert.ok(compared.reconnect > 0, `the page showed the reconnect's carried total: ${JSON.stringify(compared)}`);
+    assert.ok(compared.failed > 0, `the page showed a failed cell: ${JSON.stringify(compared)}`);
     assert.deepEqual(errors, []);
     await page.close();
   } finally {
@@ -192,12 +232,3 @@ test('a late page has the history at once, and shows pvlook\'s own numbers at ev
     await pvlook?.stop();
   }
 });
-
-/** Check a condition that itself awaits, again and again (a carried tick lasts one tick), for up to two minutes. */
-async function untilAsync(condition: () => Promise<boolean>): Promise<void> {
-  const giveUp = Date.now() + 120_000;
-  while (!(await condition())) {
-    if (Date.now() > giveUp) throw new Error('condition not met in 120 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

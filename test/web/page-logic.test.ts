@@ -8,8 +8,11 @@ import assert from 'node:assert/strict';
 import { cellParts, cellText, formatDuration, formatRate, formatShare, oddNote, sparkText, sparkLevels, totalSummary } from '../../src/web/page/format.js';
 import { FleetStore } from '../../src/web/page/fleet-store.js';
 import { hashOf, sectionsOf, viewFromHash, DEFAULT_VIEW } from '../../src/web/page/view-state.js';
-import { formatRate as terminalRate, formatShare as terminalShare, makeStyle } from '../../src/render/style.js';
+import { formatRate as terminalRate, formatShare as terminalShare, makeStyle, statusText } from '../../src/render/style.js';
 import { sparkline as terminalSparkline } from '../../src/render/sparkline.js';
+import { selectRows } from '../../src/render/select-rows.js';
+import { retryAfterClose } from '../../src/web/page/retry.js';
+import { row as terminalRow } from '../helpers/rows.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 25, 8, 0, second)).toISOString();
 const host = (name: string, rate: number | null, extra: Record<string, unknown> = {}) => ({
@@ -48,6 +51,20 @@ test('the page writes numbers with the terminal\'s own rules: the same text for 
   assert.equal(sparkText(sparkLevels(history, 6)), terminalSparkline(history, 6, makeStyle(false).glyphs));
   assert.equal(sparkText(sparkLevels([10, 20, null, 40], 4))[2], ' ', 'a failed sample is a gap');
   assert.equal(sparkText(sparkLevels([0, 0, 0], 3)), '▁▁▁');
+});
+
+test('ages read the same in the terminal and on the page: one rule, under a second included', () => {
+  const glyphs = makeStyle(false).glyphs;
+  const ages = [0, 0.4, 0.999, 1, 12, 89.4, 89.6, 600, 5399, 7200, 200_000];
+  assert.deepEqual(ages.map(formatDuration), ['<1s', '<1s', '<1s', '1s', '12s', '89s', '90s', '10m', '90m', '2h', '2d']);
+  for (const age of ages) {
+    const failed = cellParts({ status: 'refused', rate: null, trend: null, patterns: null, recent: [], age });
+    assert.equal(statusText({ status: 'refused', age }, glyphs), `${glyphs.failed} ${failed.spark}`, `failed, ${age} s`);
+    const stale = cellParts({ status: 'stale', rate: null, trend: null, patterns: null, recent: [], age });
+    assert.equal(statusText({ status: 'stale', age }, glyphs), `${glyphs.stale} stale ${stale.extra}`, `stale, ${age} s`);
+  }
+  assert.equal(statusText({ status: 'refused', age: null }, glyphs), `${glyphs.failed} refused`);
+  assert.equal(cellParts({ status: 'refused', rate: null, trend: null, patterns: null, recent: [], age: null }).spark, 'refused');
 });
 
 test('a cell reads without colour: ✗ and the reason when failed, … and pvlook\'s age when stale', () => {
@@ -154,4 +171,30 @@ test('odd logs are the ones pvlook says are odd: the page takes the verdict from
   // Garbage in the stream is no verdict.
   store.applyState(state(1, [host('web1', 100, { peer: 'odd' }), host('web2', 5, { peer: { odd: 'yes' } })]));
   assert.deepEqual([...store.rows.values()].map((row) => row.odd), [false, false]);
+});
+
+test('sort by change: the biggest change either way first, unknown last, ties by name, as in the terminal', () => {
+  const changes: [string, number | null][] = [['up5', 5], ['web10', -5], ['web2', 5], ['down50', -50], ['flat', 0], ['new', null], ['up12', 12], ['alsonew', null]];
+  const store = new FleetStore();
+  store.applyState(state(1, changes.map(([name, change]) => host(name, 10, { change }))));
+  for (const reverse of [false, true]) {
+    const page = sectionsOf(store, { ...DEFAULT_VIEW, grouped: false, sort: 'change', reverse })[0].rows.map((r: { host: string }) => r.host);
+    const rows = changes.map(([name, change]) => terminalRow({ host: name, group: 'nginx', rate: 10, change }));
+    const terminal = selectRows(rows, { filter: '', sort: 'change', reverse, grouped: false })[0]!.rows.map((r) => r.host);
+    assert.deepEqual(page, terminal, reverse ? 'reversed' : 'in order');
+    if (!reverse) assert.deepEqual(page, ['down50', 'up12', 'up5', 'web2', 'web10', 'flat', 'alsonew', 'new']);
+  }
+});
+
+test('after the stream closes, a refused token waits longer each time, never less than Retry-After, and says why', () => {
+  const first = retryAfterClose(401, null, 0);
+  assert.deepEqual(first, { waitMs: 5000, refused: true, message: 'token refused: reload with ?token=… · next try in 5s' });
+  assert.equal(retryAfterClose(401, null, first.waitMs).waitMs, 10_000);
+  assert.equal(retryAfterClose(401, null, 8 * 60_000).waitMs, 10 * 60_000, 'at most ten minutes');
+  const throttled = retryAfterClose(429, '57', 5000);
+  assert.equal(throttled.waitMs, 57_000);
+  assert.equal(throttled.refused, true);
+  assert.equal(retryAfterClose(429, 'soon', 5000).waitMs, 10_000, 'an unreadable Retry-After is ignored');
+  assert.deepEqual(retryAfterClose(null, null, 0), { waitMs: 5000, refused: false, message: 'pvlook not reachable · next try in 5s' });
+  assert.equal(retryAfterClose(404, null, 0).message, 'HTTP 404 · next try in 5s');
 });

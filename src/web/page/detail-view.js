@@ -21,9 +21,12 @@ export class DetailView {
     this.shape = '';
     /** pvlook's history for the host: { tick, interval, logs: [{ group, log, rates, patterns }] } */
     this.history = null;
+    /** the host's rows at the last tick, to fill in pattern facts when the history brings their names */
+    this.rows = [];
     dialog.addEventListener('close', () => {
       this.host = null;
       this.history = null;
+      this.rows = [];
     });
     // A click on the dimmed page around the dialog closes it, as Esc does.
     dialog.addEventListener('click', (event) => {
@@ -56,6 +59,7 @@ export class DetailView {
       (history) => {
         if (this.host !== host || !history || !Array.isArray(history.logs)) return;
         this.history = history;
+        this.patterns();
         this.draw();
       },
       () => {},
@@ -65,12 +69,30 @@ export class DetailView {
   render(store) {
     if (this.host === null) return;
     const rows = [...store.rows.values()].filter((row) => row.host === this.host);
-    const shape = rows.map((row) => `${row.key}\u0000${Object.keys(row.patterns ?? {}).join('\u0000')}`).join('\u0001');
+    // The layout is the host's logs only: a tick's patterns are null whenever a log's rate is unknown,
+    // and rebuilding then would lose the focus. Pattern names come from the history (patterns()).
+    const shape = rows.map((row) => row.key).join('\u0001');
     if (shape !== this.shape) this.build(rows);
     this.shape = shape;
-    this.blocks.forEach((block, i) => fill(block, rows[i]));
+    this.rows = rows;
+    this.patterns();
     this.follow(store, rows);
     this.draw();
+  }
+
+  /**
+   * Each block's pattern facts and chart keys, updated in place: the names in
+   * pvlook's history of the log (stable, whatever this tick's rates), or
+   * before it has come, every name the log's ticks have had so far.
+   */
+  patterns() {
+    this.blocks.forEach((b, i) => {
+      const row = this.rows[i];
+      const log = this.history?.logs.find((candidate) => candidate.group === b.group && candidate.log === b.log);
+      const names = log ? Object.keys(log.patterns ?? {}) : [...new Set([...b.patternNames, ...Object.keys(row?.patterns ?? {})])];
+      setPatterns(b, names);
+      fill(b, row);
+    });
   }
 
   /** The history goes on with each tick's rates; after a missed tick it is fetched again. */
@@ -134,16 +156,34 @@ function block(row) {
   fact('rate', 'rate');
   fact('change', 'change');
   fact('lines', 'lines');
-  const patternNames = Object.keys(row.patterns ?? {});
-  for (const name of patternNames) fact(`pattern:${name}`, name);
   fact('odd', 'peers');
+  const patternsBefore = facts.lastChild.previousSibling;
   fact('error', 'last error');
   const chart = el('canvas', 'history');
   const legend = el('p', 'legend', ' ');
-  const keys = patternNames.map((name) => el('span', 'key', ` ── ${name}`));
-  legend.append(...keys);
   element.append(facts, chart, legend);
-  return { element, group: row.group, log: row.log, values, chart, legendText: legend.firstChild, keys, patternNames };
+  return { element, group: row.group, log: row.log, values, chart, legend, legendText: legend.firstChild, facts, patternsBefore, patternFacts: [], keys: [], patternNames: [] };
+}
+
+/** The block's pattern facts (before "peers") and chart keys for these names, rebuilt only when the names change. */
+function setPatterns(b, names) {
+  if (names.length === b.patternNames.length && names.every((name, i) => name === b.patternNames[i])) return;
+  for (const node of [...b.patternFacts, ...b.keys]) node.remove();
+  for (const name of b.patternNames) delete b.values[`pattern:${name}`];
+  b.patternFacts = [];
+  b.keys = [];
+  for (const name of names) {
+    const term = el('dt', '', name);
+    const value = el('dd', '', ' ');
+    b.facts.insertBefore(term, b.patternsBefore);
+    b.facts.insertBefore(value, b.patternsBefore);
+    b.values[`pattern:${name}`] = value.firstChild;
+    b.patternFacts.push(term, value);
+    const key = el('span', 'key', ` ── ${name}`);
+    b.legend.append(key);
+    b.keys.push(key);
+  }
+  b.patternNames = names;
 }
 
 /** The block's texts from pvlook's latest values, written only where they changed. */

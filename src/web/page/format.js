@@ -2,9 +2,9 @@
 // display-format.js, the terminal's module, served as it is) put together
 // into cells, arrows and notes. No DOM, so the tests run it in Node. Every
 // string here is inserted as text, never HTML.
-// The path is right both on disk (src/web/page → src/core) and in the
-// browser, where it cannot climb above the root and names /core/display-format.js.
-import { formatDuration, formatRate, formatRatio, formatShare, sparkLevels } from '../../core/display-format.js';
+// A sibling path, so the page works under a reverse proxy's prefix (/pvlook/):
+// on disk it re-exports core's module, and the server answers it with core's file.
+import { formatDuration, formatRate, formatRatio, formatShare, sparkLevels } from './display-format.js';
 
 export { formatDuration, formatRate, formatRatio, formatShare, sparkLevels };
 

@@ -2,12 +2,15 @@
 // pvlook's numbers in a FleetStore, and redraw the header, the grid and an
 // open detail on every tick. EventSource reconnects by itself (the server
 // sends `retry:`) and gets a whole state again, so a restarted pvlook is
-// picked up without a reload.
+// picked up without a reload. When pvlook refuses it (a changed token),
+// EventSource gives up without saying why: a probe reads the status, and the
+// page waits longer each time (retry.js) and says so.
 import { DetailView } from './detail-view.js';
 import { FleetStore } from './fleet-store.js';
 import { GridView, MAX_NAME } from './grid-view.js';
 import { HeaderView, readColors } from './header-view.js';
 import { SORTS, hashOf, sectionsOf, viewFromHash } from './view-state.js';
+import { retryAfterClose } from './retry.js';
 
 const $ = (id) => document.getElementById(id);
 const store = new FleetStore();
@@ -31,6 +34,8 @@ let view = viewFromHash(location.hash);
 let paused = false;
 let lastEventAt = 0;
 let fitPending = true;
+/** the last wait before trying /events again after it closed; 0 once a stream opened */
+let retryMs = 0;
 
 /**
  * Times of the last updates, for the benchmark: from the event's arrival to
@@ -102,7 +107,10 @@ function setPaused(value) {
 function connect() {
   const source = new EventSource('events');
   header.connection('connecting…');
-  source.onopen = () => header.connection('live');
+  source.onopen = () => {
+    retryMs = 0;
+    header.connection('live');
+  };
   const receive = (message, apply) => {
     const started = performance.now();
     let event;
@@ -137,12 +145,31 @@ function connect() {
     }),
   );
   source.onerror = () => {
-    if (source.readyState === EventSource.CLOSED) {
-      // Refused for good (a 401, or not pvlook): try again now and then rather than never.
-      header.connection('disconnected', 'retrying; reload with ?token= if pvlook asks for one');
-      setTimeout(connect, 5000);
-    } else header.connection('reconnecting…');
+    if (source.readyState === EventSource.CLOSED) reconnectLater();
+    else header.connection('reconnecting…');
   };
+}
+
+/**
+ * The stream closed for good (an HTTP error: a refused token, the throttle,
+ * not pvlook). EventSource cannot tell which, so one request reads the
+ * status (its body is not read), and the next try waits accordingly.
+ */
+async function reconnectLater() {
+  let status = null;
+  let retryAfter = null;
+  try {
+    const response = await fetch('events', { cache: 'no-store' });
+    status = response.status;
+    retryAfter = response.headers.get('retry-after');
+    void response.body?.cancel();
+  } catch {
+    // Not reachable: status stays null.
+  }
+  const next = retryAfterClose(status, retryAfter, retryMs);
+  retryMs = next.waitMs;
+  header.connection(next.refused ? 'refused' : 'disconnected', next.message);
+  setTimeout(connect, next.waitMs);
 }
 
 // A wall screen must not show old numbers as if they were live.

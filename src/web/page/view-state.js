@@ -45,8 +45,12 @@ export function sectionsOf(store, view) {
   const compare = {
     name: byName,
     rate: (a, b) => (b.rate ?? -1) - (a.rate ?? -1) || byName(a, b),
-    // pvlook's change against the recent mean; unknown last.
-    change: (a, b) => (b.change ?? -Infinity) - (a.change ?? -Infinity) || byName(a, b),
+    // pvlook's change against the recent mean, the biggest either way first
+    // (a fall matters as much as a rise), unknown last, ties by name: the terminal's order (select-rows.ts).
+    change: (a, b) => {
+      if (a.change === null || b.change === null) return a.change === b.change ? byName(a, b) : a.change === null ? 1 : -1;
+      return Math.abs(b.change) - Math.abs(a.change) || byName(a, b);
+    },
     state: (a, b) => STATE_ORDER[stateOf(a)] - STATE_ORDER[stateOf(b)] || byName(a, b),
     // pvlook's odd verdicts first (row.odd comes from the stream).
     odd: (a, b) => Number(b.odd) - Number(a.odd) || byName(a, b),
