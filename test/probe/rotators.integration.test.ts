@@ -227,7 +227,7 @@ test('logrotate copytruncate, every second: never more lines than were written, 
   }
 });
 
-test('rotatelogs re-pointing a symbolic link (its -p hook) and a hard link (-L) every two seconds: both exact, no unknown sample', async () => {
+test('rotatelogs re-pointing a hard link (-L) and a symbolic link (its -p hook) every two seconds: exact, or unknown where a late hook hid lines', async () => {
   const symlink = path.join(logs, 'current.log');
   const hardlink = path.join(logs, 'hard.log');
   const hook = path.join(logs, 'repoint.sh');
@@ -270,8 +270,15 @@ test('rotatelogs re-pointing a symbolic link (its -p hook) and a hard link (-L) 
       // A -p hook that re-points the symbolic link after a sample has seen the hard link move makes the next
       // sample of the symbolic link unknown (its new file is older than that reading), never a smaller count.
       const answered = snapshots.slice(1).map((snapshot) => snapshot.rows[index]!).filter((row) => row.status === 'ok');
-      assert.deepEqual(answered.filter((row) => row.rate === null), [], `${log}: ${shown(snapshots)}`);
-      assert.equal(counted, written, `${log}: lines per file ${inFiles()}; ${shown(snapshots)}`);
+      const unknown = answered.filter((row) => row.rate === null).length;
+      if (log === hardlink || unknown === 0) {
+        // rotatelogs moves the hard link as it opens the new file: every sample exact, every line counted.
+        assert.equal(unknown, 0, `${log}: ${shown(snapshots)}`);
+        assert.equal(counted, written, `${log}: lines per file ${inFiles()}; ${shown(snapshots)}`);
+      } else {
+        // A hook late on a loaded machine (seen under two CPU burners and more): what it hid is unknown, never a wrong count.
+        assert.ok(counted < written, `${log}: ${unknown} unknown samples yet every line counted: ${shown(snapshots)}`);
+      }
       assert.equal(await w.exported(log), counted);
     }
   } finally {
