@@ -52,14 +52,17 @@ const histories = new Map<string, (number | null)[]>();
 
 /**
  * A fleet like the demo's: three groups, the web servers counting 5xx, one
- * host in a hundred down, and peers on (the default): each log's and each
+ * host in a hundred down, one in 25 odd among its peers, and peers on (the
+ * default): each log's and each
  * 5xx share's verdict from pvlook's own peerVerdicts, so ratio and median
  * move every tick as they do live.
  */
 function snapshot(size: number, tick: number): Snapshot {
   const rows: Row[] = Array.from({ length: size }, (_, i) => {
     const down = i % 100 === 13;
-    const rate = down ? null : 50 + ((i * 37) % 400) + 30 * Math.sin(tick / 3 + i);
+    // A load-balanced pool is alike: rates within a factor of two of each other, and one host in 25 far below
+    // them, odd among its peers (the demo's fleet has 12 odd of 300).
+    const rate = down ? null : i % 25 === 7 ? 40 + 10 * Math.sin(tick / 3 + i) : 180 + ((i * 37) % 140) + 30 * Math.sin(tick / 3 + i);
     const key = `${size}:${i}`;
     const history = [...(histories.get(key) ?? []), rate].slice(-10);
     histories.set(key, history);
