@@ -11,7 +11,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renameSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
@@ -20,6 +19,7 @@ import { joinedSshConfig } from '../helpers/joined-ssh-config.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startPvlook, type RunningPvlook } from '../helpers/web-pvlook.js';
 import { until } from '../helpers/until.js';
+import { followFullStream } from '../helpers/full-stream.js';
 import type { JsonSnapshot } from '../../src/render/json.js';
 import { cellName, formatDuration, formatRate, totalSummary, trendArrow, trendWord } from '../../src/web/page/format.js';
 import { totalOf } from '../../src/web/page/fleet-store.js';
@@ -53,27 +53,6 @@ after(async () => {
   await victim?.stop();
   await healthy?.stop();
 });
-
-/** Every tick pvlook publishes, whole (/events?full), by its time. */
-function follow(url: string, ticks: Map<number, JsonSnapshot>): () => void {
-  const req = request(`${url}events?full`, (response) => {
-    let buffer = '';
-    response.on('data', (chunk: Buffer) => {
-      buffer += chunk;
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (!message.startsWith('data: ')) continue;
-        const json = JSON.parse(message.slice(6)) as JsonSnapshot;
-        ticks.set(Date.parse(json.time), json);
-      }
-    });
-  });
-  req.on('error', () => {});
-  req.end();
-  return () => req.destroy();
-}
 
 interface Shown {
   time: number;
@@ -145,7 +124,7 @@ test('a late page has the history at once, and shows pvlook\'s own numbers at ev
   const ticks = new Map<number, JsonSnapshot>();
   try {
     pvlook = await startPvlook(['-w', '-n', '0.5', '--timeout', '3', '--web', '127.0.0.1:0', '-c', config], { cwd: healthy.dir, env: { HOME: healthy.dir } });
-    unfollow = follow(pvlook.url, ticks);
+    unfollow = followFullStream(pvlook.url, (json) => ticks.set(Date.parse(json.time), json));
     // Twenty ticks with every rate known before any page opens.
     await until(() => [...ticks.values()].filter((json) => json.hosts.every((h) => h.rate !== null)).length >= 20, 120_000);
     const page = await chromium.browser.newPage();

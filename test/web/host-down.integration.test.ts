@@ -6,12 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { appendLines, makeLog } from '../helpers/fleet.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startPvlook, type RunningPvlook } from '../helpers/web-pvlook.js';
+import { followFullStream } from '../helpers/full-stream.js';
 
 let healthy: Sshd;
 let victim: Sshd;
@@ -45,27 +45,6 @@ interface Seen {
   status: string;
 }
 
-/** Every snapshot pvlook publishes, as a second reader of /events?full (whole snapshots) sees it. */
-function follow(url: string, seen: Seen[]): () => void {
-  const req = request(`${url}events?full`, (response) => {
-    let buffer = '';
-    response.on('data', (chunk: Buffer) => {
-      buffer += chunk;
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (!message.startsWith('data: ')) continue;
-        const snapshot = JSON.parse(message.slice(6)) as { time: string; hosts: { host: string; status: string }[] };
-        seen.push({ time: Date.parse(snapshot.time), status: snapshot.hosts.find((h) => h.host === 'victim')!.status });
-      }
-    });
-  });
-  req.on('error', () => {});
-  req.end();
-  return () => req.destroy();
-}
-
 test('a host whose sshd is killed shows failed on the page within two ticks, on the snapshot that reports it', async () => {
   let pvlook: RunningPvlook | null = null;
   let unfollow = () => {};
@@ -83,7 +62,7 @@ test('a host whose sshd is killed shows failed on the page within two ticks, on 
         .observe(target, { attributes: true, attributeFilter: ['data-status'] });
     }`);
     const seen: Seen[] = [];
-    unfollow = follow(pvlook.url, seen);
+    unfollow = followFullStream(pvlook.url, (snapshot) => seen.push({ time: Date.parse(snapshot.time), status: snapshot.hosts.find((h) => h.host === 'victim')!.status }));
     await new Promise<void>((resolve) => {
       const check = setInterval(() => seen.length > 0 && (clearInterval(check), resolve()), 20);
     });
