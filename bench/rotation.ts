@@ -10,12 +10,13 @@
  *   npm run bench:rotation [-- --requests 7680 --period 3 --concurrency 2]
  */
 import { spawn } from 'node:child_process';
-import { linkSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSshd } from '../test/helpers/sshd.js';
 import { plan, sampler, sshTransport } from '../test/helpers/fleet.js';
+import { rotatelogsLinks } from '../test/helpers/rotatelogs-links.js';
 import { FleetMetrics } from '../src/export/fleet-metrics.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '7680' }, period: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '2' } } });
@@ -24,17 +25,10 @@ const requests = Number(values.requests);
 const sshd = await startSshd({ hostCount: 1 });
 const logs = path.join(sshd.dir, 'www');
 mkdirSync(logs, { mode: 0o755 });
-const symlink = path.join(logs, 'access.log');
-const hardlink = path.join(logs, 'access.hard');
-const hook = path.join(logs, 'repoint.sh');
-writeFileSync(hook, `#!/bin/sh\nln -sf "$1" "${symlink}.new" && mv -fT "${symlink}.new" "${symlink}"\n`, { mode: 0o755 });
-// Before the first request the links name an empty file, so pvlook's first reading is a baseline of nothing.
-const placeholder = path.join(logs, 'access.placeholder');
-writeFileSync(placeholder, '', { mode: 0o644 });
-symlinkSync(placeholder, symlink);
-linkSync(placeholder, hardlink);
+const { symlink, hardlink, command } = rotatelogsLinks(logs, { symlink: 'access.log', hardlink: 'access.hard' });
 
-const logger = spawn('rotatelogs', ['-L', hardlink, '-p', hook, path.join(logs, 'access.%s'), values.period], { stdio: ['pipe', 'ignore', 'inherit'] });
+const [rotatelogs, ...rotatelogsArgs] = command(Number(values.period));
+const logger = spawn(rotatelogs!, rotatelogsArgs, { stdio: ['pipe', 'ignore', 'inherit'] });
 let written = 0;
 const server = createServer((request, response) => {
   // A little work per request, so ab's load lasts several rotations.

@@ -15,12 +15,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { plan, sampler, sshTransport } from '../helpers/fleet.js';
 import { Schedule } from '../helpers/schedule.js';
 import { until } from '../helpers/until.js';
+import { rotatelogsLinks } from '../helpers/rotatelogs-links.js';
 import { FleetMetrics } from '../../src/export/fleet-metrics.js';
 import type { Snapshot } from '../../src/core/snapshot.js';
 
@@ -228,18 +229,9 @@ test('logrotate copytruncate, every second: never more lines than were written, 
 });
 
 test('rotatelogs re-pointing a hard link (-L) and a symbolic link (its -p hook) every two seconds: exact, or unknown where a late hook hid lines', async () => {
-  const symlink = path.join(logs, 'current.log');
-  const hardlink = path.join(logs, 'hard.log');
-  const hook = path.join(logs, 'repoint.sh');
-  // An atomic re-point: a new link beside the old one, renamed over it.
-  writeFileSync(hook, `#!/bin/sh\nln -sf "$1" "${symlink}.new" && mv -fT "${symlink}.new" "${symlink}"\n`, { mode: 0o755 });
-  // Before the first line rotatelogs has no file: the links name an empty one, so the first sample is a baseline of nothing.
-  const placeholder = path.join(logs, 'access.placeholder');
-  writeFileSync(placeholder, '', { mode: 0o644 });
-  symlinkSync(placeholder, symlink);
-  linkSync(placeholder, hardlink);
+  const { symlink, hardlink, placeholder, command } = rotatelogsLinks(logs, { symlink: 'current.log', hardlink: 'hard.log' });
   // The writer is a web server's piped logger: its lines go to rotatelogs' stdin.
-  const writer = await startWriter('-', { paused: true, into: ['rotatelogs', '-L', hardlink, '-p', hook, path.join(logs, 'access.%s'), '2'] });
+  const writer = await startWriter('-', { paused: true, into: command(2) });
   const w = watch([symlink, hardlink]);
   try {
     // Samples a quarter second off the even seconds at which rotatelogs turns; the first is the baseline, a
