@@ -3,43 +3,18 @@
  * a frozen server, a killed and restarted one. Every other host must keep
  * updating on every tick, and the broken one must recover by itself.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Snapshot } from '../../src/core/snapshot.js';
-import { startSshd, type Sshd } from '../helpers/sshd.js';
-import { appendLines, makeLog, plan, sampler } from '../helpers/fleet.js';
-import { Ticker } from '../helpers/ticker.js';
-import { SshTransport } from '../../src/transport/ssh-transport.js';
-import { openSshResolver } from '../../src/transport/ssh-settings.js';
-import { joinedSshConfig } from '../helpers/joined-ssh-config.js';
+import { victimFleet } from '../helpers/victim-fleet.js';
 
 const INTERVAL_MS = 500;
 const TIMEOUT_MS = 2000;
 
-let healthy: Sshd;
-let victim: Sshd;
-let writer: NodeJS.Timeout;
-let logs: string[];
-let sshConfig: string;
-
-before(async () => {
-  healthy = await startSshd({ hostCount: 2 });
-  victim = await startSshd({ hostCount: 1 });
-  logs = [makeLog(healthy, 'a.log'), makeLog(victim, 'b.log')];
-  writer = setInterval(() => logs.forEach((log) => appendLines(log, 2)), 10);
-  // One ssh_config naming both servers' hosts: good1, good2 and victim.
-  sshConfig = joinedSshConfig(healthy.dir, 'faults', [['good1', healthy, 0], ['good2', healthy, 1], ['victim', victim, 0]]);
-});
-after(async () => {
-  clearInterval(writer);
-  await victim?.stop();
-  await healthy?.stop();
-});
+const fleet = victimFleet('faults', { healthy: ['a.log'], victim: 'b.log' });
 
 function setup() {
-  const transport = new SshTransport({ resolveSettings: openSshResolver(sshConfig, healthy.dir), agentSocket: undefined, keepaliveMs: 500 });
-  const s = sampler([plan('good1', logs[0]!), plan('good2', logs[0]!), plan('victim', logs[1]!)], transport, TIMEOUT_MS, INTERVAL_MS);
-  return { ticker: new Ticker(s, INTERVAL_MS) };
+  return { ticker: fleet.ticker([['good1', fleet.logs['a.log']!], ['good2', fleet.logs['a.log']!], ['victim', fleet.logs['b.log']!]], TIMEOUT_MS, INTERVAL_MS) };
 }
 
 const row = (snapshot: Snapshot, host: string) => snapshot.rows.find((r) => r.host === host)!;
@@ -57,7 +32,7 @@ test('a frozen sshd (SIGSTOP) turns its host stale, then timed out, while the ot
   const { ticker } = setup();
   try {
     await ticker.until(allOk, 20);
-    victim.signal('SIGSTOP');
+    fleet.victim.signal('SIGSTOP');
     // Stale once its sample in flight is an interval late (as the watch shows a host), never ok meanwhile.
     await ticker.until((s) => row(s, 'victim').status === 'stale', Math.ceil(TIMEOUT_MS / INTERVAL_MS) + 3, healthyUpdated);
     // Stale until its own timeout fires, then a timeout failure; the others never wait.
@@ -70,10 +45,10 @@ test('a frozen sshd (SIGSTOP) turns its host stale, then timed out, while the ot
       healthyUpdated(frozen);
       assert.notEqual(row(frozen, 'victim').status, 'ok');
     }
-    victim.signal('SIGCONT');
+    fleet.victim.signal('SIGCONT');
     await ticker.until((s) => row(s, 'victim').status === 'ok' && row(s, 'victim').rate !== null, 60, healthyUpdated);
   } finally {
-    victim.signal('SIGCONT');
+    fleet.victim.signal('SIGCONT');
     await ticker.stop();
   }
 });
@@ -82,10 +57,10 @@ test('a killed sshd fails its host; after a restart the host reconnects without 
   const { ticker } = setup();
   try {
     await ticker.until(allOk, 20);
-    victim.signal('SIGKILL');
+    fleet.victim.signal('SIGKILL');
     await ticker.until((s) => !['ok', 'stale'].includes(row(s, 'victim').status), 20, healthyUpdated);
     assert.match(row(ticker.snapshots.at(-1)!, 'victim').status, /^(refused|unreachable|timeout)$/);
-    await victim.restart();
+    await fleet.victim.restart();
     await ticker.until((s) => row(s, 'victim').status === 'ok' && row(s, 'victim').rate !== null, 80, healthyUpdated);
   } finally {
     await ticker.stop();

@@ -4,45 +4,21 @@
  * drops out of it after the carry window, and its metrics keep only
  * pvlook_host_up 0 and its age. Every wait is for a condition, in ticks.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import { CARRY_SECONDS } from '../../src/core/carry.js';
 import type { Snapshot } from '../../src/core/snapshot.js';
 import { FleetMetrics } from '../../src/export/fleet-metrics.js';
-import { SshTransport } from '../../src/transport/ssh-transport.js';
-import { openSshResolver } from '../../src/transport/ssh-settings.js';
-import { startSshd, type Sshd } from '../helpers/sshd.js';
-import { appendLines, makeLog, plan, sampler } from '../helpers/fleet.js';
-import { Ticker } from '../helpers/ticker.js';
-import { joinedSshConfig } from '../helpers/joined-ssh-config.js';
+import { makeLog } from '../helpers/fleet.js';
+import { victimFleet } from '../helpers/victim-fleet.js';
 
 const INTERVAL_MS = 500;
 
-let healthy: Sshd;
-let victim: Sshd;
-let writer: NodeJS.Timeout;
-let logs: string[];
-let sshConfig: string;
-
-before(async () => {
-  healthy = await startSshd({ hostCount: 2 });
-  victim = await startSshd({ hostCount: 1 });
-  logs = [makeLog(healthy, 'a.log'), makeLog(healthy, 'rotating.log'), makeLog(victim, 'b.log')];
-  writer = setInterval(() => logs.forEach((log) => appendLines(log, 2)), 10);
-  // One ssh_config naming both servers' hosts: good1, good2 and victim.
-  sshConfig = joinedSshConfig(healthy.dir, 'honest', [['good1', healthy, 0], ['good2', healthy, 1], ['victim', victim, 0]]);
-});
-after(async () => {
-  clearInterval(writer);
-  await victim?.stop();
-  await healthy?.stop();
-});
+const fleet = victimFleet('honest', { healthy: ['a.log', 'rotating.log'], victim: 'b.log' });
 
 function setup() {
-  const transport = new SshTransport({ resolveSettings: openSshResolver(sshConfig, healthy.dir), agentSocket: undefined, keepaliveMs: 500 });
-  const s = sampler([plan('good1', logs[0]!), plan('good2', logs[1]!), plan('victim', logs[2]!)], transport, 2000, INTERVAL_MS);
-  return { ticker: new Ticker(s, INTERVAL_MS) };
+  return { ticker: fleet.ticker([['good1', fleet.logs['a.log']!], ['good2', fleet.logs['rotating.log']!], ['victim', fleet.logs['b.log']!]], 2000, INTERVAL_MS) };
 }
 
 const row = (snapshot: Snapshot, host: string) => snapshot.rows.find((r) => r.host === host)!;
@@ -52,11 +28,11 @@ test('a log rotated where the new file cannot be proven new reads unknown on its
   const { ticker } = setup();
   try {
     // The file that will take the log's name exists before the next readings: nothing proves its lines are new.
-    const replacement = makeLog(healthy, 'rotating.next');
+    const replacement = makeLog(fleet.healthy, 'rotating.next');
     await ticker.until(allRated, 20);
     const lastRate = row(ticker.snapshots.at(-1)!, 'good2').rate!;
-    renameSync(logs[1]!, `${logs[1]}.1`);
-    renameSync(replacement, logs[1]!);
+    renameSync(fleet.logs['rotating.log']!, `${fleet.logs['rotating.log']}.1`);
+    renameSync(replacement, fleet.logs['rotating.log']!);
     await ticker.until((s) => row(s, 'good2').status === 'ok' && row(s, 'good2').rate === null, 20);
     const rotated = ticker.snapshots.at(-1)!;
     const own = rotated.rows.reduce((sum, r) => sum + (r.rate ?? 0), 0);
@@ -73,7 +49,7 @@ test('a killed host: carried only briefly, then counted as failed and left out; 
   const metrics = new FleetMetrics();
   try {
     await ticker.until(allRated, 20, (s) => metrics.update(s));
-    victim.signal('SIGKILL');
+    fleet.victim.signal('SIGKILL');
     const failed = (s: Snapshot) => !['ok', 'stale'].includes(row(s, 'victim').status);
     // Long enough failing that the carry window has passed (and the healthy hosts answered that tick, so nothing else is carried).
     const healthyRated = (s: Snapshot) => row(s, 'good1').rate !== null && row(s, 'good2').rate !== null;
@@ -89,7 +65,7 @@ test('a killed host: carried only briefly, then counted as failed and left out; 
     );
     assert.match(series[0]!, / 0$/);
   } finally {
-    await victim.restart();
+    await fleet.victim.restart();
     await ticker.stop();
   }
 });

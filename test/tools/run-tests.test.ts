@@ -16,7 +16,7 @@ const root = path.join(import.meta.dirname, '../..');
 const list = testFiles as (kind: 'unit' | 'all') => string[];
 
 /** Helpers that start a server, a terminal, a browser or pvlook itself. */
-const STARTS_SOMETHING = ['sshd', 'fleet', 'tmux', 'browser', 'prometheus', 'web-pvlook', 'peer-pool', 'latency-proxy', 'ticker', 'joined-ssh-config'];
+const STARTS_SOMETHING = ['sshd', 'fleet', 'victim-fleet', 'tmux', 'browser', 'prometheus', 'web-pvlook', 'peer-pool', 'latency-proxy', 'ticker', 'joined-ssh-config'];
 /** What other helpers export that starts pvlook or needs a system tool. */
 const STARTS_IN_HELPER: Record<string, (name: string) => boolean> = {
   'pvlook-command': (name) => name !== 'repoRoot',
