@@ -8,15 +8,8 @@ import { groupTotalsOf, patternTotalsOf, roundRate, type PatternTotal, type Snap
 import type { Trend } from '../core/trend.js';
 import { jsonPeer, type JsonPeer } from './peer-text.js';
 
-export interface JsonTotal {
-  rate: number | null;
-  ok: number;
-  stale: number;
-  failed: number;
-  /** how many logs unknown for a moment the total carries the last rate of */
-  carried: number;
-  /** how many logs are odd among their peers */
-  odd: number;
+/** A total's counts as the snapshot has them (`carried`, `odd`: core/snapshot.ts), its rate rounded. */
+export interface JsonTotal extends Pick<Total, 'rate' | 'ok' | 'stale' | 'failed' | 'carried' | 'odd'> {
   /** per named pattern: the sum of its rates and its share of the new lines of the logs that counted it; null where none did */
   patterns?: Record<string, { rate: number; share: number | null } | null>;
 }
