@@ -6,7 +6,7 @@
  */
 import { HostError } from '../errors.js';
 import { parseHostSpec, type HostSpec } from '../core/host-spec.js';
-import { chooseTransport, namedChoice, type TransportChoice, type TransportMode } from '../core/transport-choice.js';
+import { chooseTransport, namedChoice, type TransportChoice } from '../core/transport-choice.js';
 import type { HostTarget } from '../core/host-target.js';
 import type { OpenShellOptions, RemoteShell, ShellListeners, Transport } from './transport.js';
 import type { SettingsResolver, SshSettings } from './ssh-settings.js';
@@ -16,8 +16,6 @@ import { isOutOfFiles, tooManyOpenFiles } from './out-of-files.js';
 export interface AutoTransportOptions {
   builtin: Transport;
   openssh: Transport;
-  /** what each host asked for (absent: auto); by default what its target says */
-  modeFor?: (host: HostTarget) => TransportMode | undefined;
   resolveSettings: SettingsResolver;
   /** SSH_AUTH_SOCK, if any: with an agent the built-in client has a key to offer */
   agentSocket: string | undefined;
@@ -65,7 +63,7 @@ export class AutoTransport implements Transport {
   }
 
   private async choose(host: HostTarget): Promise<Decision> {
-    const mode = (this.options.modeFor ? this.options.modeFor(host) : host.transport) ?? 'auto';
+    const mode = host.transport ?? 'auto';
     if (mode !== 'auto') return { choice: namedChoice(mode), settings: null };
     try {
       const settings = await this.options.resolveSettings(host);

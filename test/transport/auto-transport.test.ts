@@ -29,7 +29,7 @@ const settingsOf: Record<string, Partial<SshSettings>> = {
   'behind-plain': { proxyJump: 'bastion-plain' },
 };
 
-function fakes(modes: Record<string, TransportMode> = {}) {
+function fakes() {
   const used: string[] = [];
   const lookups: string[] = [];
   const client = (name: string): Transport => ({
@@ -54,7 +54,6 @@ function fakes(modes: Record<string, TransportMode> = {}) {
       },
     },
     openssh: client('openssh'),
-    modeFor: (host) => modes[host.label],
     resolveSettings: resolve,
     agentSocket: '/run/agent',
   });
@@ -62,7 +61,8 @@ function fakes(modes: Record<string, TransportMode> = {}) {
 }
 
 const listeners = { stdout: () => undefined, stderr: () => undefined, closed: () => undefined };
-const open = (t: AutoTransport, host: string) => t.openShell(parseHostSpec(host), listeners, new AbortController().signal);
+/** Open `host`'s shell, the client named as its plan would name it (`transport` per group), or left to auto. */
+const open = (t: AutoTransport, host: string, transport?: TransportMode) => t.openShell({ ...parseHostSpec(host), ...(transport ? { transport } : {}) }, listeners, new AbortController().signal);
 
 test('auto sends each host where its settings can be honoured, and says why', async () => {
   const { t, used } = fakes();
@@ -80,9 +80,9 @@ test('a host known only through a CA, or behind a jump host that is, goes to Ope
 });
 
 test('a named client needs no settings; the choice is made once per host, and the built-in client gets the settings it was made with', async () => {
-  const { t, used, lookups } = fakes({ proxied: 'builtin', plain: 'openssh' });
-  await open(t, 'proxied');
-  await open(t, 'plain');
+  const { t, used, lookups } = fakes();
+  await open(t, 'proxied', 'builtin');
+  await open(t, 'plain', 'openssh');
   // Only the built-in client's own lookup when it connects: the choice itself read nothing.
   assert.deepEqual(lookups, ['proxied']);
   assert.deepEqual(used, ['proxied:builtin', 'plain:openssh']);

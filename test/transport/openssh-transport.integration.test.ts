@@ -15,7 +15,6 @@ import { appendLines, makeLog, plan, sampler } from '../helpers/fleet.js';
 import { firstSample, Schedule } from '../helpers/schedule.js';
 import { runCli } from '../helpers/run-cli.js';
 import { parseHostSpec } from '../../src/core/host-spec.js';
-import type { TransportMode } from '../../src/core/transport-choice.js';
 import { AutoTransport } from '../../src/transport/auto-transport.js';
 import { OpenSshTransport } from '../../src/transport/openssh-transport.js';
 import { openSshResolver } from '../../src/transport/ssh-settings.js';
@@ -59,12 +58,11 @@ function sshConfig(dir: string, name: string, lines: string[]): string {
   return file;
 }
 
-/** What main.ts builds, over one ssh config, with each host's mode given. */
-function transport(configFile: string, modes: Record<string, TransportMode> = {}): AutoTransport {
+/** What main.ts builds, over one ssh config; each host's client is its plan's (`transport`), auto by default. */
+function transport(configFile: string): AutoTransport {
   return new AutoTransport({
     builtin: new SshTransport({ resolveSettings: openSshResolver(configFile), agentSocket: undefined }),
     openssh: new OpenSshTransport({ configFile }),
-    modeFor: (host) => modes[host.label],
     resolveSettings: openSshResolver(configFile),
     agentSocket: undefined,
   });
@@ -116,9 +114,9 @@ test('a host known only through @cert-authority goes through OpenSSH and is samp
 
 test('the built-in client cannot check a host certificate: transport builtin refuses that host', async () => {
   const log = makeLog(signed, 'ca-builtin.log');
-  const t = transport(caConfig('ca-builtin'), { signed: 'builtin' });
+  const t = transport(caConfig('ca-builtin'));
   try {
-    const row = (await firstSample(sampler([plan('signed', log)], new ShellProber(t)))).rows[0]!;
+    const row = (await firstSample(sampler([{ ...plan('signed', log), transport: 'builtin' }], new ShellProber(t)))).rows[0]!;
     assert.equal(row.status, 'hostkey');
   } finally {
     await t.close();
@@ -148,9 +146,9 @@ test('a user certificate trusted through TrustedUserCAKeys logs in through OpenS
     await t.close();
   }
   // The same host through the built-in client: the bare key is not authorized.
-  const builtin = transport(cfg, { certified: 'builtin' });
+  const builtin = transport(cfg);
   try {
-    assert.equal((await firstSample(sampler([plan('certified', log)], new ShellProber(builtin)))).rows[0]?.status, 'auth');
+    assert.equal((await firstSample(sampler([{ ...plan('certified', log), transport: 'builtin' }], new ShellProber(builtin)))).rows[0]?.status, 'auth');
   } finally {
     await builtin.close();
   }
@@ -218,9 +216,9 @@ test('--transport openssh samples an ordinary host; --transport builtin refuses 
 test('one long-lived ssh process per host: samples reuse it, a timeout ends it, and close leaves none behind', async () => {
   const log = makeLog(plain, 'long.log');
   const openssh = new OpenSshTransport({ configFile: plain.sshConfig });
-  const t = new AutoTransport({ builtin: new SshTransport({ resolveSettings: openSshResolver(plain.sshConfig), agentSocket: undefined }), openssh, modeFor: () => 'openssh', resolveSettings: openSshResolver(plain.sshConfig), agentSocket: undefined });
+  const t = new AutoTransport({ builtin: new SshTransport({ resolveSettings: openSshResolver(plain.sshConfig), agentSocket: undefined }), openssh, resolveSettings: openSshResolver(plain.sshConfig), agentSocket: undefined });
   try {
-    const s = new Schedule(sampler([plan('h1', log), plan('h2', log)], new ShellProber(t), 1000));
+    const s = new Schedule(sampler([{ ...plan('h1', log), transport: 'openssh' }, { ...plan('h2', log), transport: 'openssh' }], new ShellProber(t), 1000));
     await s.step();
     const first = openssh.stats().pids;
     assert.equal(first.length, 2);
